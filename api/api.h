@@ -1,0 +1,99 @@
+#ifndef EKV_API_API_H
+#define EKV_API_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+/*
+ * The boundary between the HTTP glue and the API: server/http.c fills a
+ * struct api_request, api_dispatch() fills a struct api_response. Nothing
+ * here knows about sockets or libmicrohttpd, so handlers can be driven from
+ * memory in unit tests.
+ */
+struct store_db;
+
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_DELETE,
+	HTTP_PATCH,
+	HTTP_OPTIONS,
+	HTTP_OTHER,
+	HTTP_METHOD_COUNT
+};
+
+/* HTTP_OTHER for anything unknown; name is case-sensitive, as in HTTP. */
+enum http_method http_method_parse(const char *name);
+const char *http_method_name(enum http_method m);
+
+struct api_header {
+	const char *name;
+	const char *value;
+};
+
+/* Everything borrowed; it lives as long as the request. */
+struct api_request {
+	enum http_method method;
+	const char *target; /* raw request target, path and query, byte for byte */
+	const struct api_header *headers;
+	size_t header_count;
+	const char *body;
+	size_t body_len;
+	bool body_too_large;
+	const char *request_id; /* 16 lowercase hex characters */
+	const char *peer;       /* client address, for logs */
+	bool tls;
+};
+
+/* Case-insensitive header lookup; NULL when absent. */
+const char *api_request_header(const struct api_request *req, const char *name);
+
+#define API_RESPONSE_HEADERS 6
+#define API_HEADER_VALUE_MAX 512
+
+struct api_response {
+	int status;
+	char content_type[256]; /* "" for no body */
+	struct buf body;
+	size_t header_count;
+	struct {
+		const char *name; /* a string literal */
+		char value[API_HEADER_VALUE_MAX];
+	} headers[API_RESPONSE_HEADERS];
+};
+
+void api_response_init(struct api_response *res);
+void api_response_release(struct api_response *res);
+
+struct api_config {
+	const char *default_account; /* the account every /edgekv/v1 call acts for */
+	size_t max_body;             /* bytes; larger bodies arrive as body_too_large */
+};
+
+struct api {
+	struct store_db *db; /* borrowed */
+	struct api_config config;
+};
+
+/*
+ * Installs cJSON's allocator hooks (bodies go to the HTTP layer as malloc'd
+ * memory). Call once before any request.
+ */
+void api_init(void);
+
+/*
+ * Creates the account id unless it exists (an existing one is left as it
+ * is), initialized like PUT /initialize with the default policy when asked.
+ * Returns 0, or -1 after logging.
+ */
+int api_account_ensure(struct api *api, const char *id, bool initialized, bool standard_tls);
+
+/* Routes, authenticates, runs the handler and fills res; never fails to fill it. */
+void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res);
+
+#endif

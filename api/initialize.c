@@ -1,0 +1,187 @@
+/* Initialization and the default data access policy (behaviour §4). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+
+#include "api/call.h"
+#include "api/handlers.h"
+#include "api/ids.h"
+#include "api/json.h"
+#include "api/problem.h"
+#include "api/reply.h"
+#include "base/clock.h"
+
+/* The initialize-status object (§4.1): cpcode and dataAccessPolicy are null before. */
+static cJSON *
+status_json(const struct account_rec *acc)
+{
+	cJSON *root = cJSON_CreateObject(), *policy;
+	const char *status = init_status_name(acc->status);
+	bool ready = acc->status == INIT_INITIALIZED;
+
+	cJSON_AddStringToObject(root, "accountStatus", status);
+	if (ready)
+		cJSON_AddStringToObject(root, "cpcode", acc->cpcode);
+	else
+		cJSON_AddNullToObject(root, "cpcode");
+	cJSON_AddStringToObject(root, "productionStatus", status);
+	cJSON_AddStringToObject(root, "stagingStatus", status);
+	if (ready && acc->has_policy) {
+		policy = cJSON_AddObjectToObject(root, "dataAccessPolicy");
+		cJSON_AddBoolToObject(policy, "restrictDataAccess", acc->restrict_data_access);
+		cJSON_AddBoolToObject(policy, "allowNamespacePolicyOverride",
+				      acc->allow_namespace_policy_override);
+	} else {
+		cJSON_AddNullToObject(root, "dataAccessPolicy");
+	}
+	return root;
+}
+
+/*
+ * Reads {"dataAccessPolicy": {restrictDataAccess, allowNamespacePolicyOverride}}
+ * (initialize-put.yaml). The member may be absent or null when optional;
+ * otherwise both booleans are required. Leaves the outputs alone when absent.
+ */
+static bool
+require_policy(struct api_call *c, const cJSON *body, bool optional, bool *restrict_access,
+	       bool *allow_override)
+{
+	static const char *const top[] = {"dataAccessPolicy", NULL};
+	static const char *const inner[] = {"restrictDataAccess", "allowNamespacePolicyOverride",
+					    NULL};
+	const cJSON *policy = cJSON_GetObjectItemCaseSensitive(body, "dataAccessPolicy");
+	bool has_restrict = false, has_allow = false, given;
+
+	if (!require_known_fields(c, body, top))
+		return false;
+	given = policy && !cJSON_IsNull(policy);
+	if (!given) {
+		if (optional)
+			return true;
+		reply_problem(c, EKV_POLICY_INVALID);
+		return false;
+	}
+	if (!cJSON_IsObject(policy) || !require_known_fields(c, policy, inner)) {
+		if (!cJSON_IsObject(policy))
+			reply_problem(c, EKV_POLICY_INVALID);
+		return false;
+	}
+	if (!require_bool(c, policy, "restrictDataAccess", EKV_POLICY_INVALID, restrict_access,
+			  &has_restrict) ||
+	    !require_bool(c, policy, "allowNamespacePolicyOverride", EKV_POLICY_INVALID,
+			  allow_override, &has_allow))
+		return false;
+	if (!has_restrict || !has_allow) {
+		reply_problem(c, EKV_POLICY_INVALID);
+		return false;
+	}
+	return true;
+}
+
+/* Re-reads the account and replies with its status object. */
+static void
+reply_initialized(struct api_call *c, int status)
+{
+	if (store_account_get(c->st, c->account.id, &c->account) == STORE_OK)
+		reply_json_steal(c, status, status_json(&c->account));
+	else
+		reply_problem(c, EKV_INTERNAL);
+}
+
+/* GET /initialize: 200, or 404 whose body is the status object itself (§8 quirk 3). */
+void
+initialize_get(struct api_call *c)
+{
+	if (c->account.status == INIT_INITIALIZED)
+		reply_json_steal(c, 200, status_json(&c->account));
+	else
+		reply_json_steal_as(c, 404, "application/problem+json", status_json(&c->account));
+}
+
+/* PUT /initialize: 201 the first time, 200 once initialized (clients.md §3, CLI logic). */
+void
+initialize_put(struct api_call *c)
+{
+	bool restrict_access = true, allow_override = false;
+	char cpcode[STORE_CPCODE_MAX + 1];
+	cJSON *body;
+
+	if (c->account.status == INIT_INITIALIZED) {
+		reply_json_steal(c, 200, status_json(&c->account));
+		return;
+	}
+	body = require_json_object(c, true);
+	if (!body)
+		return;
+	if (!require_policy(c, body, true, &restrict_access, &allow_override))
+		goto out;
+	if (!restrict_access && !c->account.standard_tls) {
+		reply_problem(c, EKV_STANDARD_TLS_INIT);
+		goto out;
+	}
+	ids_cpcode(c->account.id, cpcode, sizeof(cpcode));
+	switch (store_account_initialize(c->st, c->account.id, cpcode, restrict_access,
+					 allow_override, c->now_ms)) {
+	case STORE_OK:
+		reply_initialized(c, 201);
+		break;
+	case STORE_CONFLICT: /* a concurrent PUT won */
+		reply_initialized(c, 200);
+		break;
+	default:
+		reply_problem(c, EKV_INTERNAL);
+		break;
+	}
+out:
+	cJSON_Delete(body);
+}
+
+/* PUT /auth/database (§4.3): needs the Standard TLS entitlement; affects new namespaces only. */
+void
+auth_database_put(struct api_call *c)
+{
+	bool restrict_access = true, allow_override = false;
+	cJSON *body;
+
+	if (!c->account.standard_tls) {
+		reply_problem(c, EKV_STANDARD_TLS_REQUIRED);
+		return;
+	}
+	body = require_json_object(c, false);
+	if (!body)
+		return;
+	if (!require_policy(c, body, false, &restrict_access, &allow_override))
+		goto out;
+	if (store_account_set_policy(c->st, c->account.id, restrict_access, allow_override) ==
+	    STORE_OK)
+		reply_initialized(c, 200);
+	else
+		reply_problem(c, EKV_INTERNAL);
+out:
+	cJSON_Delete(body);
+}
+
+int
+api_account_ensure(struct api *api, const char *id, bool initialized, bool standard_tls)
+{
+	struct store *st = store_db_thread(api->db);
+	struct account_rec acc = {0};
+	char cpcode[STORE_CPCODE_MAX + 1];
+	int64_t now = clock_now_ms();
+	enum store_status status;
+
+	if (!st)
+		return -1;
+	status = store_account_get(st, id, &acc);
+	if (status != STORE_NOT_FOUND)
+		return status == STORE_OK ? 0 : -1;
+	snprintf(acc.id, sizeof(acc.id), "%s", id);
+	acc.status = INIT_UNINITIALIZED;
+	acc.standard_tls = standard_tls;
+	if (store_account_create(st, &acc, now) != STORE_OK)
+		return -1;
+	if (!initialized)
+		return 0;
+	ids_cpcode(id, cpcode, sizeof(cpcode));
+	return store_account_initialize(st, id, cpcode, true, false, now) == STORE_OK ? 0 : -1;
+}

@@ -1,0 +1,159 @@
+/* Items of a group (behaviour §5.5): values are stored and returned byte for byte. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/call.h"
+#include "api/handlers.h"
+#include "api/problem.h"
+#include "api/reply.h"
+#include "api/require.h"
+
+#define ITEMS_LIST_DEFAULT 100
+#define VALUE_MAX_CHARS    262144 /* "Value cannot exceed 262144 characters." */
+#define SANDBOX_LIFE_MS    (2LL * 86400 * 1000) /* TD-LIMITS: two days, whatever the namespace */
+
+/* The request's item, with the namespace looked up; replies and returns false on error. */
+static bool
+require_item(struct api_call *c, struct item_ref *ref, struct namespace_rec *ns, char *sandbox)
+{
+	enum network net;
+
+	if (!require_network(c, &net) || !require_namespace(c, net, ns) ||
+	    !require_group_and_key(c, ref) || !require_sandbox(c, net, sandbox))
+		return false;
+	ref->account = c->account.id;
+	ref->network = net;
+	ref->namespace = ns->name;
+	ref->sandbox = sandbox;
+	return true;
+}
+
+static void
+add_name(void *ctx, const char *name, size_t len)
+{
+	(void)len; /* keys are validated identifiers: no NULs */
+	cJSON_AddItemToArray(ctx, cJSON_CreateString(name));
+}
+
+/* GET …/groups/{group}[?maxItems=N]: keys by name, 100 unless asked (§5.5). */
+void
+items_list(struct api_call *c)
+{
+	char sandbox[STORE_SANDBOX_MAX + 1], max_text[24], *end;
+	struct namespace_rec ns;
+	struct item_ref ref = {0};
+	long long limit = ITEMS_LIST_DEFAULT;
+	cJSON *list;
+
+	if (!require_item(c, &ref, &ns, sandbox))
+		return;
+	if (query_param(c, "maxItems", max_text, sizeof(max_text))) {
+		limit = strtoll(max_text, &end, 10);
+		if (!max_text[0] || *end || limit < 1) {
+			reply_problem(c, EKV_QUERY_INVALID, "maxItems");
+			return;
+		}
+	}
+	list = cJSON_CreateArray();
+	if (store_item_list(c->st, &ref, c->now_ms, limit, add_name, list) != STORE_OK) {
+		cJSON_Delete(list);
+		reply_problem(c, EKV_INTERNAL);
+		return;
+	}
+	if (cJSON_GetArraySize(list) == 0) {
+		cJSON_Delete(list);
+		reply_problem(c, EKV_GROUP_EMPTY);
+		return;
+	}
+	reply_json_steal(c, 200, list);
+}
+
+/* GET …/items/{item}: the stored bytes with the content type they were written with. */
+void
+items_get(struct api_call *c)
+{
+	char sandbox[STORE_SANDBOX_MAX + 1], ctype[STORE_CTYPE_MAX + 1];
+	struct namespace_rec ns;
+	struct item_ref ref = {0};
+
+	if (!require_item(c, &ref, &ns, sandbox))
+		return;
+	switch (store_item_get(c->st, &ref, c->now_ms, &c->res->body, ctype)) {
+	case STORE_OK:
+		c->res->status = 200;
+		strcpy(c->res->content_type, ctype);
+		break;
+	case STORE_NOT_FOUND:
+		reply_problem(c, EKV_ITEM_NOT_FOUND, ref.key, ref.group);
+		break;
+	default:
+		reply_problem(c, EKV_INTERNAL);
+		break;
+	}
+}
+
+/* UTF-8 characters: every byte that does not continue a sequence. */
+static size_t
+count_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* PUT …/items/{item}: upsert; the group comes into being with its first item. */
+void
+items_put(struct api_call *c)
+{
+	char sandbox[STORE_SANDBOX_MAX + 1], ctype[STORE_CTYPE_MAX + 1];
+	const char *given = api_request_header(c->req, "Content-Type");
+	struct namespace_rec ns;
+	struct item_ref ref = {0};
+	int64_t expires_at = 0;
+
+	if (!require_item(c, &ref, &ns, sandbox))
+		return;
+	if (count_chars(c->req->body, c->req->body_len) > VALUE_MAX_CHARS) {
+		reply_problem(c, EKV_VALUE_TOO_LARGE);
+		return;
+	}
+	snprintf(ctype, sizeof(ctype), "%s", given && *given ? given : "text/plain");
+	if (sandbox[0])
+		expires_at = c->now_ms + SANDBOX_LIFE_MS;
+	else if (ns.retention_s)
+		expires_at = c->now_ms + ns.retention_s * 1000;
+	if (store_item_put(c->st, &ref, c->req->body, c->req->body_len, ctype, c->now_ms,
+			   expires_at) != STORE_OK) {
+		reply_problem(c, EKV_INTERNAL);
+		return;
+	}
+	/* SPEC23 put-item example, verbatim. */
+	reply_textf(c, 200, "text/plain;charset=utf-8",
+		    "Item was upserted in database, namespace %s, group %s, and key %s.", ns.name,
+		    ref.group, ref.key);
+}
+
+/* DELETE …/items/{item}: 200 whether or not the item was there (no 404 is documented). */
+void
+items_delete(struct api_call *c)
+{
+	char sandbox[STORE_SANDBOX_MAX + 1];
+	struct namespace_rec ns;
+	struct item_ref ref = {0};
+
+	if (!require_item(c, &ref, &ns, sandbox))
+		return;
+	if (store_item_delete(c->st, &ref, c->now_ms) == STORE_ERROR) {
+		reply_problem(c, EKV_INTERNAL);
+		return;
+	}
+	/* SPEC23 delete-item description, verbatim. */
+	reply_textf(c, 200, "text/plain",
+		    "Item was deleted in the KV store with database %s namespace %s group %s key "
+		    "%s.",
+		    c->account.cpcode, ns.name, ref.group, ref.key);
+}

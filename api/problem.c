@@ -1,0 +1,93 @@
+#include "api/problem.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/call.h"
+#include "api/ids.h"
+#include "api/reply.h"
+#include "base/buf.h"
+
+static const struct ekv_error_row rows[] = {
+#define EKV_ERROR(name, status, code, type, detail) {status, code, type, detail},
+#include "api/errors.def"
+#undef EKV_ERROR
+};
+
+const struct ekv_error_row *
+problem_row(enum ekv_error err)
+{
+	return &rows[err];
+}
+
+const char *
+status_title(int status)
+{
+	switch (status) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 410: return "Not Found"; /* sic: token-410.json */
+	case 413: return "Payload Too Large";
+	case 414: return "URI Too Long";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable Error"; /* sic: GO initialize test */
+	case 504: return "Gateway Timeout";
+	default: return "Internal Server Error";
+	}
+}
+
+/* Substitutes each %s of fmt by the next string argument; "%%" is a literal '%'. */
+static void
+format_detail(struct buf *out, const char *fmt, va_list ap)
+{
+	for (const char *p = fmt; *p; p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			const char *arg = va_arg(ap, const char *);
+
+			buf_addstr(out, arg ? arg : "");
+			p++;
+		} else if (p[0] == '%' && p[1] == '%') {
+			buf_addch(out, '%');
+			p++;
+		} else {
+			buf_addch(out, *p);
+		}
+	}
+}
+
+void
+reply_problem(struct api_call *c, enum ekv_error err, ...)
+{
+	const struct ekv_error_row *row = &rows[err];
+	struct buf detail = BUF_INIT, text = BUF_INIT;
+	char instance[80], uuid[IDS_UUID_LEN + 1];
+	cJSON *root = cJSON_CreateObject(), *more;
+	va_list ap;
+
+	va_start(ap, err);
+	format_detail(&detail, row->detail, ap);
+	va_end(ap);
+	buf_addf(&text, "/edgekv/error-types/edgekv-%s", row->type);
+	ids_uuid_v4(uuid);
+	snprintf(instance, sizeof(instance), "/edgekv/error-instances/%s", uuid);
+
+	cJSON_AddStringToObject(root, "type", text.ptr);
+	cJSON_AddStringToObject(root, "title", status_title(row->status));
+	cJSON_AddNumberToObject(root, "status", row->status);
+	cJSON_AddStringToObject(root, "detail", detail.ptr ? detail.ptr : "");
+	cJSON_AddStringToObject(root, "instance", instance);
+	cJSON_AddStringToObject(root, "errorCode", row->code);
+	more = cJSON_AddObjectToObject(root, "additionalDetail");
+	cJSON_AddStringToObject(more, "requestId", c->req->request_id);
+	reply_json_steal_as(c, row->status, "application/problem+json", root);
+	buf_release(&detail);
+	buf_release(&text);
+}

@@ -1,0 +1,85 @@
+#include "api/require.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "api/call.h"
+#include "api/ids.h"
+#include "api/problem.h"
+
+bool
+require_network(struct api_call *c, enum network *out)
+{
+	const char *name = route_param(&c->params, "network");
+
+	if (strcasecmp(name, "staging") == 0) {
+		*out = NETWORK_STAGING;
+		return true;
+	}
+	if (strcasecmp(name, "production") == 0) {
+		*out = NETWORK_PRODUCTION;
+		return true;
+	}
+	reply_problem(c, EKV_NETWORK_INVALID, name);
+	return false;
+}
+
+bool
+require_namespace(struct api_call *c, enum network net, struct namespace_rec *out)
+{
+	const char *name = route_param(&c->params, "namespace");
+	enum store_status status = STORE_NOT_FOUND;
+
+	/* A name that cannot exist is simply not there (§8 quirk 1: 400, not 404). */
+	if (ids_namespace_valid(name, strlen(name)))
+		status = store_namespace_get(c->st, c->account.id, net, name, c->now_ms, out);
+	if (status == STORE_OK)
+		return true;
+	reply_problem(c, status == STORE_NOT_FOUND ? EKV_NAMESPACE_NOT_FOUND : EKV_INTERNAL);
+	return false;
+}
+
+/* The length of capture name, which may hold NULs decoded from %00. */
+static size_t
+param_len(const struct api_call *c, const char *name)
+{
+	for (size_t i = 0; i < c->params.count; i++)
+		if (strlen(name) == c->params.name_len[i] &&
+		    memcmp(c->params.name[i], name, c->params.name_len[i]) == 0)
+			return c->params.value_len[i];
+	return 0;
+}
+
+bool
+require_group_and_key(struct api_call *c, struct item_ref *ref)
+{
+	ref->group = route_param(&c->params, "group");
+	ref->key = route_param(&c->params, "item");
+	if (!ids_group_valid(ref->group, param_len(c, "group"))) {
+		reply_problem(c, EKV_GROUP_INVALID);
+		return false;
+	}
+	if (ref->key && !ids_key_valid(ref->key, param_len(c, "item"))) {
+		reply_problem(c, EKV_KEY_INVALID);
+		return false;
+	}
+	return true;
+}
+
+bool
+require_sandbox(struct api_call *c, enum network net, char *sandbox)
+{
+	if (!query_param(c, "sandboxId", sandbox, STORE_SANDBOX_MAX + 1)) {
+		sandbox[0] = '\0';
+		return true;
+	}
+	if (net != NETWORK_STAGING) {
+		reply_problem(c, EKV_SANDBOX_STAGING_ONLY);
+		return false;
+	}
+	if (!ids_charset_valid(sandbox, strlen(sandbox), STORE_SANDBOX_MAX)) {
+		reply_problem(c, EKV_SANDBOX_INVALID);
+		return false;
+	}
+	return true;
+}

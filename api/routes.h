@@ -1,0 +1,59 @@
+#ifndef EKV_API_ROUTES_H
+#define EKV_API_ROUTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api/api.h"
+
+/*
+ * The route table and the pure router over it: a path is split into
+ * segments, each matched against a literal or a whole-segment {name}
+ * capture. Captures are percent-decoded. Nothing is allocated.
+ */
+struct api_call;
+typedef void api_handler_fn(struct api_call *c);
+
+enum route_flags {
+	ROUTE_NEEDS_INIT = 1 << 0, /* 404 "not initialized" until the account is */
+	ROUTE_VALUE_BODY = 1 << 1, /* the body is an item value: its limit message */
+};
+
+struct route {
+	enum http_method method;
+	const char *pattern;
+	api_handler_fn *handler;
+	unsigned flags;
+};
+
+#define ROUTE_PATH_MAX 2048
+#define ROUTE_PARAMS   8
+
+struct route_params {
+	char buf[ROUTE_PATH_MAX];
+	size_t count;
+	const char *name[ROUTE_PARAMS];
+	size_t name_len[ROUTE_PARAMS];
+	const char *value[ROUTE_PARAMS]; /* NUL-terminated, inside buf */
+	size_t value_len[ROUTE_PARAMS];  /* may contain NULs from %00 */
+};
+
+enum route_result { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD, ROUTE_TOO_LONG };
+
+/*
+ * Matches path (without the query) and method against table. On ROUTE_FOUND
+ * sets *out and fills params; on ROUTE_NO_METHOD sets *allow to a bit mask
+ * of the methods that path accepts (1 << enum http_method). HEAD matches GET.
+ */
+enum route_result route_match(const struct route *table, size_t n, enum http_method method,
+			      const char *path, size_t path_len, const struct route **out,
+			      struct route_params *params, unsigned *allow);
+
+/* The capture called name, or NULL. */
+const char *route_param(const struct route_params *params, const char *name);
+
+/* The server's table. */
+extern const struct route api_routes[];
+extern const size_t api_route_count;
+
+#endif

@@ -1,0 +1,234 @@
+#include "base/clock.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t offset_ms;
+static bool frozen;
+static int64_t frozen_at_ms;
+
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+clock_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+clock_now_ms(void)
+{
+	int64_t now;
+
+	pthread_mutex_lock(&lock);
+	now = frozen ? frozen_at_ms : wall_ms() + offset_ms;
+	pthread_mutex_unlock(&lock);
+	return now;
+}
+
+void
+clock_advance_ms(int64_t delta_ms)
+{
+	pthread_mutex_lock(&lock);
+	if (frozen)
+		frozen_at_ms += delta_ms;
+	else
+		offset_ms += delta_ms;
+	pthread_mutex_unlock(&lock);
+}
+
+void
+clock_set_ms(int64_t now_ms)
+{
+	pthread_mutex_lock(&lock);
+	if (frozen)
+		frozen_at_ms = now_ms;
+	else
+		offset_ms = now_ms - wall_ms();
+	pthread_mutex_unlock(&lock);
+}
+
+void
+clock_freeze(bool freeze)
+{
+	pthread_mutex_lock(&lock);
+	if (freeze && !frozen)
+		frozen_at_ms = wall_ms() + offset_ms;
+	else if (!freeze && frozen)
+		offset_ms = frozen_at_ms - wall_ms();
+	frozen = freeze;
+	pthread_mutex_unlock(&lock);
+}
+
+bool
+clock_is_frozen(void)
+{
+	bool f;
+
+	pthread_mutex_lock(&lock);
+	f = frozen;
+	pthread_mutex_unlock(&lock);
+	return f;
+}
+
+void
+clock_reset(void)
+{
+	pthread_mutex_lock(&lock);
+	offset_ms = 0;
+	frozen = false;
+	frozen_at_ms = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+/* Howard Hinnant's days_from_civil: exact for every proleptic Gregorian date. */
+int64_t
+clock_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * ((int64_t)m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+void
+clock_format_rfc3339(int64_t ms, bool millis, char *out)
+{
+	int64_t days = floor_div(ms, 86400000), rem = ms - days * 86400000, y;
+	unsigned m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	if (millis)
+		snprintf(out, CLOCK_RFC3339_MAX, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+			 (long long)y, m, d, (long long)(rem / 3600000),
+			 (long long)(rem / 60000 % 60), (long long)(rem / 1000 % 60),
+			 (long long)(rem % 1000));
+	else
+		snprintf(out, CLOCK_RFC3339_MAX, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
+			 (long long)y, m, d, (long long)(rem / 3600000),
+			 (long long)(rem / 60000 % 60), (long long)(rem / 1000 % 60));
+}
+
+void
+clock_format_date(int64_t ms, char *out)
+{
+	int64_t y;
+	unsigned m, d;
+
+	civil_from_days(floor_div(ms, 86400000), &y, &m, &d);
+	snprintf(out, CLOCK_RFC3339_MAX, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+/* Reads exactly n digits; returns -1 if any is missing. */
+static int64_t
+digits(const char **s, int n)
+{
+	int64_t v = 0;
+
+	for (int i = 0; i < n; i++) {
+		char c = (*s)[i];
+
+		if (c < '0' || c > '9')
+			return -1;
+		v = v * 10 + (c - '0');
+	}
+	*s += n;
+	return v;
+}
+
+static bool
+leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int
+clock_parse_rfc3339(const char *s, bool date_only_ok, int64_t *ms)
+{
+	static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int64_t y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, off = 0;
+
+	y = digits(&s, 4);
+	if (y < 0 || *s++ != '-' || (mo = digits(&s, 2)) < 1 || mo > 12 || *s++ != '-' ||
+	    (d = digits(&s, 2)) < 1)
+		return -1;
+	if (d > mdays[mo - 1] + (mo == 2 && leap(y)))
+		return -1;
+	if (*s == '\0') {
+		if (!date_only_ok)
+			return -1;
+		goto done;
+	}
+	if (*s != 'T' && *s != 't')
+		return -1;
+	s++;
+	if ((h = digits(&s, 2)) < 0 || h > 23 || *s++ != ':' || (mi = digits(&s, 2)) < 0 ||
+	    mi > 59 || *s++ != ':' || (sec = digits(&s, 2)) < 0 || sec > 60)
+		return -1;
+	if (*s == '.') {
+		int64_t scale = 100;
+
+		s++;
+		if (*s < '0' || *s > '9')
+			return -1;
+		for (; *s >= '0' && *s <= '9'; s++, scale /= 10)
+			frac += (*s - '0') * scale;
+	}
+	if (*s == 'Z' || *s == 'z') {
+		s++;
+	} else if (*s == '+' || *s == '-') {
+		int sign = *s++ == '-' ? -1 : 1;
+		int64_t oh = digits(&s, 2), om;
+
+		if (oh < 0 || oh > 23 || *s++ != ':' || (om = digits(&s, 2)) < 0 || om > 59)
+			return -1;
+		off = sign * (oh * 60 + om) * 60000;
+	} else {
+		return -1;
+	}
+	if (*s != '\0')
+		return -1;
+done:
+	*ms = clock_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400000 +
+	      (h * 3600 + mi * 60 + sec) * 1000 + frac - off;
+	return 0;
+}

@@ -1,0 +1,164 @@
+#include "server/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum opt_kind { OPT_STRING, OPT_PORT, OPT_INT, OPT_SIZE, OPT_FLAG, OPT_NEGATED_FLAG };
+
+/* One row per option: the flag, its environment twin, where it goes. */
+struct option_row {
+	const char *flag;
+	const char *env;
+	enum opt_kind kind;
+	size_t offset;
+	size_t size;
+	const char *arg;
+	const char *help;
+};
+
+#define FIELD(f) offsetof(struct server_config, f), sizeof(((struct server_config *)0)->f)
+
+static const struct option_row options[] = {
+	{"--listen", "EDGEKV_LISTEN", OPT_STRING, FIELD(listen), "ADDR",
+	 "address to listen on (default 127.0.0.1)"},
+	{"--http-port", "EDGEKV_HTTP_PORT", OPT_PORT, FIELD(http_port), "N|off",
+	 "plain HTTP port; 0 picks a free one (default 8080)"},
+	{"--https-port", "EDGEKV_HTTPS_PORT", OPT_PORT, FIELD(https_port), "N|off",
+	 "HTTPS port; 0 picks a free one (default 8443)"},
+	{"--db", "EDGEKV_DB", OPT_STRING, FIELD(db), "PATH",
+	 "SQLite database file, or :memory: (default ./edgekv-data/edgekv.db)"},
+	{"--tls-cert", "EDGEKV_TLS_CERT", OPT_STRING, FIELD(tls_cert), "PATH",
+	 "PEM certificate (default: self-signed, made next to the database)"},
+	{"--tls-key", "EDGEKV_TLS_KEY", OPT_STRING, FIELD(tls_key), "PATH",
+	 "PEM private key of --tls-cert"},
+	{"--threads", "EDGEKV_THREADS", OPT_INT, FIELD(threads), "N",
+	 "worker threads per listener (default: one per core)"},
+	{"--max-body", "EDGEKV_MAX_BODY", OPT_SIZE, FIELD(max_body), "BYTES",
+	 "largest request body accepted (default 1048576)"},
+	{"--uninitialized", "EDGEKV_UNINITIALIZED", OPT_FLAG, FIELD(uninitialized), NULL,
+	 "create the default account without initializing EdgeKV"},
+	{"--no-standard-tls", "EDGEKV_NO_STANDARD_TLS", OPT_FLAG, FIELD(no_standard_tls), NULL,
+	 "create the default account without the Standard TLS entitlement"},
+	{"--no-access-log", "EDGEKV_NO_ACCESS_LOG", OPT_NEGATED_FLAG, FIELD(access_log), NULL,
+	 "do not log one line per request on stderr"},
+	{"--probe", NULL, OPT_FLAG, FIELD(probe), NULL,
+	 "ask the configured HTTP listener whether it answers; exit 0 if so"},
+	{"--help", NULL, OPT_FLAG, FIELD(help), NULL, "print this help and exit"},
+	{"--version", NULL, OPT_FLAG, FIELD(version), NULL, "print the version and exit"},
+};
+
+#define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
+
+void
+config_usage(FILE *out)
+{
+	fprintf(out, "usage: edgekv-emulator [options]\n\n"
+		     "A self-hosted emulator of Akamai EdgeKV: the /edgekv/v1 management API\n"
+		     "on one small process backed by SQLite.\n\noptions (environment twin):\n");
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "%s%s%s", options[i].flag, options[i].arg ? " " : "",
+			 options[i].arg ? options[i].arg : "");
+		fprintf(out, "  %-24s %s", left, options[i].help);
+		if (options[i].env)
+			fprintf(out, " (%s)", options[i].env);
+		fputc('\n', out);
+	}
+}
+
+static int
+set_value(struct server_config *cfg, const struct option_row *o, const char *value, char *err,
+	  size_t size)
+{
+	char *field = (char *)cfg + o->offset, *end;
+	long long n;
+
+	switch (o->kind) {
+	case OPT_STRING:
+		if (strlen(value) >= o->size) {
+			snprintf(err, size, "%s: value too long", o->flag);
+			return -1;
+		}
+		memcpy(field, value, strlen(value) + 1);
+		return 0;
+	case OPT_FLAG:
+	case OPT_NEGATED_FLAG: {
+		bool on = strcmp(value, "0") != 0 && strcmp(value, "false") != 0 &&
+			  strcmp(value, "off") != 0;
+
+		*(bool *)(void *)field = o->kind == OPT_FLAG ? on : !on;
+		return 0;
+	}
+	case OPT_PORT:
+		if (strcmp(value, "off") == 0) {
+			*(int *)(void *)field = CONFIG_PORT_OFF;
+			return 0;
+		}
+		/* fall through */
+	case OPT_INT:
+	case OPT_SIZE:
+		n = strtoll(value, &end, 10);
+		if (!*value || *end || n < 0 || (o->kind == OPT_PORT && n > 65535) ||
+		    (o->kind == OPT_INT && n > 1024)) {
+			snprintf(err, size, "%s: invalid value '%s'", o->flag, value);
+			return -1;
+		}
+		if (o->kind == OPT_SIZE)
+			*(size_t *)(void *)field = (size_t)n;
+		else
+			*(int *)(void *)field = (int)n;
+		return 0;
+	}
+	return -1;
+}
+
+int
+config_load(struct server_config *cfg, int argc, char **argv, char *err, size_t size)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->listen, "127.0.0.1");
+	cfg->http_port = 8080;
+	cfg->https_port = 8443;
+	strcpy(cfg->db, "./edgekv-data/edgekv.db");
+	cfg->max_body = 1048576;
+	cfg->access_log = true;
+
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		const char *v = options[i].env ? getenv(options[i].env) : NULL;
+
+		if (v && *v && set_value(cfg, &options[i], v, err, size) != 0)
+			return -1;
+	}
+	for (int a = 1; a < argc; a++) {
+		const char *arg = argv[a], *eq = strchr(arg, '=');
+		size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+		const struct option_row *o = NULL;
+
+		for (size_t i = 0; i < OPTION_COUNT; i++)
+			if (strlen(options[i].flag) == name_len &&
+			    strncmp(arg, options[i].flag, name_len) == 0)
+				o = &options[i];
+		if (!o) {
+			snprintf(err, size, "unknown option '%s' (see --help)", arg);
+			return -1;
+		}
+		if (o->kind == OPT_FLAG || o->kind == OPT_NEGATED_FLAG) {
+			if (set_value(cfg, o, eq ? eq + 1 : "1", err, size) != 0)
+				return -1;
+			continue;
+		}
+		if (!eq && a + 1 >= argc) {
+			snprintf(err, size, "%s needs a value", o->flag);
+			return -1;
+		}
+		if (set_value(cfg, o, eq ? eq + 1 : argv[++a], err, size) != 0)
+			return -1;
+	}
+	if (!cfg->tls_cert[0] != !cfg->tls_key[0]) {
+		snprintf(err, size, "--tls-cert and --tls-key go together");
+		return -1;
+	}
+	return 0;
+}

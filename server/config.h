@@ -1,0 +1,38 @@
+#ifndef EKV_SERVER_CONFIG_H
+#define EKV_SERVER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* The process's settings: defaults, then EDGEKV_* environment, then flags. */
+#define CONFIG_PORT_OFF (-1)
+#define CONFIG_PATH_MAX 1024
+
+struct server_config {
+	char listen[64];
+	int http_port;  /* 0 picks a free port; CONFIG_PORT_OFF disables */
+	int https_port; /* likewise */
+	char db[CONFIG_PATH_MAX];
+	char tls_cert[CONFIG_PATH_MAX]; /* "" generates one next to the database */
+	char tls_key[CONFIG_PATH_MAX];
+	int threads; /* per listener; 0 means one per core */
+	size_t max_body;
+	bool uninitialized; /* start the default account uninitialized */
+	bool no_standard_tls;
+	bool access_log;
+	bool help;
+	bool version;
+	bool probe;
+};
+
+/*
+ * Fills cfg from the environment and argv. Returns 0, or -1 after writing a
+ * one-line reason into err (size bytes).
+ */
+int config_load(struct server_config *cfg, int argc, char **argv, char *err, size_t size);
+
+/* The text of --help. */
+void config_usage(FILE *out);
+
+#endif

@@ -1,0 +1,270 @@
+#include "server/http.h"
+
+#include <arpa/inet.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+
+#define HEADERS_MAX 64
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct api *api;
+	size_t max_body;
+	bool tls;
+	bool access_log;
+	int port;
+};
+
+/* Everything one request owns; freed only in on_completed(). */
+struct request {
+	char *target; /* raw request target, copied before MHD parses it in place */
+	bool started; /* the headers-only first call has happened */
+	struct buf body;
+	bool body_too_large;
+	int64_t started_ms;
+	struct api_header headers[HEADERS_MAX];
+	size_t header_count;
+};
+
+/* MHD_OPTION_URI_LOG_CALLBACK: the raw target, before unescaping (EdgeGrid signs it). */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct request *req = xcalloc(1, sizeof(*req));
+
+	(void)cls;
+	(void)conn;
+	req->target = xstrdup(uri);
+	buf_init(&req->body);
+	req->started_ms = clock_monotonic_ms();
+	return req;
+}
+
+/* Keeps the path raw: the router decodes captures itself. */
+static size_t
+on_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return strlen(s);
+}
+
+static enum MHD_Result
+collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct request *req = cls;
+
+	(void)kind;
+	if (req->header_count < HEADERS_MAX && key) {
+		req->headers[req->header_count].name = key;
+		req->headers[req->header_count].value = value ? value : "";
+		req->header_count++;
+	}
+	return MHD_YES;
+}
+
+static void
+request_id(char out[17])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char raw[8];
+
+	gnutls_rnd(GNUTLS_RND_NONCE, raw, sizeof(raw));
+	for (int i = 0; i < 8; i++) {
+		out[2 * i] = digits[raw[i] >> 4];
+		out[2 * i + 1] = digits[raw[i] & 15];
+	}
+	out[16] = '\0';
+}
+
+static void
+peer_address(struct MHD_Connection *conn, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = info ? info->client_addr : NULL;
+
+	snprintf(out, size, "-");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  (socklen_t)size);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, (socklen_t)size);
+}
+
+static enum MHD_Result
+respond(struct MHD_Connection *conn, struct http_server *srv, struct request *req,
+	const char *method)
+{
+	struct api_request in = {0};
+	struct api_response out;
+	struct MHD_Response *response;
+	char id[17], peer[64];
+	size_t len;
+	char *body;
+	enum MHD_Result ok;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, req);
+	request_id(id);
+	peer_address(conn, peer, sizeof(peer));
+	in.method = http_method_parse(method);
+	in.target = req->target;
+	in.headers = req->headers;
+	in.header_count = req->header_count;
+	in.body = req->body.ptr ? req->body.ptr : "";
+	in.body_len = req->body.len;
+	in.body_too_large = req->body_too_large;
+	in.request_id = id;
+	in.peer = peer;
+	in.tls = srv->tls;
+
+	api_response_init(&out);
+	api_dispatch(srv->api, &in, &out);
+	body = buf_detach(&out.body, &len);
+	response = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!response) {
+		free(body);
+		api_response_release(&out);
+		return MHD_NO;
+	}
+	if (out.content_type[0])
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type);
+	MHD_add_response_header(response, "X-Trace-Id", id);
+	for (size_t i = 0; i < out.header_count; i++)
+		MHD_add_response_header(response, out.headers[i].name, out.headers[i].value);
+	ok = MHD_queue_response(conn, (unsigned)out.status, response);
+	MHD_destroy_response(response);
+	if (srv->access_log)
+		log_info("%s \"%s %s\" %d %zu %lldms trace=%s", peer, method, req->target,
+			 out.status, len, (long long)(clock_monotonic_ms() - req->started_ms), id);
+	api_response_release(&out);
+	return ok;
+}
+
+/* Called after the headers, once per body chunk, and once at the end (style §3). */
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+	   const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
+{
+	struct http_server *srv = cls;
+	struct request *req = *req_cls;
+
+	(void)url;
+	(void)version;
+	if (!req)
+		return MHD_NO; /* on_uri always runs first; never here */
+	if (!req->started) { /* headers only: never reply yet (P1: keep-alive) */
+		req->started = true;
+		return MHD_YES;
+	}
+	if (*upload_data_size) { /* body chunk: MHD forbids replying here */
+		if (!req->body_too_large && req->body.len + *upload_data_size <= srv->max_body)
+			buf_add(&req->body, upload_data, *upload_data_size);
+		else
+			req->body_too_large = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return respond(conn, srv, req, method);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+	     enum MHD_RequestTerminationCode toe)
+{
+	struct request *req = *req_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (!req)
+		return;
+	buf_release(&req->body);
+	free(req->target);
+	free(req);
+	*req_cls = NULL;
+}
+
+static void
+on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_warn("http: %s", line);
+}
+
+struct http_server *
+http_start(struct api *api, const struct http_options *opt)
+{
+	struct http_server *srv = xcalloc(1, sizeof(*srv));
+	struct sockaddr_storage addr = {0};
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	const union MHD_DaemonInfo *info;
+
+	if (inet_pton(AF_INET, opt->listen, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)opt->port);
+	} else if (inet_pton(AF_INET6, opt->listen, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)opt->port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		log_error("http: '%s' is not a numeric IP address", opt->listen);
+		free(srv);
+		return NULL;
+	}
+	srv->api = api;
+	srv->max_body = opt->max_body;
+	srv->access_log = opt->access_log;
+	srv->tls = opt->tls_cert_pem != NULL;
+	if (srv->tls)
+		flags |= MHD_USE_TLS;
+	srv->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
+		srv, MHD_OPTION_SOCK_ADDR, &addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opt->threads, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+		MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+		srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
+		MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
+	if (!srv->daemon) {
+		log_error("http: cannot listen on %s port %d", opt->listen, opt->port);
+		free(srv);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info ? info->port : opt->port;
+	return srv;
+}
+
+int
+http_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+void
+http_stop(struct http_server *srv)
+{
+	if (!srv)
+		return;
+	MHD_stop_daemon(srv->daemon);
+	free(srv);
+}

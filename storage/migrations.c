@@ -1,0 +1,95 @@
+#include "storage/internal.h"
+
+#include <stdio.h>
+
+#include "base/log.h"
+
+/*
+ * Append-only: step N takes the database from user_version N-1 to N inside
+ * one transaction. Never edit a shipped step; add one.
+ */
+static const char *const migrations[] = {
+	/* 1: accounts, namespaces, items */
+	"CREATE TABLE account ("
+	"  id TEXT PRIMARY KEY,"
+	"  status TEXT NOT NULL,"
+	"  cpcode TEXT NOT NULL,"
+	"  restrict_data_access INTEGER,"
+	"  allow_override INTEGER,"
+	"  standard_tls INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE namespace ("
+	"  account TEXT NOT NULL,"
+	"  network TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  retention_s INTEGER NOT NULL,"
+	"  group_id INTEGER NOT NULL,"
+	"  geo TEXT NOT NULL,"
+	"  restrict_data_access INTEGER NOT NULL,"
+	"  policy_type TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  delete_at INTEGER,"
+	"  PRIMARY KEY (account, network, name)"
+	") STRICT;"
+	"CREATE TABLE item ("
+	"  account TEXT NOT NULL,"
+	"  network TEXT NOT NULL,"
+	"  namespace TEXT NOT NULL,"
+	"  sandbox TEXT NOT NULL,"
+	"  grp TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  written_at INTEGER NOT NULL,"
+	"  expires_at INTEGER,"
+	"  value BLOB NOT NULL,"
+	"  content_type TEXT NOT NULL,"
+	"  PRIMARY KEY (account, network, namespace, sandbox, grp, key)"
+	") STRICT;"
+	"CREATE INDEX item_expiry ON item (expires_at) WHERE expires_at IS NOT NULL;",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+static int
+user_version(sqlite3 *conn)
+{
+	sqlite3_stmt *q;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(conn, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+int
+store_migrate(sqlite3 *conn)
+{
+	int v = user_version(conn);
+
+	if (v < 0)
+		return -1;
+	if (v > MIGRATION_COUNT) {
+		log_error("database schema version %d is newer than this binary (%d)", v,
+			  MIGRATION_COUNT);
+		return -1;
+	}
+	for (; v < MIGRATION_COUNT; v++) {
+		char *err = NULL;
+		char setv[64];
+
+		snprintf(setv, sizeof(setv), "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(conn, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK ||
+		    sqlite3_exec(conn, migrations[v], NULL, NULL, &err) != SQLITE_OK ||
+		    sqlite3_exec(conn, setv, NULL, NULL, &err) != SQLITE_OK ||
+		    sqlite3_exec(conn, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
+			log_error("migration %d failed: %s", v + 1, err ? err : "unknown");
+			sqlite3_free(err);
+			sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,392 @@
+#include "storage/store.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "storage/internal.h"
+
+static const char *const sql_text[] = {
+#define STMT(name, sql) sql,
+#include "storage/statements.def"
+#undef STMT
+};
+
+struct store_db {
+	char *uri;       /* what every connection opens */
+	bool in_memory;  /* memdb: no WAL, nothing to checkpoint */
+	sqlite3 *keeper; /* keeps a memdb alive; the sweeper's connection */
+	pthread_key_t key;
+	pthread_mutex_t write_lock; /* one writer at a time: see performance-notes P2 */
+	pthread_mutex_t list_lock;
+	struct store *open; /* every connection, for store_db_close */
+	struct store *sweeper;
+	pthread_t thread;
+	pthread_mutex_t stop_lock;
+	pthread_cond_t stop_cond;
+	bool stopping;
+	int64_t sweep_ms;
+};
+
+const char *
+network_name(enum network net)
+{
+	return net == NETWORK_PRODUCTION ? "production" : "staging";
+}
+
+const char *
+init_status_name(enum init_status status)
+{
+	static const char *const names[] = {"UNINITIALIZED", "PENDING", "INITIALIZED"};
+
+	return names[status];
+}
+
+enum store_status
+store_failed(struct store *st, int rc, const char *what)
+{
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return STORE_CONFLICT;
+	log_error("store: %s failed: %s (%d)", what, sqlite3_errmsg(st->conn), rc);
+	return STORE_ERROR;
+}
+
+int
+bind_text(sqlite3_stmt *q, int index, const char *s)
+{
+	return sqlite3_bind_text(q, index, s, -1, SQLITE_STATIC);
+}
+
+void
+stmt_done(sqlite3_stmt *q)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+}
+
+int
+step_write(struct store *st, sqlite3_stmt *q)
+{
+	int rc;
+
+	pthread_mutex_lock(&st->db->write_lock);
+	rc = sqlite3_step(q);
+	pthread_mutex_unlock(&st->db->write_lock);
+	return rc;
+}
+
+int
+step_in_tx(sqlite3_stmt *q)
+{
+	return sqlite3_step(q);
+}
+
+enum store_status
+tx_begin(struct store *st)
+{
+	int rc;
+
+	pthread_mutex_lock(&st->db->write_lock);
+	rc = sqlite3_step(st->stmt[STMT_BEGIN]);
+	sqlite3_reset(st->stmt[STMT_BEGIN]);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	pthread_mutex_unlock(&st->db->write_lock);
+	return store_failed(st, rc, "begin");
+}
+
+enum store_status
+tx_end(struct store *st, enum store_status status)
+{
+	sqlite3_stmt *q = st->stmt[status == STORE_OK ? STMT_COMMIT : STMT_ROLLBACK];
+	int rc = sqlite3_step(q);
+
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE && status == STORE_OK) {
+		status = store_failed(st, rc, "commit");
+		sqlite3_step(st->stmt[STMT_ROLLBACK]);
+		sqlite3_reset(st->stmt[STMT_ROLLBACK]);
+	}
+	pthread_mutex_unlock(&st->db->write_lock);
+	return status;
+}
+
+static int
+exec(sqlite3 *conn, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(conn, sql, NULL, NULL, &err);
+
+	if (rc != SQLITE_OK)
+		log_error("store: '%s' failed: %s", sql, err ? err : sqlite3_errstr(rc));
+	sqlite3_free(err);
+	return rc;
+}
+
+static sqlite3 *
+connect(const struct store_db *db)
+{
+	sqlite3 *conn = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+		    SQLITE_OPEN_URI;
+	int rc = sqlite3_open_v2(db->uri, &conn, flags, NULL);
+
+	if (rc != SQLITE_OK) {
+		log_error("store: cannot open '%s': %s", db->uri,
+			  conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
+		sqlite3_close(conn);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(conn, 1);
+	sqlite3_busy_timeout(conn, 5000);
+	sqlite3_db_config(conn, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+	sqlite3_db_config(conn, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
+	sqlite3_db_config(conn, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+	/* Checkpoints run on the sweeper thread, never inside a request (P3). */
+	if (exec(conn, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+		       " PRAGMA wal_autocheckpoint = 0") != SQLITE_OK) {
+		sqlite3_close(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+static void
+store_free(struct store *st)
+{
+	int rc;
+
+	for (int i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	rc = sqlite3_close(st->conn);
+	if (rc != SQLITE_OK)
+		log_error("store: close failed: %s", sqlite3_errstr(rc));
+	free(st);
+}
+
+static struct store *
+store_new(struct store_db *db, sqlite3 *conn)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+
+	st->db = db;
+	st->conn = conn;
+	for (int i = 0; i < STMT_COUNT; i++) {
+		int rc = sqlite3_prepare_v3(conn, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
+					    &st->stmt[i], NULL);
+
+		if (rc != SQLITE_OK) {
+			log_error("store: cannot prepare '%s': %s", sql_text[i],
+				  sqlite3_errmsg(conn));
+			store_free(st);
+			return NULL;
+		}
+	}
+	return st;
+}
+
+static void
+list_remove(struct store_db *db, struct store *st)
+{
+	pthread_mutex_lock(&db->list_lock);
+	for (struct store **p = &db->open; *p; p = &(*p)->next) {
+		if (*p == st) {
+			*p = st->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&db->list_lock);
+}
+
+/* pthread key destructor: a worker thread is exiting. */
+static void
+thread_store_close(void *arg)
+{
+	struct store *st = arg;
+
+	list_remove(st->db, st);
+	store_free(st);
+}
+
+struct store *
+store_db_thread(struct store_db *db)
+{
+	struct store *st = pthread_getspecific(db->key);
+	sqlite3 *conn;
+
+	if (st)
+		return st;
+	conn = connect(db);
+	if (!conn)
+		return NULL;
+	st = store_new(db, conn);
+	if (!st)
+		return NULL;
+	pthread_mutex_lock(&db->list_lock);
+	st->next = db->open;
+	db->open = st;
+	pthread_mutex_unlock(&db->list_lock);
+	pthread_setspecific(db->key, st);
+	return st;
+}
+
+static void
+sweep_namespaces(struct store *st, int64_t now_ms)
+{
+	sqlite3_stmt *due = st->stmt[STMT_NS_NEXT_DUE];
+
+	for (int n = 0; n < 100; n++) {
+		char account[STORE_ACCOUNT_MAX + 1], name[STORE_NAMESPACE_MAX + 1];
+		enum network net;
+		int rc;
+
+		sqlite3_bind_int64(due, 1, now_ms);
+		rc = sqlite3_step(due);
+		if (rc == SQLITE_ROW) {
+			snprintf(account, sizeof(account), "%s",
+				 (const char *)sqlite3_column_text(due, 0));
+			net = strcmp((const char *)sqlite3_column_text(due, 1), "production") == 0
+				      ? NETWORK_PRODUCTION
+				      : NETWORK_STAGING;
+			snprintf(name, sizeof(name), "%s",
+				 (const char *)sqlite3_column_text(due, 2));
+		}
+		stmt_done(due);
+		if (rc != SQLITE_ROW)
+			return;
+		if (store_namespace_delete(st, account, net, name) != STORE_OK)
+			return;
+	}
+}
+
+void
+store_db_sweep(struct store_db *db, int64_t now_ms)
+{
+	struct store *st = db->sweeper;
+	sqlite3_stmt *q = st->stmt[STMT_ITEM_SWEEP];
+	int rc;
+
+	sweep_namespaces(st, now_ms);
+	do {
+		sqlite3_bind_int64(q, 1, now_ms);
+		rc = step_write(st, q);
+		stmt_done(q);
+	} while (rc == SQLITE_DONE && sqlite3_changes(st->conn) > 0);
+	if (rc != SQLITE_DONE)
+		store_failed(st, rc, "sweep");
+	if (!db->in_memory)
+		sqlite3_wal_checkpoint_v2(st->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+static void *
+sweeper_main(void *arg)
+{
+	struct store_db *db = arg;
+
+	pthread_mutex_lock(&db->stop_lock);
+	while (!db->stopping) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += db->sweep_ms / 1000;
+		until.tv_nsec += (db->sweep_ms % 1000) * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&db->stop_cond, &db->stop_lock, &until);
+		if (db->stopping)
+			break;
+		pthread_mutex_unlock(&db->stop_lock);
+		store_db_sweep(db, clock_now_ms());
+		pthread_mutex_lock(&db->stop_lock);
+	}
+	pthread_mutex_unlock(&db->stop_lock);
+	return NULL;
+}
+
+struct store_db *
+store_db_open(const char *path, int64_t sweep_ms)
+{
+	static atomic_int memdb_seq;
+	struct store_db *db = xcalloc(1, sizeof(*db));
+	char uri[64];
+
+	db->in_memory = strcmp(path, ":memory:") == 0;
+	if (db->in_memory) {
+		/* A named memdb is shared by every connection of this process. */
+		snprintf(uri, sizeof(uri), "file:/ekv-%d?vfs=memdb", atomic_fetch_add(&memdb_seq, 1));
+		db->uri = xstrdup(uri);
+	} else {
+		db->uri = xstrdup(path);
+	}
+	db->sweep_ms = sweep_ms > 0 ? sweep_ms : 1000;
+	pthread_key_create(&db->key, thread_store_close);
+	pthread_mutex_init(&db->write_lock, NULL);
+	pthread_mutex_init(&db->list_lock, NULL);
+	pthread_mutex_init(&db->stop_lock, NULL);
+	pthread_cond_init(&db->stop_cond, NULL);
+
+	db->keeper = connect(db);
+	if (!db->keeper)
+		goto fail;
+	if (!db->in_memory && exec(db->keeper, "PRAGMA journal_mode = WAL") != SQLITE_OK)
+		goto fail;
+	if (store_migrate(db->keeper) != 0)
+		goto fail;
+	db->sweeper = store_new(db, db->keeper);
+	db->keeper = NULL; /* now owned by db->sweeper */
+	if (!db->sweeper)
+		goto fail;
+	if (pthread_create(&db->thread, NULL, sweeper_main, db) != 0) {
+		log_error("store: cannot start the sweeper thread");
+		goto fail;
+	}
+	return db;
+fail:
+	if (db->sweeper)
+		store_free(db->sweeper);
+	sqlite3_close(db->keeper);
+	pthread_key_delete(db->key);
+	free(db->uri);
+	free(db);
+	return NULL;
+}
+
+void
+store_db_close(struct store_db *db)
+{
+	if (!db)
+		return;
+	pthread_mutex_lock(&db->stop_lock);
+	db->stopping = true;
+	pthread_cond_signal(&db->stop_cond);
+	pthread_mutex_unlock(&db->stop_lock);
+	pthread_join(db->thread, NULL);
+
+	/* Connections of threads still alive (the main thread's, at least). */
+	pthread_setspecific(db->key, NULL);
+	while (db->open) {
+		struct store *st = db->open;
+
+		db->open = st->next;
+		store_free(st);
+	}
+	if (!db->in_memory)
+		sqlite3_wal_checkpoint_v2(db->sweeper->conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
+					  NULL);
+	store_free(db->sweeper);
+	pthread_key_delete(db->key);
+	pthread_mutex_destroy(&db->write_lock);
+	pthread_mutex_destroy(&db->list_lock);
+	pthread_mutex_destroy(&db->stop_lock);
+	pthread_cond_destroy(&db->stop_cond);
+	free(db->uri);
+	free(db);
+}

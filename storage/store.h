@@ -1,0 +1,169 @@
+#ifndef EKV_STORAGE_STORE_H
+#define EKV_STORAGE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+/*
+ * The SQLite store. One struct store_db per process (the file, the write
+ * mutex, the background sweeper and checkpointer); one struct store per
+ * thread (its own connection and prepared statements). Nothing above this
+ * layer sees SQLite. Every function takes "now" from the caller so that the
+ * one clock (base/clock.h) decides what exists.
+ */
+struct store_db;
+struct store;
+
+enum store_status { STORE_OK, STORE_NOT_FOUND, STORE_CONFLICT, STORE_FULL, STORE_ERROR };
+
+enum network { NETWORK_STAGING, NETWORK_PRODUCTION };
+
+/* "staging" or "production". */
+const char *network_name(enum network net);
+
+enum init_status { INIT_UNINITIALIZED, INIT_PENDING, INIT_INITIALIZED };
+
+/* "UNINITIALIZED", "PENDING" or "INITIALIZED". */
+const char *init_status_name(enum init_status status);
+
+#define STORE_ACCOUNT_MAX   64
+#define STORE_CPCODE_MAX    16
+#define STORE_NAMESPACE_MAX 32
+#define STORE_GROUP_MAX     128
+#define STORE_KEY_MAX       512
+#define STORE_SANDBOX_MAX   128
+#define STORE_GEO_MAX       8
+#define STORE_CTYPE_MAX     256
+
+struct account_rec {
+	char id[STORE_ACCOUNT_MAX + 1];
+	enum init_status status;
+	char cpcode[STORE_CPCODE_MAX + 1]; /* "" before initialization */
+	bool has_policy;                   /* false before initialization */
+	bool restrict_data_access;
+	bool allow_namespace_policy_override;
+	bool standard_tls; /* the EdgeDB::Standard_TLS_Support entitlement */
+};
+
+struct namespace_rec {
+	char name[STORE_NAMESPACE_MAX + 1];
+	int64_t retention_s; /* 0: indefinite */
+	int64_t group_id;    /* 0: every access group */
+	char geo[STORE_GEO_MAX + 1];
+	bool restrict_data_access;
+	bool policy_overridden;
+	int64_t created_ms;
+	int64_t delete_at_ms; /* 0: no delete scheduled */
+};
+
+/* Addresses one item, or with key NULL one group. Strings are borrowed. */
+struct item_ref {
+	const char *account;
+	enum network network;
+	const char *namespace;
+	const char *sandbox; /* "" outside a sandbox */
+	const char *group;
+	const char *key;
+};
+
+/*
+ * Opens (creating if needed) the database at path, or a private in-memory one
+ * for ":memory:", migrates it and starts the background thread that removes
+ * expired rows and checkpoints the WAL every sweep_ms. Returns NULL after
+ * logging the cause. Close with store_db_close() after every thread that used
+ * it has stopped.
+ */
+struct store_db *store_db_open(const char *path, int64_t sweep_ms);
+void store_db_close(struct store_db *db);
+
+/*
+ * The calling thread's connection, opened on first use and closed when the
+ * thread exits or at store_db_close(). NULL if it cannot be opened (logged).
+ */
+struct store *store_db_thread(struct store_db *db);
+
+/* Runs one sweep now (what the background thread does); for tests and shutdown. */
+void store_db_sweep(struct store_db *db, int64_t now_ms);
+
+/* Accounts (storage/accounts.c). */
+enum store_status store_account_get(struct store *st, const char *id, struct account_rec *out);
+
+/* Creates acc unless an account with its id exists (then STORE_CONFLICT). */
+enum store_status store_account_create(struct store *st, const struct account_rec *acc,
+				       int64_t now_ms);
+
+/*
+ * Marks the account initialized with the given CP code and policy and creates
+ * the default namespace on both networks (retention 6 months, group 0, US).
+ * STORE_CONFLICT if it was initialized already.
+ */
+enum store_status store_account_initialize(struct store *st, const char *id, const char *cpcode,
+					   bool restrict_data_access, bool allow_override,
+					   int64_t now_ms);
+
+enum store_status store_account_set_policy(struct store *st, const char *id,
+					   bool restrict_data_access, bool allow_override);
+
+/* Namespaces (storage/namespaces.c). A namespace past its delete time does not exist. */
+#define STORE_NAMESPACES_PER_NETWORK 20
+#define STORE_DEFAULT_RETENTION_S    15724800
+
+typedef void store_namespace_fn(void *ctx, const struct namespace_rec *ns);
+
+enum store_status store_namespace_get(struct store *st, const char *account, enum network net,
+				      const char *name, int64_t now_ms, struct namespace_rec *out);
+
+/* Calls fn for each namespace of the network, by name; the record is borrowed. */
+enum store_status store_namespace_list(struct store *st, const char *account, enum network net,
+				       int64_t now_ms, store_namespace_fn *fn, void *ctx);
+
+/*
+ * Creates ns. STORE_OK also when the same namespace exists with the same
+ * configuration (then *out holds it); STORE_CONFLICT when it exists with
+ * another; STORE_FULL at STORE_NAMESPACES_PER_NETWORK.
+ */
+enum store_status store_namespace_create(struct store *st, const char *account, enum network net,
+					 const struct namespace_rec *ns, int64_t now_ms,
+					 struct namespace_rec *out);
+
+enum store_status store_namespace_set_retention(struct store *st, const char *account,
+						enum network net, const char *name,
+						int64_t retention_s);
+
+/* Sets (delete_at_ms > 0) or cancels (0) a scheduled delete. */
+enum store_status store_namespace_schedule_delete(struct store *st, const char *account,
+						  enum network net, const char *name,
+						  int64_t delete_at_ms);
+
+/* Deletes the namespace and every item in it now. */
+enum store_status store_namespace_delete(struct store *st, const char *account, enum network net,
+					 const char *name);
+
+/* Items and groups (storage/items.c). An item past its expiry does not exist. */
+typedef void store_name_fn(void *ctx, const char *name, size_t len);
+
+/* Appends the value to *value and copies its content type into ctype (STORE_CTYPE_MAX + 1). */
+enum store_status store_item_get(struct store *st, const struct item_ref *ref, int64_t now_ms,
+				 struct buf *value, char *ctype);
+
+/* Inserts or replaces; expires_at_ms 0 means never. */
+enum store_status store_item_put(struct store *st, const struct item_ref *ref, const void *value,
+				 size_t len, const char *ctype, int64_t now_ms,
+				 int64_t expires_at_ms);
+
+/* STORE_NOT_FOUND when there was nothing live to delete. */
+enum store_status store_item_delete(struct store *st, const struct item_ref *ref,
+				    int64_t now_ms);
+
+/* Keys of ref->group by name, at most limit. */
+enum store_status store_item_list(struct store *st, const struct item_ref *ref, int64_t now_ms,
+				  int64_t limit, store_name_fn *fn, void *ctx);
+
+/* Names of the groups of ref->namespace holding live items, at most limit. */
+enum store_status store_group_list(struct store *st, const struct item_ref *ref, int64_t now_ms,
+				   int64_t limit, store_name_fn *fn, void *ctx);
+
+#endif
