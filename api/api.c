@@ -13,11 +13,10 @@
 #include "base/xalloc.h"
 
 static const char *const method_names[HTTP_METHOD_COUNT] = {
-	"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "OTHER",
+        "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "OTHER",
 };
 
-enum http_method
-http_method_parse(const char *name)
+enum http_method http_method_parse(const char *name)
 {
 	for (int m = 0; m < HTTP_OTHER; m++)
 		if (strcmp(name, method_names[m]) == 0)
@@ -25,14 +24,12 @@ http_method_parse(const char *name)
 	return HTTP_OTHER;
 }
 
-const char *
-http_method_name(enum http_method m)
+const char *http_method_name(enum http_method m)
 {
 	return method_names[m];
 }
 
-const char *
-api_request_header(const struct api_request *req, const char *name)
+const char *api_request_header(const struct api_request *req, const char *name)
 {
 	for (size_t i = 0; i < req->header_count; i++)
 		if (strcasecmp(req->headers[i].name, name) == 0)
@@ -40,36 +37,31 @@ api_request_header(const struct api_request *req, const char *name)
 	return NULL;
 }
 
-void
-api_response_init(struct api_response *res)
+void api_response_init(struct api_response *res)
 {
 	memset(res, 0, sizeof(*res));
 	buf_init(&res->body);
 	res->status = 500;
 }
 
-void
-api_response_release(struct api_response *res)
+void api_response_release(struct api_response *res)
 {
 	buf_release(&res->body);
 }
 
-static void *
-cjson_malloc(size_t size)
+static void *cjson_malloc(size_t size)
 {
 	return xmalloc(size);
 }
 
-void
-api_init(void)
+void api_init(void)
 {
 	cJSON_Hooks hooks = {cjson_malloc, free};
 
 	cJSON_InitHooks(&hooks);
 }
 
-static int
-hexval(char ch)
+static int hexval(char ch)
 {
 	if (ch >= '0' && ch <= '9')
 		return ch - '0';
@@ -77,8 +69,7 @@ hexval(char ch)
 	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
 
-bool
-query_param(const struct api_call *c, const char *name, char *out, size_t size)
+bool query_param(const struct api_call *c, const char *name, char *out, size_t size)
 {
 	size_t name_len = strlen(name);
 
@@ -109,8 +100,7 @@ query_param(const struct api_call *c, const char *name, char *out, size_t size)
 	return false;
 }
 
-static void
-reply_no_method(struct api_call *c, unsigned allow)
+static void reply_no_method(struct api_call *c, unsigned allow)
 {
 	char list[128] = "";
 
@@ -125,8 +115,7 @@ reply_no_method(struct api_call *c, unsigned allow)
 	reply_header(c, "Allow", "%s", list);
 }
 
-void
-api_dispatch(struct api *api, const struct api_request *req, struct api_response *res)
+void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res)
 {
 	struct api_call c = {.api = api, .req = req, .res = res};
 	const char *q = strchr(req->target, '?');
@@ -136,7 +125,7 @@ api_dispatch(struct api *api, const struct api_request *req, struct api_response
 
 	c.query = q ? q + 1 : "";
 	switch (route_match(api_routes, api_route_count, req->method, req->target, path_len,
-			    &c.route, &c.params, &allow)) {
+	                    &c.route, &c.params, &allow)) {
 	case ROUTE_FOUND:
 		break;
 	case ROUTE_NO_METHOD:
@@ -149,7 +138,7 @@ api_dispatch(struct api *api, const struct api_request *req, struct api_response
 		char path[256];
 
 		snprintf(path, sizeof(path), "%.*s", (int)(path_len < 200 ? path_len : 200),
-			 req->target);
+		         req->target);
 		reply_problem(&c, EKV_ROUTE_NOT_FOUND, path);
 		return;
 	}

@@ -10,16 +10,14 @@
 /* "returns up to 10,000 groups" (CLI docs, TD-LIMITS). */
 #define GROUPS_LIST_MAX 10000
 
-static void
-add_name(void *ctx, const char *name, size_t len)
+static void add_name(void *ctx, const char *name, size_t len)
 {
 	(void)len; /* group names are validated identifiers: no NULs */
 	cJSON_AddItemToArray(ctx, cJSON_CreateString(name));
 }
 
 /* GET …/namespaces/{namespace}/groups: a JSON array, or 404 when there are none (§8 quirk 6). */
-void
-groups_list(struct api_call *c)
+void groups_list(struct api_call *c)
 {
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
@@ -33,8 +31,7 @@ groups_list(struct api_call *c)
 	ref.namespace = ns.name;
 	ref.sandbox = "";
 	list = cJSON_CreateArray();
-	if (store_group_list(c->st, &ref, c->now_ms, GROUPS_LIST_MAX, add_name, list) !=
-	    STORE_OK) {
+	if (store_group_list(c->st, &ref, c->now_ms, GROUPS_LIST_MAX, add_name, list) != STORE_OK) {
 		cJSON_Delete(list);
 		reply_problem(c, EKV_INTERNAL);
 		return;

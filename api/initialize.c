@@ -2,7 +2,6 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
-
 #include "api/call.h"
 #include "api/handlers.h"
 #include "api/ids.h"
@@ -12,8 +11,7 @@
 #include "base/clock.h"
 
 /* The initialize-status object (§4.1): cpcode and dataAccessPolicy are null before. */
-static cJSON *
-status_json(const struct account_rec *acc)
+static cJSON *status_json(const struct account_rec *acc)
 {
 	cJSON *root = cJSON_CreateObject(), *policy;
 	const char *status = init_status_name(acc->status);
@@ -30,7 +28,7 @@ status_json(const struct account_rec *acc)
 		policy = cJSON_AddObjectToObject(root, "dataAccessPolicy");
 		cJSON_AddBoolToObject(policy, "restrictDataAccess", acc->restrict_data_access);
 		cJSON_AddBoolToObject(policy, "allowNamespacePolicyOverride",
-				      acc->allow_namespace_policy_override);
+		                      acc->allow_namespace_policy_override);
 	} else {
 		cJSON_AddNullToObject(root, "dataAccessPolicy");
 	}
@@ -42,13 +40,12 @@ status_json(const struct account_rec *acc)
  * (initialize-put.yaml). The member may be absent or null when optional;
  * otherwise both booleans are required. Leaves the outputs alone when absent.
  */
-static bool
-require_policy(struct api_call *c, const cJSON *body, bool optional, bool *restrict_access,
-	       bool *allow_override)
+static bool require_policy(struct api_call *c, const cJSON *body, bool optional,
+                           bool *restrict_access, bool *allow_override)
 {
 	static const char *const top[] = {"dataAccessPolicy", NULL};
 	static const char *const inner[] = {"restrictDataAccess", "allowNamespacePolicyOverride",
-					    NULL};
+	                                    NULL};
 	const cJSON *policy = cJSON_GetObjectItemCaseSensitive(body, "dataAccessPolicy");
 	bool has_restrict = false, has_allow = false, given;
 
@@ -67,9 +64,9 @@ require_policy(struct api_call *c, const cJSON *body, bool optional, bool *restr
 		return false;
 	}
 	if (!require_bool(c, policy, "restrictDataAccess", EKV_POLICY_INVALID, restrict_access,
-			  &has_restrict) ||
+	                  &has_restrict) ||
 	    !require_bool(c, policy, "allowNamespacePolicyOverride", EKV_POLICY_INVALID,
-			  allow_override, &has_allow))
+	                  allow_override, &has_allow))
 		return false;
 	if (!has_restrict || !has_allow) {
 		reply_problem(c, EKV_POLICY_INVALID);
@@ -79,8 +76,7 @@ require_policy(struct api_call *c, const cJSON *body, bool optional, bool *restr
 }
 
 /* Re-reads the account and replies with its status object. */
-static void
-reply_initialized(struct api_call *c, int status)
+static void reply_initialized(struct api_call *c, int status)
 {
 	if (store_account_get(c->st, c->account.id, &c->account) == STORE_OK)
 		reply_json_steal(c, status, status_json(&c->account));
@@ -89,8 +85,7 @@ reply_initialized(struct api_call *c, int status)
 }
 
 /* GET /initialize: 200, or 404 whose body is the status object itself (§8 quirk 3). */
-void
-initialize_get(struct api_call *c)
+void initialize_get(struct api_call *c)
 {
 	if (c->account.status == INIT_INITIALIZED)
 		reply_json_steal(c, 200, status_json(&c->account));
@@ -99,8 +94,7 @@ initialize_get(struct api_call *c)
 }
 
 /* PUT /initialize: 201 the first time, 200 once initialized (clients.md §3, CLI logic). */
-void
-initialize_put(struct api_call *c)
+void initialize_put(struct api_call *c)
 {
 	bool restrict_access = true, allow_override = false;
 	char cpcode[STORE_CPCODE_MAX + 1];
@@ -121,7 +115,7 @@ initialize_put(struct api_call *c)
 	}
 	ids_cpcode(c->account.id, cpcode, sizeof(cpcode));
 	switch (store_account_initialize(c->st, c->account.id, cpcode, restrict_access,
-					 allow_override, c->now_ms)) {
+	                                 allow_override, c->now_ms)) {
 	case STORE_OK:
 		reply_initialized(c, 201);
 		break;
@@ -137,8 +131,7 @@ out:
 }
 
 /* PUT /auth/database (§4.3): needs the Standard TLS entitlement; affects new namespaces only. */
-void
-auth_database_put(struct api_call *c)
+void auth_database_put(struct api_call *c)
 {
 	bool restrict_access = true, allow_override = false;
 	cJSON *body;
@@ -161,8 +154,7 @@ out:
 	cJSON_Delete(body);
 }
 
-int
-api_account_ensure(struct api *api, const char *id, bool initialized, bool standard_tls)
+int api_account_ensure(struct api *api, const char *id, bool initialized, bool standard_tls)
 {
 	struct store *st = store_db_thread(api->db);
 	struct account_rec acc = {0};

@@ -11,12 +11,12 @@
 #include "api/require.h"
 
 #define ITEMS_LIST_DEFAULT 100
-#define VALUE_MAX_CHARS    262144 /* "Value cannot exceed 262144 characters." */
+#define VALUE_MAX_CHARS    262144               /* "Value cannot exceed 262144 characters." */
 #define SANDBOX_LIFE_MS    (2LL * 86400 * 1000) /* TD-LIMITS: two days, whatever the namespace */
 
 /* The request's item, with the namespace looked up; replies and returns false on error. */
-static bool
-require_item(struct api_call *c, struct item_ref *ref, struct namespace_rec *ns, char *sandbox)
+static bool require_item(struct api_call *c, struct item_ref *ref, struct namespace_rec *ns,
+                         char *sandbox)
 {
 	enum network net;
 
@@ -30,16 +30,14 @@ require_item(struct api_call *c, struct item_ref *ref, struct namespace_rec *ns,
 	return true;
 }
 
-static void
-add_name(void *ctx, const char *name, size_t len)
+static void add_name(void *ctx, const char *name, size_t len)
 {
 	(void)len; /* keys are validated identifiers: no NULs */
 	cJSON_AddItemToArray(ctx, cJSON_CreateString(name));
 }
 
 /* GET …/groups/{group}[?maxItems=N]: keys by name, 100 unless asked (§5.5). */
-void
-items_list(struct api_call *c)
+void items_list(struct api_call *c)
 {
 	char sandbox[STORE_SANDBOX_MAX + 1], max_text[24], *end;
 	struct namespace_rec ns;
@@ -71,8 +69,7 @@ items_list(struct api_call *c)
 }
 
 /* GET …/items/{item}: the stored bytes with the content type they were written with. */
-void
-items_get(struct api_call *c)
+void items_get(struct api_call *c)
 {
 	char sandbox[STORE_SANDBOX_MAX + 1], ctype[STORE_CTYPE_MAX + 1];
 	struct namespace_rec ns;
@@ -95,8 +92,7 @@ items_get(struct api_call *c)
 }
 
 /* UTF-8 characters: every byte that does not continue a sequence. */
-static size_t
-count_chars(const char *s, size_t len)
+static size_t count_chars(const char *s, size_t len)
 {
 	size_t n = 0;
 
@@ -106,8 +102,7 @@ count_chars(const char *s, size_t len)
 }
 
 /* PUT …/items/{item}: upsert; the group comes into being with its first item. */
-void
-items_put(struct api_call *c)
+void items_put(struct api_call *c)
 {
 	char sandbox[STORE_SANDBOX_MAX + 1], ctype[STORE_CTYPE_MAX + 1];
 	const char *given = api_request_header(c->req, "Content-Type");
@@ -127,19 +122,18 @@ items_put(struct api_call *c)
 	else if (ns.retention_s)
 		expires_at = c->now_ms + ns.retention_s * 1000;
 	if (store_item_put(c->st, &ref, c->req->body, c->req->body_len, ctype, c->now_ms,
-			   expires_at) != STORE_OK) {
+	                   expires_at) != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);
 		return;
 	}
 	/* SPEC23 put-item example, verbatim. */
 	reply_textf(c, 200, "text/plain;charset=utf-8",
-		    "Item was upserted in database, namespace %s, group %s, and key %s.", ns.name,
-		    ref.group, ref.key);
+	            "Item was upserted in database, namespace %s, group %s, and key %s.", ns.name,
+	            ref.group, ref.key);
 }
 
 /* DELETE …/items/{item}: 200 whether or not the item was there (no 404 is documented). */
-void
-items_delete(struct api_call *c)
+void items_delete(struct api_call *c)
 {
 	char sandbox[STORE_SANDBOX_MAX + 1];
 	struct namespace_rec ns;
@@ -153,7 +147,7 @@ items_delete(struct api_call *c)
 	}
 	/* SPEC23 delete-item description, verbatim. */
 	reply_textf(c, 200, "text/plain",
-		    "Item was deleted in the KV store with database %s namespace %s group %s key "
-		    "%s.",
-		    c->account.cpcode, ns.name, ref.group, ref.key);
+	            "Item was deleted in the KV store with database %s namespace %s group %s key "
+	            "%s.",
+	            c->account.cpcode, ns.name, ref.group, ref.key);
 }

@@ -7,8 +7,7 @@
 
 #include "api/call.h"
 
-static bool
-has_duplicate_members(const cJSON *node, int depth)
+static bool has_duplicate_members(const cJSON *node, int depth)
 {
 	if (depth > 64)
 		return true;
@@ -23,8 +22,7 @@ has_duplicate_members(const cJSON *node, int depth)
 	return false;
 }
 
-cJSON *
-require_json_object(struct api_call *c, bool empty_ok)
+cJSON *require_json_object(struct api_call *c, bool empty_ok)
 {
 	const struct api_request *req = c->req;
 	const char *end = NULL;
@@ -56,8 +54,7 @@ require_json_object(struct api_call *c, bool empty_ok)
 	return root;
 }
 
-bool
-require_known_fields(struct api_call *c, const cJSON *obj, const char *const *allowed)
+bool require_known_fields(struct api_call *c, const cJSON *obj, const char *const *allowed)
 {
 	for (const cJSON *m = obj->child; m; m = m->next) {
 		const char *const *a = allowed;
@@ -72,16 +69,14 @@ require_known_fields(struct api_call *c, const cJSON *obj, const char *const *al
 	return true;
 }
 
-static void
-set_present(bool *present, bool value)
+static void set_present(bool *present, bool value)
 {
 	if (present)
 		*present = value;
 }
 
 /* Parses an optionally signed run of decimal digits into *out; false on anything else. */
-static bool
-parse_decimal(const char *s, int64_t *out)
+static bool parse_decimal(const char *s, int64_t *out)
 {
 	char *end;
 	long long v;
@@ -96,9 +91,8 @@ parse_decimal(const char *s, int64_t *out)
 	return true;
 }
 
-bool
-require_int(struct api_call *c, const cJSON *obj, const char *name, int64_t min, int64_t max,
-	    enum ekv_error err, int64_t *out, bool *present)
+bool require_int(struct api_call *c, const cJSON *obj, const char *name, int64_t min, int64_t max,
+                 enum ekv_error err, int64_t *out, bool *present)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
 	int64_t n;
@@ -124,9 +118,8 @@ bad:
 	return false;
 }
 
-bool
-require_bool(struct api_call *c, const cJSON *obj, const char *name, enum ekv_error err, bool *out,
-	     bool *present)
+bool require_bool(struct api_call *c, const cJSON *obj, const char *name, enum ekv_error err,
+                  bool *out, bool *present)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
 
@@ -137,8 +130,8 @@ require_bool(struct api_call *c, const cJSON *obj, const char *name, enum ekv_er
 		*out = cJSON_IsTrue(v);
 		return true;
 	}
-	if (cJSON_IsString(v) && (strcmp(v->valuestring, "true") == 0 ||
-				  strcmp(v->valuestring, "false") == 0)) {
+	if (cJSON_IsString(v) &&
+	    (strcmp(v->valuestring, "true") == 0 || strcmp(v->valuestring, "false") == 0)) {
 		*out = v->valuestring[0] == 't';
 		return true;
 	}
@@ -146,9 +139,8 @@ require_bool(struct api_call *c, const cJSON *obj, const char *name, enum ekv_er
 	return false;
 }
 
-bool
-require_string(struct api_call *c, const cJSON *obj, const char *name, enum ekv_error err,
-	       const char **out, bool *present)
+bool require_string(struct api_call *c, const cJSON *obj, const char *name, enum ekv_error err,
+                    const char **out, bool *present)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
 

@@ -34,14 +34,14 @@ bool require_known_fields(struct api_call *c, const cJSON *obj, const char *cons
  * false and true returned. Wrong type or out of [min, max]: err.
  */
 bool require_int(struct api_call *c, const cJSON *obj, const char *name, int64_t min, int64_t max,
-		 enum ekv_error err, int64_t *out, bool *present);
+                 enum ekv_error err, int64_t *out, bool *present);
 
 /* A boolean member, or the string "true"/"false" (Postman, clients.md §6.3). */
 bool require_bool(struct api_call *c, const cJSON *obj, const char *name, enum ekv_error err,
-		  bool *out, bool *present);
+                  bool *out, bool *present);
 
 /* A string member; *out borrows from obj. */
 bool require_string(struct api_call *c, const cJSON *obj, const char *name, enum ekv_error err,
-		    const char **out, bool *present);
+                    const char **out, bool *present);
 
 #endif

@@ -19,8 +19,7 @@
 #define RETENTION_MIN_S  86400
 #define RETENTION_MAX_S  315360000
 
-static cJSON *
-namespace_json(const struct namespace_rec *ns)
+static cJSON *namespace_json(const struct namespace_rec *ns)
 {
 	cJSON *root = cJSON_CreateObject(), *policy;
 
@@ -31,7 +30,7 @@ namespace_json(const struct namespace_rec *ns)
 	policy = cJSON_AddObjectToObject(root, "dataAccessPolicy");
 	cJSON_AddBoolToObject(policy, "restrictDataAccess", ns->restrict_data_access);
 	cJSON_AddStringToObject(policy, "policyType",
-				ns->policy_overridden ? "overridden" : "inherited");
+	                        ns->policy_overridden ? "overridden" : "inherited");
 	return root;
 }
 
@@ -40,8 +39,7 @@ struct list_ctx {
 	bool details;
 };
 
-static void
-add_namespace(void *ctx, const struct namespace_rec *ns)
+static void add_namespace(void *ctx, const struct namespace_rec *ns)
 {
 	struct list_ctx *l = ctx;
 
@@ -56,8 +54,7 @@ add_namespace(void *ctx, const struct namespace_rec *ns)
 }
 
 /* GET …/namespaces[?details=on|true] (the CLI sends true, Go sends on: clients.md §6.1). */
-void
-namespaces_list(struct api_call *c)
+void namespaces_list(struct api_call *c)
 {
 	struct list_ctx l = {0};
 	enum network net;
@@ -67,7 +64,7 @@ namespaces_list(struct api_call *c)
 	if (!require_network(c, &net))
 		return;
 	l.details = query_param(c, "details", details, sizeof(details)) &&
-		    (strcmp(details, "on") == 0 || strcmp(details, "true") == 0);
+	            (strcmp(details, "on") == 0 || strcmp(details, "true") == 0);
 	root = cJSON_CreateObject();
 	l.array = cJSON_AddArrayToObject(root, "namespaces");
 	if (store_namespace_list(c->st, c->account.id, net, c->now_ms, add_namespace, &l) !=
@@ -79,19 +76,17 @@ namespaces_list(struct api_call *c)
 	reply_json_steal(c, 200, root);
 }
 
-static bool
-retention_valid(int64_t s)
+static bool retention_valid(int64_t s)
 {
 	return s == 0 || (s >= RETENTION_MIN_S && s <= RETENTION_MAX_S);
 }
 
-static bool
-require_retention(struct api_call *c, const cJSON *body, int64_t *out)
+static bool require_retention(struct api_call *c, const cJSON *body, int64_t *out)
 {
 	bool present = false;
 
-	if (!require_int(c, body, "retentionInSeconds", INT64_MIN, INT64_MAX,
-			 EKV_RETENTION_INVALID, out, &present))
+	if (!require_int(c, body, "retentionInSeconds", INT64_MIN, INT64_MAX, EKV_RETENTION_INVALID,
+	                 out, &present))
 		return false;
 	if (!present) {
 		reply_problem(c, EKV_RETENTION_MISSING);
@@ -105,8 +100,7 @@ require_retention(struct api_call *c, const cJSON *body, int64_t *out)
 }
 
 /* geoLocation: US (default), EU, JP, GLOBAL; staging has US only (§5.3). */
-static bool
-require_geo(struct api_call *c, const cJSON *body, enum network net, char *geo)
+static bool require_geo(struct api_call *c, const cJSON *body, enum network net, char *geo)
 {
 	static const char *const known[] = {"US", "EU", "JP", "GLOBAL"};
 	const char *value = "US";
@@ -132,8 +126,8 @@ require_geo(struct api_call *c, const cJSON *body, enum network net, char *geo)
  * dataAccessPolicy on create: {restrictDataAccess} overrides the database
  * default only where allowNamespacePolicyOverride is set (§4.4).
  */
-static bool
-require_namespace_policy(struct api_call *c, const cJSON *body, struct namespace_rec *ns)
+static bool require_namespace_policy(struct api_call *c, const cJSON *body,
+                                     struct namespace_rec *ns)
 {
 	static const char *const fields[] = {"restrictDataAccess", "policyType", NULL};
 	const cJSON *policy = cJSON_GetObjectItemCaseSensitive(body, "dataAccessPolicy");
@@ -149,7 +143,7 @@ require_namespace_policy(struct api_call *c, const cJSON *body, struct namespace
 	}
 	if (!require_known_fields(c, policy, fields) ||
 	    !require_bool(c, policy, "restrictDataAccess", EKV_FIELD_INVALID, &restrict_access,
-			  &present))
+	                  &present))
 		return false;
 	if (!present)
 		return true;
@@ -169,8 +163,7 @@ require_namespace_policy(struct api_call *c, const cJSON *body, struct namespace
 }
 
 /* The namespace name of a create body; PowerShell sends "name" (behaviour §8 item 18). */
-static bool
-require_body_name(struct api_call *c, const cJSON *body, const char **name)
+static bool require_body_name(struct api_call *c, const cJSON *body, const char **name)
 {
 	bool present = false;
 
@@ -187,12 +180,11 @@ require_body_name(struct api_call *c, const cJSON *body, const char **name)
 }
 
 /* POST …/namespaces: 200, not 201 (§8 quirk 2). */
-void
-namespaces_create(struct api_call *c)
+void namespaces_create(struct api_call *c)
 {
 	static const char *const fields[] = {"namespace",   "name",    "retentionInSeconds",
-					     "geoLocation", "groupId", "dataAccessPolicy",
-					     NULL};
+	                                     "geoLocation", "groupId", "dataAccessPolicy",
+	                                     NULL};
 	struct namespace_rec ns = {0}, out;
 	const char *name;
 	enum network net;
@@ -206,7 +198,7 @@ namespaces_create(struct api_call *c)
 	if (!require_known_fields(c, body, fields) || !require_body_name(c, body, &name) ||
 	    !require_retention(c, body, &ns.retention_s) ||
 	    !require_int(c, body, "groupId", 0, INT64_MAX, EKV_GROUP_ID_INVALID, &ns.group_id,
-			 NULL) ||
+	                 NULL) ||
 	    !require_geo(c, body, net, ns.geo) || !require_namespace_policy(c, body, &ns))
 		goto out;
 	strcpy(ns.name, name);
@@ -229,8 +221,7 @@ out:
 }
 
 /* GET …/namespaces/{namespace}: a missing one is 400 (§8 quirk 1). */
-void
-namespaces_get(struct api_call *c)
+void namespaces_get(struct api_call *c)
 {
 	struct namespace_rec ns;
 	enum network net;
@@ -240,8 +231,7 @@ namespaces_get(struct api_call *c)
 }
 
 /* Unchangeable members of an update must repeat the namespace's own values. */
-static bool
-require_unchanged(struct api_call *c, const cJSON *body, const struct namespace_rec *ns)
+static bool require_unchanged(struct api_call *c, const cJSON *body, const struct namespace_rec *ns)
 {
 	const char *name = NULL, *geo = NULL;
 	bool has_name = false, has_group = false, has_geo = false;
@@ -249,7 +239,7 @@ require_unchanged(struct api_call *c, const cJSON *body, const struct namespace_
 
 	if (!require_string(c, body, "namespace", EKV_FIELD_INVALID, &name, &has_name) ||
 	    !require_int(c, body, "groupId", 0, INT64_MAX, EKV_GROUP_ID_INVALID, &group_id,
-			 &has_group) ||
+	                 &has_group) ||
 	    !require_string(c, body, "geoLocation", EKV_GEO_INVALID, &geo, &has_geo))
 		return false;
 	if (!has_name || strcmp(name, ns->name) != 0) {
@@ -271,11 +261,10 @@ require_unchanged(struct api_call *c, const cJSON *body, const struct namespace_
  * PUT …/namespaces/{namespace}: only the retention changes, never for
  * default; it applies to data written from now on (§5.3).
  */
-void
-namespaces_update(struct api_call *c)
+void namespaces_update(struct api_call *c)
 {
 	static const char *const fields[] = {"namespace", "retentionInSeconds", "geoLocation",
-					     "groupId", "dataAccessPolicy", NULL};
+	                                     "groupId",   "dataAccessPolicy",   NULL};
 	struct namespace_rec ns;
 	int64_t retention = 0;
 	enum network net;
@@ -305,16 +294,15 @@ out:
 }
 
 /* The EKV_1002 text names the capability of the network (GO namespaces_test). */
-static void
-reply_delete_denied(struct api_call *c, enum network net)
+static void reply_delete_denied(struct api_call *c, enum network net)
 {
 	reply_problem(c, EKV_PERMISSION_OR_MISSING,
-		      net == NETWORK_STAGING ? "DELETE_STAGING_NAMESPACE" : "DELETE_NAMESPACE");
+	              net == NETWORK_STAGING ? "DELETE_STAGING_NAMESPACE" : "DELETE_NAMESPACE");
 }
 
 /* A live namespace; with scheduled, one with a delete pending. Replies EKV_1002 otherwise. */
-static bool
-require_deletable(struct api_call *c, enum network *net, struct namespace_rec *ns, bool scheduled)
+static bool require_deletable(struct api_call *c, enum network *net, struct namespace_rec *ns,
+                              bool scheduled)
 {
 	const char *name = route_param(&c->params, "namespace");
 
@@ -329,8 +317,7 @@ require_deletable(struct api_call *c, enum network *net, struct namespace_rec *n
 }
 
 /* {"scheduledDeleteTime": …} with Retry-After, for GET and PUT of the status. */
-static void
-reply_schedule(struct api_call *c, int status, int64_t delete_at_ms)
+static void reply_schedule(struct api_call *c, int status, int64_t delete_at_ms)
 {
 	char when[CLOCK_RFC3339_MAX];
 	cJSON *root = cJSON_CreateObject();
@@ -346,8 +333,7 @@ reply_schedule(struct api_call *c, int status, int64_t delete_at_ms)
  * DELETE …/namespaces/{namespace}: 202 and a scheduled delete, or with
  * sync=true 200 and gone now, with a body of another shape (§5.3, GO).
  */
-void
-namespaces_delete(struct api_call *c)
+void namespaces_delete(struct api_call *c)
 {
 	struct namespace_rec ns;
 	enum network net;
@@ -372,19 +358,18 @@ namespaces_delete(struct api_call *c)
 	if (!ns.delete_at_ms) {
 		ns.delete_at_ms = c->now_ms + DELETE_DELAY_MS;
 		if (store_namespace_schedule_delete(c->st, c->account.id, net, ns.name,
-						    ns.delete_at_ms) != STORE_OK) {
+		                                    ns.delete_at_ms) != STORE_OK) {
 			reply_problem(c, EKV_INTERNAL);
 			return;
 		}
 	}
 	reply_schedule(c, 202, ns.delete_at_ms);
 	reply_header(c, "Location", "/edgekv/v1/networks/%s/namespaces/%s/status/scheduled-delete",
-		     network_name(net), ns.name);
+	             network_name(net), ns.name);
 }
 
 /* GET …/status/scheduled-delete */
-void
-namespaces_delete_status(struct api_call *c)
+void namespaces_delete_status(struct api_call *c)
 {
 	struct namespace_rec ns;
 	enum network net;
@@ -394,8 +379,7 @@ namespaces_delete_status(struct api_call *c)
 }
 
 /* PUT …/status/scheduled-delete {"scheduledDeleteTime": date-time} */
-void
-namespaces_delete_reschedule(struct api_call *c)
+void namespaces_delete_reschedule(struct api_call *c)
 {
 	static const char *const fields[] = {"scheduledDeleteTime", NULL};
 	struct namespace_rec ns;
@@ -412,7 +396,7 @@ namespaces_delete_reschedule(struct api_call *c)
 		return;
 	if (!require_known_fields(c, body, fields) ||
 	    !require_string(c, body, "scheduledDeleteTime", EKV_DELETE_TIME_INVALID, &when,
-			    &present))
+	                    &present))
 		goto out;
 	if (!present || clock_parse_rfc3339(when, false, &at) != 0 ||
 	    at <= c->now_ms + CANCEL_CUTOFF_MS) {
@@ -429,8 +413,7 @@ out:
 }
 
 /* DELETE …/status/scheduled-delete: 204, unless the delete is five minutes away or less. */
-void
-namespaces_delete_cancel(struct api_call *c)
+void namespaces_delete_cancel(struct api_call *c)
 {
 	struct namespace_rec ns;
 	enum network net;

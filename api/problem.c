@@ -16,37 +16,49 @@ static const struct ekv_error_row rows[] = {
 #undef EKV_ERROR
 };
 
-const struct ekv_error_row *
-problem_row(enum ekv_error err)
+const struct ekv_error_row *problem_row(enum ekv_error err)
 {
 	return &rows[err];
 }
 
-const char *
-status_title(int status)
+const char *status_title(int status)
 {
 	switch (status) {
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 410: return "Not Found"; /* sic: token-410.json */
-	case 413: return "Payload Too Large";
-	case 414: return "URI Too Long";
-	case 422: return "Unprocessable Entity";
-	case 429: return "Too Many Requests";
-	case 501: return "Not Implemented";
-	case 503: return "Service Unavailable Error"; /* sic: GO initialize test */
-	case 504: return "Gateway Timeout";
-	default: return "Internal Server Error";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 410:
+		return "Not Found"; /* sic: token-410.json */
+	case 413:
+		return "Payload Too Large";
+	case 414:
+		return "URI Too Long";
+	case 422:
+		return "Unprocessable Entity";
+	case 429:
+		return "Too Many Requests";
+	case 501:
+		return "Not Implemented";
+	case 503:
+		return "Service Unavailable Error"; /* sic: GO initialize test */
+	case 504:
+		return "Gateway Timeout";
+	default:
+		return "Internal Server Error";
 	}
 }
 
 /* Substitutes each %s of fmt by the next string argument; "%%" is a literal '%'. */
-static void
-format_detail(struct buf *out, const char *fmt, va_list ap)
+static void format_detail(struct buf *out, const char *fmt, va_list ap)
 {
 	for (const char *p = fmt; *p; p++) {
 		if (p[0] == '%' && p[1] == 's') {
@@ -63,8 +75,7 @@ format_detail(struct buf *out, const char *fmt, va_list ap)
 	}
 }
 
-void
-reply_problem(struct api_call *c, enum ekv_error err, ...)
+void reply_problem(struct api_call *c, enum ekv_error err, ...)
 {
 	const struct ekv_error_row *row = &rows[err];
 	struct buf detail = BUF_INIT, text = BUF_INIT;

@@ -8,14 +8,12 @@
 #include "api/call.h"
 #include "base/log.h"
 
-static void
-set_content_type(struct api_response *res, const char *content_type)
+static void set_content_type(struct api_response *res, const char *content_type)
 {
 	snprintf(res->content_type, sizeof(res->content_type), "%s", content_type);
 }
 
-void
-reply_json_steal_as(struct api_call *c, int status, const char *content_type, cJSON *root)
+void reply_json_steal_as(struct api_call *c, int status, const char *content_type, cJSON *root)
 {
 	char *text = cJSON_PrintUnformatted(root);
 
@@ -34,14 +32,13 @@ reply_json_steal_as(struct api_call *c, int status, const char *content_type, cJ
 	free(text);
 }
 
-void
-reply_json_steal(struct api_call *c, int status, cJSON *root)
+void reply_json_steal(struct api_call *c, int status, cJSON *root)
 {
 	reply_json_steal_as(c, status, "application/json", root);
 }
 
-void
-reply_bytes(struct api_call *c, int status, const char *content_type, const void *body, size_t len)
+void reply_bytes(struct api_call *c, int status, const char *content_type, const void *body,
+                 size_t len)
 {
 	c->res->status = status;
 	set_content_type(c->res, content_type);
@@ -49,8 +46,7 @@ reply_bytes(struct api_call *c, int status, const char *content_type, const void
 	buf_add(&c->res->body, body, len);
 }
 
-void
-reply_textf(struct api_call *c, int status, const char *content_type, const char *fmt, ...)
+void reply_textf(struct api_call *c, int status, const char *content_type, const char *fmt, ...)
 {
 	char text[2048];
 	va_list ap;
@@ -62,19 +58,17 @@ reply_textf(struct api_call *c, int status, const char *content_type, const char
 	if (n < 0)
 		n = 0;
 	reply_bytes(c, status, content_type, text,
-		    (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1);
+	            (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1);
 }
 
-void
-reply_empty(struct api_call *c, int status)
+void reply_empty(struct api_call *c, int status)
 {
 	c->res->status = status;
 	c->res->content_type[0] = '\0';
 	buf_reset(&c->res->body);
 }
 
-void
-reply_header(struct api_call *c, const char *name, const char *fmt, ...)
+void reply_header(struct api_call *c, const char *name, const char *fmt, ...)
 {
 	struct api_response *res = c->res;
 	va_list ap;

@@ -7,8 +7,7 @@
 #include "api/ids.h"
 #include "api/problem.h"
 
-bool
-require_network(struct api_call *c, enum network *out)
+bool require_network(struct api_call *c, enum network *out)
 {
 	const char *name = route_param(&c->params, "network");
 
@@ -24,8 +23,7 @@ require_network(struct api_call *c, enum network *out)
 	return false;
 }
 
-bool
-require_namespace(struct api_call *c, enum network net, struct namespace_rec *out)
+bool require_namespace(struct api_call *c, enum network net, struct namespace_rec *out)
 {
 	const char *name = route_param(&c->params, "namespace");
 	enum store_status status = STORE_NOT_FOUND;
@@ -40,8 +38,7 @@ require_namespace(struct api_call *c, enum network net, struct namespace_rec *ou
 }
 
 /* The length of capture name, which may hold NULs decoded from %00. */
-static size_t
-param_len(const struct api_call *c, const char *name)
+static size_t param_len(const struct api_call *c, const char *name)
 {
 	for (size_t i = 0; i < c->params.count; i++)
 		if (strlen(name) == c->params.name_len[i] &&
@@ -50,8 +47,7 @@ param_len(const struct api_call *c, const char *name)
 	return 0;
 }
 
-bool
-require_group_and_key(struct api_call *c, struct item_ref *ref)
+bool require_group_and_key(struct api_call *c, struct item_ref *ref)
 {
 	ref->group = route_param(&c->params, "group");
 	ref->key = route_param(&c->params, "item");
@@ -66,8 +62,7 @@ require_group_and_key(struct api_call *c, struct item_ref *ref)
 	return true;
 }
 
-bool
-require_sandbox(struct api_call *c, enum network net, char *sandbox)
+bool require_sandbox(struct api_call *c, enum network net, char *sandbox)
 {
 	if (!query_param(c, "sandboxId", sandbox, STORE_SANDBOX_MAX + 1)) {
 		sandbox[0] = '\0';

@@ -10,28 +10,27 @@
 
 /* One row per method and path, in the order of behaviour §3: the table is the API surface. */
 const struct route api_routes[] = {
-	{HTTP_GET, "/edgekv/v1/initialize", initialize_get, 0},
-	{HTTP_PUT, "/edgekv/v1/initialize", initialize_put, 0},
-	{HTTP_PUT, "/edgekv/v1/auth/database", auth_database_put, ROUTE_NEEDS_INIT},
-	{HTTP_GET, NSS, namespaces_list, ROUTE_NEEDS_INIT},
-	{HTTP_POST, NSS, namespaces_create, ROUTE_NEEDS_INIT},
-	{HTTP_GET, NS, namespaces_get, ROUTE_NEEDS_INIT},
-	{HTTP_PUT, NS, namespaces_update, ROUTE_NEEDS_INIT},
-	{HTTP_DELETE, NS, namespaces_delete, ROUTE_NEEDS_INIT},
-	{HTTP_GET, NS "/status/scheduled-delete", namespaces_delete_status, ROUTE_NEEDS_INIT},
-	{HTTP_PUT, NS "/status/scheduled-delete", namespaces_delete_reschedule, ROUTE_NEEDS_INIT},
-	{HTTP_DELETE, NS "/status/scheduled-delete", namespaces_delete_cancel, ROUTE_NEEDS_INIT},
-	{HTTP_GET, NS "/groups", groups_list, ROUTE_NEEDS_INIT},
-	{HTTP_GET, G, items_list, ROUTE_NEEDS_INIT},
-	{HTTP_GET, G "/items/{item}", items_get, ROUTE_NEEDS_INIT},
-	{HTTP_PUT, G "/items/{item}", items_put, ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY},
-	{HTTP_DELETE, G "/items/{item}", items_delete, ROUTE_NEEDS_INIT},
+        {HTTP_GET, "/edgekv/v1/initialize", initialize_get, 0},
+        {HTTP_PUT, "/edgekv/v1/initialize", initialize_put, 0},
+        {HTTP_PUT, "/edgekv/v1/auth/database", auth_database_put, ROUTE_NEEDS_INIT},
+        {HTTP_GET, NSS, namespaces_list, ROUTE_NEEDS_INIT},
+        {HTTP_POST, NSS, namespaces_create, ROUTE_NEEDS_INIT},
+        {HTTP_GET, NS, namespaces_get, ROUTE_NEEDS_INIT},
+        {HTTP_PUT, NS, namespaces_update, ROUTE_NEEDS_INIT},
+        {HTTP_DELETE, NS, namespaces_delete, ROUTE_NEEDS_INIT},
+        {HTTP_GET, NS "/status/scheduled-delete", namespaces_delete_status, ROUTE_NEEDS_INIT},
+        {HTTP_PUT, NS "/status/scheduled-delete", namespaces_delete_reschedule, ROUTE_NEEDS_INIT},
+        {HTTP_DELETE, NS "/status/scheduled-delete", namespaces_delete_cancel, ROUTE_NEEDS_INIT},
+        {HTTP_GET, NS "/groups", groups_list, ROUTE_NEEDS_INIT},
+        {HTTP_GET, G, items_list, ROUTE_NEEDS_INIT},
+        {HTTP_GET, G "/items/{item}", items_get, ROUTE_NEEDS_INIT},
+        {HTTP_PUT, G "/items/{item}", items_put, ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY},
+        {HTTP_DELETE, G "/items/{item}", items_delete, ROUTE_NEEDS_INIT},
 };
 
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);
 
-static int
-hex(char c)
+static int hex(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -43,8 +42,7 @@ hex(char c)
 }
 
 /* Percent-decodes src[0..len) into dst (which has room for len + 1); returns the length. */
-static size_t
-decode_segment(char *dst, const char *src, size_t len)
+static size_t decode_segment(char *dst, const char *src, size_t len)
 {
 	size_t n = 0;
 
@@ -64,8 +62,8 @@ decode_segment(char *dst, const char *src, size_t len)
 }
 
 /* Does the path match pattern? Fills params (may be partly filled on failure). */
-static bool
-match(const char *pattern, const char *path, size_t path_len, struct route_params *params)
+static bool match(const char *pattern, const char *path, size_t path_len,
+                  struct route_params *params)
 {
 	const char *p = pattern, *s = path, *end = path + path_len;
 	size_t used = 0;
@@ -94,7 +92,8 @@ match(const char *pattern, const char *path, size_t path_len, struct route_param
 			params->name[params->count] = p + 1;
 			params->name_len[params->count] = plen - 2;
 			params->value[params->count] = params->buf + used;
-			params->value_len[params->count] = decode_segment(params->buf + used, s, slen);
+			params->value_len[params->count] =
+			        decode_segment(params->buf + used, s, slen);
 			used += params->value_len[params->count] + 1;
 			params->count++;
 		} else if (plen != slen || memcmp(p, s, plen) != 0) {
@@ -106,9 +105,9 @@ match(const char *pattern, const char *path, size_t path_len, struct route_param
 	return *p == '\0' && s == end;
 }
 
-enum route_result
-route_match(const struct route *table, size_t n, enum http_method method, const char *path,
-	    size_t path_len, const struct route **out, struct route_params *params, unsigned *allow)
+enum route_result route_match(const struct route *table, size_t n, enum http_method method,
+                              const char *path, size_t path_len, const struct route **out,
+                              struct route_params *params, unsigned *allow)
 {
 	enum http_method want = method == HTTP_HEAD ? HTTP_GET : method;
 	bool path_known = false;
@@ -131,8 +130,7 @@ route_match(const struct route *table, size_t n, enum http_method method, const 
 	return path_known ? ROUTE_NO_METHOD : ROUTE_NO_PATH;
 }
 
-const char *
-route_param(const struct route_params *params, const char *name)
+const char *route_param(const struct route_params *params, const char *name)
 {
 	size_t len = strlen(name);
 

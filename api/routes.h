@@ -46,8 +46,8 @@ enum route_result { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD, ROUTE_TOO_LONG 
  * of the methods that path accepts (1 << enum http_method). HEAD matches GET.
  */
 enum route_result route_match(const struct route *table, size_t n, enum http_method method,
-			      const char *path, size_t path_len, const struct route **out,
-			      struct route_params *params, unsigned *allow);
+                              const char *path, size_t path_len, const struct route **out,
+                              struct route_params *params, unsigned *allow);
 
 /* The capture called name, or NULL. */
 const char *route_param(const struct route_params *params, const char *name);

@@ -7,16 +7,14 @@
 
 #include "base/xalloc.h"
 
-void
-buf_init(struct buf *b)
+void buf_init(struct buf *b)
 {
 	b->ptr = NULL;
 	b->len = 0;
 	b->cap = 0;
 }
 
-void
-buf_release(struct buf *b)
+void buf_release(struct buf *b)
 {
 	if (!b)
 		return;
@@ -24,16 +22,14 @@ buf_release(struct buf *b)
 	buf_init(b);
 }
 
-void
-buf_reset(struct buf *b)
+void buf_reset(struct buf *b)
 {
 	b->len = 0;
 	if (b->ptr)
 		b->ptr[0] = '\0';
 }
 
-static void
-buf_grow(struct buf *b, size_t extra)
+static void buf_grow(struct buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 
@@ -47,8 +43,7 @@ buf_grow(struct buf *b, size_t extra)
 	b->cap = need;
 }
 
-void
-buf_add(struct buf *b, const void *data, size_t len)
+void buf_add(struct buf *b, const void *data, size_t len)
 {
 	buf_grow(b, len);
 	if (len)
@@ -57,20 +52,17 @@ buf_add(struct buf *b, const void *data, size_t len)
 	b->ptr[b->len] = '\0';
 }
 
-void
-buf_addstr(struct buf *b, const char *s)
+void buf_addstr(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
 }
 
-void
-buf_addch(struct buf *b, char c)
+void buf_addch(struct buf *b, char c)
 {
 	buf_add(b, &c, 1);
 }
 
-void
-buf_addf(struct buf *b, const char *fmt, ...)
+void buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -87,8 +79,7 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-char *
-buf_detach(struct buf *b, size_t *len)
+char *buf_detach(struct buf *b, size_t *len)
 {
 	char *p;
 

@@ -10,8 +10,7 @@ static int64_t offset_ms;
 static bool frozen;
 static int64_t frozen_at_ms;
 
-static int64_t
-wall_ms(void)
+static int64_t wall_ms(void)
 {
 	struct timespec ts;
 
@@ -19,8 +18,7 @@ wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t
-clock_monotonic_ms(void)
+int64_t clock_monotonic_ms(void)
 {
 	struct timespec ts;
 
@@ -28,8 +26,7 @@ clock_monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t
-clock_now_ms(void)
+int64_t clock_now_ms(void)
 {
 	int64_t now;
 
@@ -39,8 +36,7 @@ clock_now_ms(void)
 	return now;
 }
 
-void
-clock_advance_ms(int64_t delta_ms)
+void clock_advance_ms(int64_t delta_ms)
 {
 	pthread_mutex_lock(&lock);
 	if (frozen)
@@ -50,8 +46,7 @@ clock_advance_ms(int64_t delta_ms)
 	pthread_mutex_unlock(&lock);
 }
 
-void
-clock_set_ms(int64_t now_ms)
+void clock_set_ms(int64_t now_ms)
 {
 	pthread_mutex_lock(&lock);
 	if (frozen)
@@ -61,8 +56,7 @@ clock_set_ms(int64_t now_ms)
 	pthread_mutex_unlock(&lock);
 }
 
-void
-clock_freeze(bool freeze)
+void clock_freeze(bool freeze)
 {
 	pthread_mutex_lock(&lock);
 	if (freeze && !frozen)
@@ -73,8 +67,7 @@ clock_freeze(bool freeze)
 	pthread_mutex_unlock(&lock);
 }
 
-bool
-clock_is_frozen(void)
+bool clock_is_frozen(void)
 {
 	bool f;
 
@@ -84,8 +77,7 @@ clock_is_frozen(void)
 	return f;
 }
 
-void
-clock_reset(void)
+void clock_reset(void)
 {
 	pthread_mutex_lock(&lock);
 	offset_ms = 0;
@@ -95,8 +87,7 @@ clock_reset(void)
 }
 
 /* Howard Hinnant's days_from_civil: exact for every proleptic Gregorian date. */
-int64_t
-clock_days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t clock_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -108,8 +99,7 @@ clock_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + doe - 719468;
 }
 
-static void
-civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
 	int64_t era, doe, yoe, doy, mp;
 
@@ -124,14 +114,12 @@ civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-static int64_t
-floor_div(int64_t a, int64_t b)
+static int64_t floor_div(int64_t a, int64_t b)
 {
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-void
-clock_format_rfc3339(int64_t ms, bool millis, char *out)
+void clock_format_rfc3339(int64_t ms, bool millis, char *out)
 {
 	int64_t days = floor_div(ms, 86400000), rem = ms - days * 86400000, y;
 	unsigned m, d;
@@ -139,17 +127,16 @@ clock_format_rfc3339(int64_t ms, bool millis, char *out)
 	civil_from_days(days, &y, &m, &d);
 	if (millis)
 		snprintf(out, CLOCK_RFC3339_MAX, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-			 (long long)y, m, d, (long long)(rem / 3600000),
-			 (long long)(rem / 60000 % 60), (long long)(rem / 1000 % 60),
-			 (long long)(rem % 1000));
+		         (long long)y, m, d, (long long)(rem / 3600000),
+		         (long long)(rem / 60000 % 60), (long long)(rem / 1000 % 60),
+		         (long long)(rem % 1000));
 	else
 		snprintf(out, CLOCK_RFC3339_MAX, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
-			 (long long)y, m, d, (long long)(rem / 3600000),
-			 (long long)(rem / 60000 % 60), (long long)(rem / 1000 % 60));
+		         (long long)y, m, d, (long long)(rem / 3600000),
+		         (long long)(rem / 60000 % 60), (long long)(rem / 1000 % 60));
 }
 
-void
-clock_format_date(int64_t ms, char *out)
+void clock_format_date(int64_t ms, char *out)
 {
 	int64_t y;
 	unsigned m, d;
@@ -159,8 +146,7 @@ clock_format_date(int64_t ms, char *out)
 }
 
 /* Reads exactly n digits; returns -1 if any is missing. */
-static int64_t
-digits(const char **s, int n)
+static int64_t digits(const char **s, int n)
 {
 	int64_t v = 0;
 
@@ -175,14 +161,12 @@ digits(const char **s, int n)
 	return v;
 }
 
-static bool
-leap(int64_t y)
+static bool leap(int64_t y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-int
-clock_parse_rfc3339(const char *s, bool date_only_ok, int64_t *ms)
+int clock_parse_rfc3339(const char *s, bool date_only_ok, int64_t *ms)
 {
 	static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int64_t y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, off = 0;

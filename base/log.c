@@ -6,20 +6,17 @@
 static enum log_level current = LOG_INFO;
 static const char *const prefix[] = {"error: ", "warning: ", "", "debug: "};
 
-void
-log_set_level(enum log_level level)
+void log_set_level(enum log_level level)
 {
 	current = level;
 }
 
-int
-log_enabled(enum log_level level)
+int log_enabled(enum log_level level)
 {
 	return level <= current;
 }
 
-void
-log_msg(enum log_level level, const char *fmt, ...)
+void log_msg(enum log_level level, const char *fmt, ...)
 {
 	char line[2048];
 	va_list ap;

@@ -4,15 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-die_oom(size_t size)
+static void die_oom(size_t size)
 {
 	fprintf(stderr, "fatal: out of memory allocating %zu bytes\n", size);
 	abort();
 }
 
-void *
-xmalloc(size_t size)
+void *xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 
@@ -21,8 +19,7 @@ xmalloc(size_t size)
 	return p;
 }
 
-void *
-xcalloc(size_t count, size_t size)
+void *xcalloc(size_t count, size_t size)
 {
 	void *p = calloc(count ? count : 1, size ? size : 1);
 
@@ -31,8 +28,7 @@ xcalloc(size_t count, size_t size)
 	return p;
 }
 
-void *
-xrealloc(void *ptr, size_t size)
+void *xrealloc(void *ptr, size_t size)
 {
 	void *p = realloc(ptr, size ? size : 1);
 
@@ -41,14 +37,12 @@ xrealloc(void *ptr, size_t size)
 	return p;
 }
 
-char *
-xstrdup(const char *s)
+char *xstrdup(const char *s)
 {
 	return xmemdupz(s, strlen(s));
 }
 
-char *
-xmemdupz(const void *p, size_t len)
+char *xmemdupz(const void *p, size_t len)
 {
 	char *s = xmalloc(len + 1);
 

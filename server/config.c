@@ -20,47 +20,46 @@ struct option_row {
 #define FIELD(f) offsetof(struct server_config, f), sizeof(((struct server_config *)0)->f)
 
 static const struct option_row options[] = {
-	{"--listen", "EDGEKV_LISTEN", OPT_STRING, FIELD(listen), "ADDR",
-	 "address to listen on (default 127.0.0.1)"},
-	{"--http-port", "EDGEKV_HTTP_PORT", OPT_PORT, FIELD(http_port), "N|off",
-	 "plain HTTP port; 0 picks a free one (default 8080)"},
-	{"--https-port", "EDGEKV_HTTPS_PORT", OPT_PORT, FIELD(https_port), "N|off",
-	 "HTTPS port; 0 picks a free one (default 8443)"},
-	{"--db", "EDGEKV_DB", OPT_STRING, FIELD(db), "PATH",
-	 "SQLite database file, or :memory: (default ./edgekv-data/edgekv.db)"},
-	{"--tls-cert", "EDGEKV_TLS_CERT", OPT_STRING, FIELD(tls_cert), "PATH",
-	 "PEM certificate (default: self-signed, made next to the database)"},
-	{"--tls-key", "EDGEKV_TLS_KEY", OPT_STRING, FIELD(tls_key), "PATH",
-	 "PEM private key of --tls-cert"},
-	{"--threads", "EDGEKV_THREADS", OPT_INT, FIELD(threads), "N",
-	 "worker threads per listener (default: one per core)"},
-	{"--max-body", "EDGEKV_MAX_BODY", OPT_SIZE, FIELD(max_body), "BYTES",
-	 "largest request body accepted (default 1048576)"},
-	{"--uninitialized", "EDGEKV_UNINITIALIZED", OPT_FLAG, FIELD(uninitialized), NULL,
-	 "create the default account without initializing EdgeKV"},
-	{"--no-standard-tls", "EDGEKV_NO_STANDARD_TLS", OPT_FLAG, FIELD(no_standard_tls), NULL,
-	 "create the default account without the Standard TLS entitlement"},
-	{"--no-access-log", "EDGEKV_NO_ACCESS_LOG", OPT_NEGATED_FLAG, FIELD(access_log), NULL,
-	 "do not log one line per request on stderr"},
-	{"--probe", NULL, OPT_FLAG, FIELD(probe), NULL,
-	 "ask the configured HTTP listener whether it answers; exit 0 if so"},
-	{"--help", NULL, OPT_FLAG, FIELD(help), NULL, "print this help and exit"},
-	{"--version", NULL, OPT_FLAG, FIELD(version), NULL, "print the version and exit"},
+        {"--listen", "EDGEKV_LISTEN", OPT_STRING, FIELD(listen), "ADDR",
+         "address to listen on (default 127.0.0.1)"},
+        {"--http-port", "EDGEKV_HTTP_PORT", OPT_PORT, FIELD(http_port), "N|off",
+         "plain HTTP port; 0 picks a free one (default 8080)"},
+        {"--https-port", "EDGEKV_HTTPS_PORT", OPT_PORT, FIELD(https_port), "N|off",
+         "HTTPS port; 0 picks a free one (default 8443)"},
+        {"--db", "EDGEKV_DB", OPT_STRING, FIELD(db), "PATH",
+         "SQLite database file, or :memory: (default ./edgekv-data/edgekv.db)"},
+        {"--tls-cert", "EDGEKV_TLS_CERT", OPT_STRING, FIELD(tls_cert), "PATH",
+         "PEM certificate (default: self-signed, made next to the database)"},
+        {"--tls-key", "EDGEKV_TLS_KEY", OPT_STRING, FIELD(tls_key), "PATH",
+         "PEM private key of --tls-cert"},
+        {"--threads", "EDGEKV_THREADS", OPT_INT, FIELD(threads), "N",
+         "worker threads per listener (default: one per core)"},
+        {"--max-body", "EDGEKV_MAX_BODY", OPT_SIZE, FIELD(max_body), "BYTES",
+         "largest request body accepted (default 1048576)"},
+        {"--uninitialized", "EDGEKV_UNINITIALIZED", OPT_FLAG, FIELD(uninitialized), NULL,
+         "create the default account without initializing EdgeKV"},
+        {"--no-standard-tls", "EDGEKV_NO_STANDARD_TLS", OPT_FLAG, FIELD(no_standard_tls), NULL,
+         "create the default account without the Standard TLS entitlement"},
+        {"--no-access-log", "EDGEKV_NO_ACCESS_LOG", OPT_NEGATED_FLAG, FIELD(access_log), NULL,
+         "do not log one line per request on stderr"},
+        {"--probe", NULL, OPT_FLAG, FIELD(probe), NULL,
+         "ask the configured HTTP listener whether it answers; exit 0 if so"},
+        {"--help", NULL, OPT_FLAG, FIELD(help), NULL, "print this help and exit"},
+        {"--version", NULL, OPT_FLAG, FIELD(version), NULL, "print the version and exit"},
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
-void
-config_usage(FILE *out)
+void config_usage(FILE *out)
 {
 	fprintf(out, "usage: edgekv-emulator [options]\n\n"
-		     "A self-hosted emulator of Akamai EdgeKV: the /edgekv/v1 management API\n"
-		     "on one small process backed by SQLite.\n\noptions (environment twin):\n");
+	             "A self-hosted emulator of Akamai EdgeKV: the /edgekv/v1 management API\n"
+	             "on one small process backed by SQLite.\n\noptions (environment twin):\n");
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		char left[64];
 
 		snprintf(left, sizeof(left), "%s%s%s", options[i].flag, options[i].arg ? " " : "",
-			 options[i].arg ? options[i].arg : "");
+		         options[i].arg ? options[i].arg : "");
 		fprintf(out, "  %-24s %s", left, options[i].help);
 		if (options[i].env)
 			fprintf(out, " (%s)", options[i].env);
@@ -68,9 +67,8 @@ config_usage(FILE *out)
 	}
 }
 
-static int
-set_value(struct server_config *cfg, const struct option_row *o, const char *value, char *err,
-	  size_t size)
+static int set_value(struct server_config *cfg, const struct option_row *o, const char *value,
+                     char *err, size_t size)
 {
 	char *field = (char *)cfg + o->offset, *end;
 	long long n;
@@ -86,7 +84,7 @@ set_value(struct server_config *cfg, const struct option_row *o, const char *val
 	case OPT_FLAG:
 	case OPT_NEGATED_FLAG: {
 		bool on = strcmp(value, "0") != 0 && strcmp(value, "false") != 0 &&
-			  strcmp(value, "off") != 0;
+		          strcmp(value, "off") != 0;
 
 		*(bool *)(void *)field = o->kind == OPT_FLAG ? on : !on;
 		return 0;
@@ -114,8 +112,7 @@ set_value(struct server_config *cfg, const struct option_row *o, const char *val
 	return -1;
 }
 
-int
-config_load(struct server_config *cfg, int argc, char **argv, char *err, size_t size)
+int config_load(struct server_config *cfg, int argc, char **argv, char *err, size_t size)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	strcpy(cfg->listen, "127.0.0.1");

@@ -38,8 +38,7 @@ struct request {
 };
 
 /* MHD_OPTION_URI_LOG_CALLBACK: the raw target, before unescaping (EdgeGrid signs it). */
-static void *
-on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct request *req = xcalloc(1, sizeof(*req));
 
@@ -52,16 +51,15 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 }
 
 /* Keeps the path raw: the router decodes captures itself. */
-static size_t
-on_unescape(void *cls, struct MHD_Connection *conn, char *s)
+static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s)
 {
 	(void)cls;
 	(void)conn;
 	return strlen(s);
 }
 
-static enum MHD_Result
-collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
 {
 	struct request *req = cls;
 
@@ -74,8 +72,7 @@ collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *
 	return MHD_YES;
 }
 
-static void
-request_id(char out[17])
+static void request_id(char out[17])
 {
 	static const char digits[] = "0123456789abcdef";
 	unsigned char raw[8];
@@ -88,25 +85,23 @@ request_id(char out[17])
 	out[16] = '\0';
 }
 
-static void
-peer_address(struct MHD_Connection *conn, char *out, size_t size)
+static void peer_address(struct MHD_Connection *conn, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *info =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = info ? info->client_addr : NULL;
 
 	snprintf(out, size, "-");
 	if (sa && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-			  (socklen_t)size);
+		          (socklen_t)size);
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			  out, (socklen_t)size);
+		          out, (socklen_t)size);
 }
 
-static enum MHD_Result
-respond(struct MHD_Connection *conn, struct http_server *srv, struct request *req,
-	const char *method)
+static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *srv,
+                               struct request *req, const char *method)
 {
 	struct api_request in = {0};
 	struct api_response out;
@@ -148,15 +143,15 @@ respond(struct MHD_Connection *conn, struct http_server *srv, struct request *re
 	MHD_destroy_response(response);
 	if (srv->access_log)
 		log_info("%s \"%s %s\" %d %zu %lldms trace=%s", peer, method, req->target,
-			 out.status, len, (long long)(clock_monotonic_ms() - req->started_ms), id);
+		         out.status, len, (long long)(clock_monotonic_ms() - req->started_ms), id);
 	api_response_release(&out);
 	return ok;
 }
 
 /* Called after the headers, once per body chunk, and once at the end (style §3). */
-static enum MHD_Result
-on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-	   const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
 	struct http_server *srv = cls;
 	struct request *req = *req_cls;
@@ -165,7 +160,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	(void)version;
 	if (!req)
 		return MHD_NO; /* on_uri always runs first; never here */
-	if (!req->started) { /* headers only: never reply yet (P1: keep-alive) */
+	if (!req->started) {   /* headers only: never reply yet (P1: keep-alive) */
 		req->started = true;
 		return MHD_YES;
 	}
@@ -180,9 +175,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	return respond(conn, srv, req, method);
 }
 
-static void
-on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
-	     enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
 {
 	struct request *req = *req_cls;
 
@@ -197,8 +191,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
-static void
-on_mhd_error(void *cls, const char *fmt, va_list ap)
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 {
 	char line[512];
 
@@ -208,8 +201,7 @@ on_mhd_error(void *cls, const char *fmt, va_list ap)
 	log_warn("http: %s", line);
 }
 
-struct http_server *
-http_start(struct api *api, const struct http_options *opt)
+struct http_server *http_start(struct api *api, const struct http_options *opt)
 {
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	struct sockaddr_storage addr = {0};
@@ -237,13 +229,13 @@ http_start(struct api *api, const struct http_options *opt)
 	if (srv->tls)
 		flags |= MHD_USE_TLS;
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
-		srv, MHD_OPTION_SOCK_ADDR, &addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opt->threads, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-		MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-		srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
-		MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
+	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
+	        srv, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
+	        (unsigned)opt->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape,
+	        srv, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+	        srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
+	        MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
 	if (!srv->daemon) {
 		log_error("http: cannot listen on %s port %d", opt->listen, opt->port);
 		free(srv);
@@ -254,14 +246,12 @@ http_start(struct api *api, const struct http_options *opt)
 	return srv;
 }
 
-int
-http_port(const struct http_server *srv)
+int http_port(const struct http_server *srv)
 {
 	return srv->port;
 }
 
-void
-http_stop(struct http_server *srv)
+void http_stop(struct http_server *srv)
 {
 	if (!srv)
 		return;

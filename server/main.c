@@ -24,8 +24,7 @@
 #define SWEEP_MS        1000
 
 /* mkdir -p for the folder holding path; 0 on success. */
-static int
-make_parent_dirs(const char *path)
+static int make_parent_dirs(const char *path)
 {
 	char copy[CONFIG_PATH_MAX];
 
@@ -41,8 +40,7 @@ make_parent_dirs(const char *path)
 	return 0;
 }
 
-static int
-threads_per_listener(const struct server_config *cfg)
+static int threads_per_listener(const struct server_config *cfg)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -51,15 +49,14 @@ threads_per_listener(const struct server_config *cfg)
 	return n > 0 ? (int)n : 1;
 }
 
-static int
-load_tls(const struct server_config *cfg, struct tls_material *tls)
+static int load_tls(const struct server_config *cfg, struct tls_material *tls)
 {
 	char dir[CONFIG_PATH_MAX];
 	bool in_memory = strcmp(cfg->db, ":memory:") == 0;
 
 	snprintf(dir, sizeof(dir), "%s", cfg->db);
 	if (tls_material_load(tls, cfg->tls_cert, cfg->tls_key, in_memory ? NULL : dirname(dir),
-			      cfg->listen) != 0)
+	                      cfg->listen) != 0)
 		return -1;
 	if (tls->cert_path[0])
 		printf("tls certificate %s\n", tls->cert_path);
@@ -68,8 +65,7 @@ load_tls(const struct server_config *cfg, struct tls_material *tls)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	struct server_config cfg;
 	struct tls_material tls = {0};
@@ -114,7 +110,7 @@ main(int argc, char **argv)
 	api.config.default_account = DEFAULT_ACCOUNT;
 	api.config.max_body = cfg.max_body;
 	if (!db || api_account_ensure(&api, DEFAULT_ACCOUNT, !cfg.uninitialized,
-				      !cfg.no_standard_tls) != 0) {
+	                              !cfg.no_standard_tls) != 0) {
 		log_error("cannot prepare the database '%s'", cfg.db);
 		goto out;
 	}

@@ -8,8 +8,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-int
-probe_http(const char *addr, int port)
+int probe_http(const char *addr, int port)
 {
 	static const char request[] = "GET /edgekv/v1/initialize HTTP/1.0\r\n\r\n";
 	struct sockaddr_storage sa = {0};

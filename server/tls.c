@@ -19,8 +19,7 @@
 
 #define VALID_SECONDS (10LL * 365 * 86400)
 
-static char *
-read_file(const char *path)
+static char *read_file(const char *path)
 {
 	struct buf b = BUF_INIT;
 	char chunk[4096];
@@ -35,8 +34,7 @@ read_file(const char *path)
 	return buf_detach(&b, NULL);
 }
 
-static int
-write_file(const char *path, const void *data, size_t len, mode_t mode)
+static int write_file(const char *path, const void *data, size_t len, mode_t mode)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
 	ssize_t n;
@@ -49,23 +47,21 @@ write_file(const char *path, const void *data, size_t len, mode_t mode)
 	return 0;
 }
 
-static int
-add_ip_san(gnutls_x509_crt_t crt, const char *addr)
+static int add_ip_san(gnutls_x509_crt_t crt, const char *addr)
 {
 	unsigned char bin[16];
 
 	if (inet_pton(AF_INET, addr, bin) == 1)
 		return gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, bin, 4,
-							    GNUTLS_FSAN_APPEND);
+		                                            GNUTLS_FSAN_APPEND);
 	if (inet_pton(AF_INET6, addr, bin) == 1)
 		return gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, bin, 16,
-							    GNUTLS_FSAN_APPEND);
+		                                            GNUTLS_FSAN_APPEND);
 	return GNUTLS_E_SUCCESS;
 }
 
 /* Makes a self-signed certificate that Node accepts through NODE_EXTRA_CA_CERTS. */
-static int
-generate(struct tls_material *m, const char *listen_addr)
+static int generate(struct tls_material *m, const char *listen_addr)
 {
 	gnutls_x509_privkey_t key = NULL;
 	gnutls_x509_crt_t crt = NULL;
@@ -80,7 +76,7 @@ generate(struct tls_material *m, const char *listen_addr)
 	rc = gnutls_x509_privkey_init(&key);
 	if (rc == 0)
 		rc = gnutls_x509_privkey_generate(
-			key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0);
+		        key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0);
 	if (rc == 0)
 		rc = gnutls_x509_crt_init(&crt);
 	if (rc == 0)
@@ -93,12 +89,12 @@ generate(struct tls_material *m, const char *listen_addr)
 		rc = gnutls_x509_crt_set_expiration_time(crt, now + VALID_SECONDS);
 	if (rc == 0)
 		rc = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0,
-						   "edgekv-emulator", 15);
+		                                   "edgekv-emulator", 15);
 	if (rc == 0)
 		rc = gnutls_x509_crt_set_key(crt, key);
 	if (rc == 0)
 		rc = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, "localhost", 9,
-							  GNUTLS_FSAN_APPEND);
+		                                          GNUTLS_FSAN_APPEND);
 	if (rc == 0)
 		rc = add_ip_san(crt, "127.0.0.1");
 	if (rc == 0)
@@ -110,7 +106,7 @@ generate(struct tls_material *m, const char *listen_addr)
 		rc = gnutls_x509_crt_set_basic_constraints(crt, 1, -1);
 	if (rc == 0)
 		rc = gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE |
-								GNUTLS_KEY_KEY_CERT_SIGN);
+		                                                GNUTLS_KEY_KEY_CERT_SIGN);
 	if (rc == 0)
 		rc = gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
 	if (rc == 0)
@@ -137,9 +133,8 @@ generate(struct tls_material *m, const char *listen_addr)
 	return rc == 0 ? 0 : -1;
 }
 
-int
-tls_material_load(struct tls_material *m, const char *cert_path, const char *key_path,
-		  const char *dir, const char *listen_addr)
+int tls_material_load(struct tls_material *m, const char *cert_path, const char *key_path,
+                      const char *dir, const char *listen_addr)
 {
 	char key_file[1100];
 
@@ -149,7 +144,7 @@ tls_material_load(struct tls_material *m, const char *cert_path, const char *key
 		m->key_pem = read_file(key_path);
 		if (!m->cert_pem || !m->key_pem) {
 			log_error("tls: cannot read '%s': %s", !m->cert_pem ? cert_path : key_path,
-				  strerror(errno));
+			          strerror(errno));
 			tls_material_release(m);
 			return -1;
 		}
@@ -178,8 +173,7 @@ tls_material_load(struct tls_material *m, const char *cert_path, const char *key
 	return 0;
 }
 
-void
-tls_material_release(struct tls_material *m)
+void tls_material_release(struct tls_material *m)
 {
 	if (!m)
 		return;

@@ -19,7 +19,7 @@ struct tls_material {
  * logging.
  */
 int tls_material_load(struct tls_material *m, const char *cert_path, const char *key_path,
-		      const char *dir, const char *listen_addr);
+                      const char *dir, const char *listen_addr);
 void tls_material_release(struct tls_material *m);
 
 #endif

@@ -5,8 +5,7 @@
 
 #include "storage/internal.h"
 
-static enum init_status
-parse_status(const char *s)
+static enum init_status parse_status(const char *s)
 {
 	if (s && strcmp(s, "INITIALIZED") == 0)
 		return INIT_INITIALIZED;
@@ -15,8 +14,7 @@ parse_status(const char *s)
 	return INIT_UNINITIALIZED;
 }
 
-enum store_status
-store_account_get(struct store *st, const char *id, struct account_rec *out)
+enum store_status store_account_get(struct store *st, const char *id, struct account_rec *out)
 {
 	sqlite3_stmt *q = st->stmt[STMT_ACCOUNT_GET];
 	enum store_status status;
@@ -29,21 +27,21 @@ store_account_get(struct store *st, const char *id, struct account_rec *out)
 		snprintf(out->id, sizeof(out->id), "%s", id);
 		out->status = parse_status((const char *)sqlite3_column_text(q, 0));
 		snprintf(out->cpcode, sizeof(out->cpcode), "%s",
-			 (const char *)sqlite3_column_text(q, 1));
+		         (const char *)sqlite3_column_text(q, 1));
 		out->has_policy = sqlite3_column_type(q, 2) != SQLITE_NULL;
 		out->restrict_data_access = sqlite3_column_int(q, 2) != 0;
 		out->allow_namespace_policy_override = sqlite3_column_int(q, 3) != 0;
 		out->standard_tls = sqlite3_column_int(q, 4) != 0;
 	}
 	status = rc == SQLITE_ROW    ? STORE_OK
-		 : rc == SQLITE_DONE ? STORE_NOT_FOUND
-				     : store_failed(st, rc, "account get");
+	         : rc == SQLITE_DONE ? STORE_NOT_FOUND
+	                             : store_failed(st, rc, "account get");
 	stmt_done(q);
 	return status;
 }
 
-enum store_status
-store_account_create(struct store *st, const struct account_rec *acc, int64_t now_ms)
+enum store_status store_account_create(struct store *st, const struct account_rec *acc,
+                                       int64_t now_ms)
 {
 	sqlite3_stmt *q = st->stmt[STMT_ACCOUNT_INSERT];
 	int rc;
@@ -63,9 +61,8 @@ store_account_create(struct store *st, const struct account_rec *acc, int64_t no
 }
 
 /* The namespace initialization creates on both networks (behaviour §4.2). */
-static int
-insert_default_namespace(struct store *st, const char *account, enum network net,
-			 bool restrict_data_access, int64_t now_ms)
+static int insert_default_namespace(struct store *st, const char *account, enum network net,
+                                    bool restrict_data_access, int64_t now_ms)
 {
 	sqlite3_stmt *q = st->stmt[STMT_NS_INSERT];
 	int rc;
@@ -84,9 +81,9 @@ insert_default_namespace(struct store *st, const char *account, enum network net
 	return rc;
 }
 
-enum store_status
-store_account_initialize(struct store *st, const char *id, const char *cpcode,
-			 bool restrict_data_access, bool allow_override, int64_t now_ms)
+enum store_status store_account_initialize(struct store *st, const char *id, const char *cpcode,
+                                           bool restrict_data_access, bool allow_override,
+                                           int64_t now_ms)
 {
 	sqlite3_stmt *q = st->stmt[STMT_ACCOUNT_INITIALIZE];
 	enum store_status status = tx_begin(st);
@@ -107,16 +104,15 @@ store_account_initialize(struct store *st, const char *id, const char *cpcode,
 	/* A default namespace left by an earlier life of the account is kept. */
 	for (int net = NETWORK_STAGING; net <= NETWORK_PRODUCTION; net++) {
 		rc = insert_default_namespace(st, id, (enum network)net, restrict_data_access,
-					      now_ms);
+		                              now_ms);
 		if (rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT)
 			return tx_end(st, store_failed(st, rc, "default namespace"));
 	}
 	return tx_end(st, STORE_OK);
 }
 
-enum store_status
-store_account_set_policy(struct store *st, const char *id, bool restrict_data_access,
-			 bool allow_override)
+enum store_status store_account_set_policy(struct store *st, const char *id,
+                                           bool restrict_data_access, bool allow_override)
 {
 	sqlite3_stmt *q = st->stmt[STMT_ACCOUNT_SET_POLICY];
 	int rc;

@@ -6,8 +6,7 @@
 #include "storage/internal.h"
 
 /* Binds ?1-?5 (account, network, namespace, sandbox, group) and, when given, ?6 key. */
-static void
-bind_item_ref(sqlite3_stmt *q, const struct item_ref *ref)
+static void bind_item_ref(sqlite3_stmt *q, const struct item_ref *ref)
 {
 	bind_text(q, 1, ref->account);
 	bind_text(q, 2, network_name(ref->network));
@@ -19,9 +18,8 @@ bind_item_ref(sqlite3_stmt *q, const struct item_ref *ref)
 		bind_text(q, 6, ref->key);
 }
 
-enum store_status
-store_item_get(struct store *st, const struct item_ref *ref, int64_t now_ms, struct buf *value,
-	       char *ctype)
+enum store_status store_item_get(struct store *st, const struct item_ref *ref, int64_t now_ms,
+                                 struct buf *value, char *ctype)
 {
 	sqlite3_stmt *q = st->stmt[STMT_ITEM_GET];
 	enum store_status status;
@@ -35,15 +33,15 @@ store_item_get(struct store *st, const struct item_ref *ref, int64_t now_ms, str
 		snprintf(ctype, STORE_CTYPE_MAX + 1, "%s", (const char *)sqlite3_column_text(q, 1));
 	}
 	status = rc == SQLITE_ROW    ? STORE_OK
-		 : rc == SQLITE_DONE ? STORE_NOT_FOUND
-				     : store_failed(st, rc, "item get");
+	         : rc == SQLITE_DONE ? STORE_NOT_FOUND
+	                             : store_failed(st, rc, "item get");
 	stmt_done(q); /* on every path: releases the read snapshot (P6) */
 	return status;
 }
 
-enum store_status
-store_item_put(struct store *st, const struct item_ref *ref, const void *value, size_t len,
-	       const char *ctype, int64_t now_ms, int64_t expires_at_ms)
+enum store_status store_item_put(struct store *st, const struct item_ref *ref, const void *value,
+                                 size_t len, const char *ctype, int64_t now_ms,
+                                 int64_t expires_at_ms)
 {
 	sqlite3_stmt *q = st->stmt[STMT_ITEM_PUT];
 	int rc;
@@ -61,8 +59,7 @@ store_item_put(struct store *st, const struct item_ref *ref, const void *value, 
 	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "item put");
 }
 
-enum store_status
-store_item_delete(struct store *st, const struct item_ref *ref, int64_t now_ms)
+enum store_status store_item_delete(struct store *st, const struct item_ref *ref, int64_t now_ms)
 {
 	sqlite3_stmt *q = st->stmt[STMT_ITEM_DELETE];
 	int rc, changed;
@@ -77,20 +74,20 @@ store_item_delete(struct store *st, const struct item_ref *ref, int64_t now_ms)
 	return changed ? STORE_OK : STORE_NOT_FOUND;
 }
 
-static enum store_status
-list_names(struct store *st, sqlite3_stmt *q, store_name_fn *fn, void *ctx, const char *what)
+static enum store_status list_names(struct store *st, sqlite3_stmt *q, store_name_fn *fn, void *ctx,
+                                    const char *what)
 {
 	int rc;
 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		fn(ctx, (const char *)sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0));
+		fn(ctx, (const char *)sqlite3_column_text(q, 0),
+		   (size_t)sqlite3_column_bytes(q, 0));
 	stmt_done(q);
 	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, what);
 }
 
-enum store_status
-store_item_list(struct store *st, const struct item_ref *ref, int64_t now_ms, int64_t limit,
-		store_name_fn *fn, void *ctx)
+enum store_status store_item_list(struct store *st, const struct item_ref *ref, int64_t now_ms,
+                                  int64_t limit, store_name_fn *fn, void *ctx)
 {
 	sqlite3_stmt *q = st->stmt[STMT_ITEM_LIST];
 
@@ -100,9 +97,8 @@ store_item_list(struct store *st, const struct item_ref *ref, int64_t now_ms, in
 	return list_names(st, q, fn, ctx, "item list");
 }
 
-enum store_status
-store_group_list(struct store *st, const struct item_ref *ref, int64_t now_ms, int64_t limit,
-		 store_name_fn *fn, void *ctx)
+enum store_status store_group_list(struct store *st, const struct item_ref *ref, int64_t now_ms,
+                                   int64_t limit, store_name_fn *fn, void *ctx)
 {
 	sqlite3_stmt *q = st->stmt[STMT_GROUP_LIST];
 

@@ -9,49 +9,48 @@
  * one transaction. Never edit a shipped step; add one.
  */
 static const char *const migrations[] = {
-	/* 1: accounts, namespaces, items */
-	"CREATE TABLE account ("
-	"  id TEXT PRIMARY KEY,"
-	"  status TEXT NOT NULL,"
-	"  cpcode TEXT NOT NULL,"
-	"  restrict_data_access INTEGER,"
-	"  allow_override INTEGER,"
-	"  standard_tls INTEGER NOT NULL,"
-	"  created_at INTEGER NOT NULL"
-	") STRICT;"
-	"CREATE TABLE namespace ("
-	"  account TEXT NOT NULL,"
-	"  network TEXT NOT NULL,"
-	"  name TEXT NOT NULL,"
-	"  retention_s INTEGER NOT NULL,"
-	"  group_id INTEGER NOT NULL,"
-	"  geo TEXT NOT NULL,"
-	"  restrict_data_access INTEGER NOT NULL,"
-	"  policy_type TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL,"
-	"  delete_at INTEGER,"
-	"  PRIMARY KEY (account, network, name)"
-	") STRICT;"
-	"CREATE TABLE item ("
-	"  account TEXT NOT NULL,"
-	"  network TEXT NOT NULL,"
-	"  namespace TEXT NOT NULL,"
-	"  sandbox TEXT NOT NULL,"
-	"  grp TEXT NOT NULL,"
-	"  key TEXT NOT NULL,"
-	"  written_at INTEGER NOT NULL,"
-	"  expires_at INTEGER,"
-	"  value BLOB NOT NULL,"
-	"  content_type TEXT NOT NULL,"
-	"  PRIMARY KEY (account, network, namespace, sandbox, grp, key)"
-	") STRICT;"
-	"CREATE INDEX item_expiry ON item (expires_at) WHERE expires_at IS NOT NULL;",
+        /* 1: accounts, namespaces, items */
+        "CREATE TABLE account ("
+        "  id TEXT PRIMARY KEY,"
+        "  status TEXT NOT NULL,"
+        "  cpcode TEXT NOT NULL,"
+        "  restrict_data_access INTEGER,"
+        "  allow_override INTEGER,"
+        "  standard_tls INTEGER NOT NULL,"
+        "  created_at INTEGER NOT NULL"
+        ") STRICT;"
+        "CREATE TABLE namespace ("
+        "  account TEXT NOT NULL,"
+        "  network TEXT NOT NULL,"
+        "  name TEXT NOT NULL,"
+        "  retention_s INTEGER NOT NULL,"
+        "  group_id INTEGER NOT NULL,"
+        "  geo TEXT NOT NULL,"
+        "  restrict_data_access INTEGER NOT NULL,"
+        "  policy_type TEXT NOT NULL,"
+        "  created_at INTEGER NOT NULL,"
+        "  delete_at INTEGER,"
+        "  PRIMARY KEY (account, network, name)"
+        ") STRICT;"
+        "CREATE TABLE item ("
+        "  account TEXT NOT NULL,"
+        "  network TEXT NOT NULL,"
+        "  namespace TEXT NOT NULL,"
+        "  sandbox TEXT NOT NULL,"
+        "  grp TEXT NOT NULL,"
+        "  key TEXT NOT NULL,"
+        "  written_at INTEGER NOT NULL,"
+        "  expires_at INTEGER,"
+        "  value BLOB NOT NULL,"
+        "  content_type TEXT NOT NULL,"
+        "  PRIMARY KEY (account, network, namespace, sandbox, grp, key)"
+        ") STRICT;"
+        "CREATE INDEX item_expiry ON item (expires_at) WHERE expires_at IS NOT NULL;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
-static int
-user_version(sqlite3 *conn)
+static int user_version(sqlite3 *conn)
 {
 	sqlite3_stmt *q;
 	int v = -1;
@@ -64,8 +63,7 @@ user_version(sqlite3 *conn)
 	return v;
 }
 
-int
-store_migrate(sqlite3 *conn)
+int store_migrate(sqlite3 *conn)
 {
 	int v = user_version(conn);
 
@@ -73,7 +71,7 @@ store_migrate(sqlite3 *conn)
 		return -1;
 	if (v > MIGRATION_COUNT) {
 		log_error("database schema version %d is newer than this binary (%d)", v,
-			  MIGRATION_COUNT);
+		          MIGRATION_COUNT);
 		return -1;
 	}
 	for (; v < MIGRATION_COUNT; v++) {

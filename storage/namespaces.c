@@ -5,8 +5,7 @@
 
 #include "storage/internal.h"
 
-static void
-bind_ns_key(sqlite3_stmt *q, const char *account, enum network net, const char *name)
+static void bind_ns_key(sqlite3_stmt *q, const char *account, enum network net, const char *name)
 {
 	bind_text(q, 1, account);
 	bind_text(q, 2, network_name(net));
@@ -14,8 +13,7 @@ bind_ns_key(sqlite3_stmt *q, const char *account, enum network net, const char *
 }
 
 /* Columns as in NS_GET and NS_LIST. */
-static void
-read_namespace(sqlite3_stmt *q, struct namespace_rec *out)
+static void read_namespace(sqlite3_stmt *q, struct namespace_rec *out)
 {
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", (const char *)sqlite3_column_text(q, 0));
@@ -28,9 +26,8 @@ read_namespace(sqlite3_stmt *q, struct namespace_rec *out)
 	out->delete_at_ms = sqlite3_column_int64(q, 7);
 }
 
-static enum store_status
-namespace_get(struct store *st, const char *account, enum network net, const char *name,
-	      int64_t now_ms, struct namespace_rec *out)
+static enum store_status namespace_get(struct store *st, const char *account, enum network net,
+                                       const char *name, int64_t now_ms, struct namespace_rec *out)
 {
 	sqlite3_stmt *q = st->stmt[STMT_NS_GET];
 	enum store_status status;
@@ -42,22 +39,20 @@ namespace_get(struct store *st, const char *account, enum network net, const cha
 	if (rc == SQLITE_ROW)
 		read_namespace(q, out);
 	status = rc == SQLITE_ROW    ? STORE_OK
-		 : rc == SQLITE_DONE ? STORE_NOT_FOUND
-				     : store_failed(st, rc, "namespace get");
+	         : rc == SQLITE_DONE ? STORE_NOT_FOUND
+	                             : store_failed(st, rc, "namespace get");
 	stmt_done(q);
 	return status;
 }
 
-enum store_status
-store_namespace_get(struct store *st, const char *account, enum network net, const char *name,
-		    int64_t now_ms, struct namespace_rec *out)
+enum store_status store_namespace_get(struct store *st, const char *account, enum network net,
+                                      const char *name, int64_t now_ms, struct namespace_rec *out)
 {
 	return namespace_get(st, account, net, name, now_ms, out);
 }
 
-enum store_status
-store_namespace_list(struct store *st, const char *account, enum network net, int64_t now_ms,
-		     store_namespace_fn *fn, void *ctx)
+enum store_status store_namespace_list(struct store *st, const char *account, enum network net,
+                                       int64_t now_ms, store_namespace_fn *fn, void *ctx)
 {
 	sqlite3_stmt *q = st->stmt[STMT_NS_LIST];
 	struct namespace_rec ns;
@@ -74,17 +69,15 @@ store_namespace_list(struct store *st, const char *account, enum network net, in
 	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "namespace list");
 }
 
-static bool
-same_configuration(const struct namespace_rec *a, const struct namespace_rec *b)
+static bool same_configuration(const struct namespace_rec *a, const struct namespace_rec *b)
 {
 	return a->retention_s == b->retention_s && a->group_id == b->group_id &&
 	       strcmp(a->geo, b->geo) == 0 && a->restrict_data_access == b->restrict_data_access &&
 	       a->policy_overridden == b->policy_overridden;
 }
 
-static int
-count_live(struct store *st, const char *account, enum network net, int64_t now_ms,
-	   int64_t *count)
+static int count_live(struct store *st, const char *account, enum network net, int64_t now_ms,
+                      int64_t *count)
 {
 	sqlite3_stmt *q = st->stmt[STMT_NS_COUNT];
 	int rc;
@@ -100,8 +93,7 @@ count_live(struct store *st, const char *account, enum network net, int64_t now_
 }
 
 /* Removes a namespace whose scheduled delete has passed but the sweeper has not reached. */
-static int
-purge(struct store *st, const char *account, enum network net, const char *name)
+static int purge(struct store *st, const char *account, enum network net, const char *name)
 {
 	int rc = SQLITE_DONE;
 
@@ -115,9 +107,9 @@ purge(struct store *st, const char *account, enum network net, const char *name)
 	return rc;
 }
 
-enum store_status
-store_namespace_create(struct store *st, const char *account, enum network net,
-		       const struct namespace_rec *ns, int64_t now_ms, struct namespace_rec *out)
+enum store_status store_namespace_create(struct store *st, const char *account, enum network net,
+                                         const struct namespace_rec *ns, int64_t now_ms,
+                                         struct namespace_rec *out)
 {
 	sqlite3_stmt *q = st->stmt[STMT_NS_INSERT];
 	enum store_status status = tx_begin(st);
@@ -156,9 +148,9 @@ store_namespace_create(struct store *st, const char *account, enum network net,
 	return tx_end(st, STORE_OK);
 }
 
-static enum store_status
-set_column(struct store *st, enum stmt_id id, const char *account, enum network net,
-	   const char *name, int64_t value, bool null_if_zero)
+static enum store_status set_column(struct store *st, enum stmt_id id, const char *account,
+                                    enum network net, const char *name, int64_t value,
+                                    bool null_if_zero)
 {
 	sqlite3_stmt *q = st->stmt[id];
 	int rc;
@@ -173,22 +165,22 @@ set_column(struct store *st, enum stmt_id id, const char *account, enum network 
 	return sqlite3_changes(st->conn) ? STORE_OK : STORE_NOT_FOUND;
 }
 
-enum store_status
-store_namespace_set_retention(struct store *st, const char *account, enum network net,
-			      const char *name, int64_t retention_s)
+enum store_status store_namespace_set_retention(struct store *st, const char *account,
+                                                enum network net, const char *name,
+                                                int64_t retention_s)
 {
 	return set_column(st, STMT_NS_SET_RETENTION, account, net, name, retention_s, false);
 }
 
-enum store_status
-store_namespace_schedule_delete(struct store *st, const char *account, enum network net,
-				const char *name, int64_t delete_at_ms)
+enum store_status store_namespace_schedule_delete(struct store *st, const char *account,
+                                                  enum network net, const char *name,
+                                                  int64_t delete_at_ms)
 {
 	return set_column(st, STMT_NS_SET_DELETE_AT, account, net, name, delete_at_ms, true);
 }
 
-enum store_status
-store_namespace_delete(struct store *st, const char *account, enum network net, const char *name)
+enum store_status store_namespace_delete(struct store *st, const char *account, enum network net,
+                                         const char *name)
 {
 	enum store_status status = tx_begin(st);
 	int rc;

@@ -34,22 +34,19 @@ struct store_db {
 	int64_t sweep_ms;
 };
 
-const char *
-network_name(enum network net)
+const char *network_name(enum network net)
 {
 	return net == NETWORK_PRODUCTION ? "production" : "staging";
 }
 
-const char *
-init_status_name(enum init_status status)
+const char *init_status_name(enum init_status status)
 {
 	static const char *const names[] = {"UNINITIALIZED", "PENDING", "INITIALIZED"};
 
 	return names[status];
 }
 
-enum store_status
-store_failed(struct store *st, int rc, const char *what)
+enum store_status store_failed(struct store *st, int rc, const char *what)
 {
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return STORE_CONFLICT;
@@ -57,21 +54,18 @@ store_failed(struct store *st, int rc, const char *what)
 	return STORE_ERROR;
 }
 
-int
-bind_text(sqlite3_stmt *q, int index, const char *s)
+int bind_text(sqlite3_stmt *q, int index, const char *s)
 {
 	return sqlite3_bind_text(q, index, s, -1, SQLITE_STATIC);
 }
 
-void
-stmt_done(sqlite3_stmt *q)
+void stmt_done(sqlite3_stmt *q)
 {
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 }
 
-int
-step_write(struct store *st, sqlite3_stmt *q)
+int step_write(struct store *st, sqlite3_stmt *q)
 {
 	int rc;
 
@@ -81,14 +75,12 @@ step_write(struct store *st, sqlite3_stmt *q)
 	return rc;
 }
 
-int
-step_in_tx(sqlite3_stmt *q)
+int step_in_tx(sqlite3_stmt *q)
 {
 	return sqlite3_step(q);
 }
 
-enum store_status
-tx_begin(struct store *st)
+enum store_status tx_begin(struct store *st)
 {
 	int rc;
 
@@ -101,8 +93,7 @@ tx_begin(struct store *st)
 	return store_failed(st, rc, "begin");
 }
 
-enum store_status
-tx_end(struct store *st, enum store_status status)
+enum store_status tx_end(struct store *st, enum store_status status)
 {
 	sqlite3_stmt *q = st->stmt[status == STORE_OK ? STMT_COMMIT : STMT_ROLLBACK];
 	int rc = sqlite3_step(q);
@@ -117,8 +108,7 @@ tx_end(struct store *st, enum store_status status)
 	return status;
 }
 
-static int
-exec(sqlite3 *conn, const char *sql)
+static int exec(sqlite3 *conn, const char *sql)
 {
 	char *err = NULL;
 	int rc = sqlite3_exec(conn, sql, NULL, NULL, &err);
@@ -129,17 +119,16 @@ exec(sqlite3 *conn, const char *sql)
 	return rc;
 }
 
-static sqlite3 *
-connect(const struct store_db *db)
+static sqlite3 *connect(const struct store_db *db)
 {
 	sqlite3 *conn = NULL;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
-		    SQLITE_OPEN_URI;
+	int flags =
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
 	int rc = sqlite3_open_v2(db->uri, &conn, flags, NULL);
 
 	if (rc != SQLITE_OK) {
 		log_error("store: cannot open '%s': %s", db->uri,
-			  conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
+		          conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
 		sqlite3_close(conn);
 		return NULL;
 	}
@@ -150,15 +139,14 @@ connect(const struct store_db *db)
 	sqlite3_db_config(conn, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
 	/* Checkpoints run on the sweeper thread, never inside a request (P3). */
 	if (exec(conn, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-		       " PRAGMA wal_autocheckpoint = 0") != SQLITE_OK) {
+	               " PRAGMA wal_autocheckpoint = 0") != SQLITE_OK) {
 		sqlite3_close(conn);
 		return NULL;
 	}
 	return conn;
 }
 
-static void
-store_free(struct store *st)
+static void store_free(struct store *st)
 {
 	int rc;
 
@@ -170,8 +158,7 @@ store_free(struct store *st)
 	free(st);
 }
 
-static struct store *
-store_new(struct store_db *db, sqlite3 *conn)
+static struct store *store_new(struct store_db *db, sqlite3 *conn)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 
@@ -179,11 +166,11 @@ store_new(struct store_db *db, sqlite3 *conn)
 	st->conn = conn;
 	for (int i = 0; i < STMT_COUNT; i++) {
 		int rc = sqlite3_prepare_v3(conn, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
-					    &st->stmt[i], NULL);
+		                            &st->stmt[i], NULL);
 
 		if (rc != SQLITE_OK) {
 			log_error("store: cannot prepare '%s': %s", sql_text[i],
-				  sqlite3_errmsg(conn));
+			          sqlite3_errmsg(conn));
 			store_free(st);
 			return NULL;
 		}
@@ -191,8 +178,7 @@ store_new(struct store_db *db, sqlite3 *conn)
 	return st;
 }
 
-static void
-list_remove(struct store_db *db, struct store *st)
+static void list_remove(struct store_db *db, struct store *st)
 {
 	pthread_mutex_lock(&db->list_lock);
 	for (struct store **p = &db->open; *p; p = &(*p)->next) {
@@ -205,8 +191,7 @@ list_remove(struct store_db *db, struct store *st)
 }
 
 /* pthread key destructor: a worker thread is exiting. */
-static void
-thread_store_close(void *arg)
+static void thread_store_close(void *arg)
 {
 	struct store *st = arg;
 
@@ -214,8 +199,7 @@ thread_store_close(void *arg)
 	store_free(st);
 }
 
-struct store *
-store_db_thread(struct store_db *db)
+struct store *store_db_thread(struct store_db *db)
 {
 	struct store *st = pthread_getspecific(db->key);
 	sqlite3 *conn;
@@ -236,8 +220,7 @@ store_db_thread(struct store_db *db)
 	return st;
 }
 
-static void
-sweep_namespaces(struct store *st, int64_t now_ms)
+static void sweep_namespaces(struct store *st, int64_t now_ms)
 {
 	sqlite3_stmt *due = st->stmt[STMT_NS_NEXT_DUE];
 
@@ -250,12 +233,12 @@ sweep_namespaces(struct store *st, int64_t now_ms)
 		rc = sqlite3_step(due);
 		if (rc == SQLITE_ROW) {
 			snprintf(account, sizeof(account), "%s",
-				 (const char *)sqlite3_column_text(due, 0));
+			         (const char *)sqlite3_column_text(due, 0));
 			net = strcmp((const char *)sqlite3_column_text(due, 1), "production") == 0
-				      ? NETWORK_PRODUCTION
-				      : NETWORK_STAGING;
+			              ? NETWORK_PRODUCTION
+			              : NETWORK_STAGING;
 			snprintf(name, sizeof(name), "%s",
-				 (const char *)sqlite3_column_text(due, 2));
+			         (const char *)sqlite3_column_text(due, 2));
 		}
 		stmt_done(due);
 		if (rc != SQLITE_ROW)
@@ -265,8 +248,7 @@ sweep_namespaces(struct store *st, int64_t now_ms)
 	}
 }
 
-void
-store_db_sweep(struct store_db *db, int64_t now_ms)
+void store_db_sweep(struct store_db *db, int64_t now_ms)
 {
 	struct store *st = db->sweeper;
 	sqlite3_stmt *q = st->stmt[STMT_ITEM_SWEEP];
@@ -284,8 +266,7 @@ store_db_sweep(struct store_db *db, int64_t now_ms)
 		sqlite3_wal_checkpoint_v2(st->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
-static void *
-sweeper_main(void *arg)
+static void *sweeper_main(void *arg)
 {
 	struct store_db *db = arg;
 
@@ -311,8 +292,7 @@ sweeper_main(void *arg)
 	return NULL;
 }
 
-struct store_db *
-store_db_open(const char *path, int64_t sweep_ms)
+struct store_db *store_db_open(const char *path, int64_t sweep_ms)
 {
 	static atomic_int memdb_seq;
 	struct store_db *db = xcalloc(1, sizeof(*db));
@@ -321,7 +301,8 @@ store_db_open(const char *path, int64_t sweep_ms)
 	db->in_memory = strcmp(path, ":memory:") == 0;
 	if (db->in_memory) {
 		/* A named memdb is shared by every connection of this process. */
-		snprintf(uri, sizeof(uri), "file:/ekv-%d?vfs=memdb", atomic_fetch_add(&memdb_seq, 1));
+		snprintf(uri, sizeof(uri), "file:/ekv-%d?vfs=memdb",
+		         atomic_fetch_add(&memdb_seq, 1));
 		db->uri = xstrdup(uri);
 	} else {
 		db->uri = xstrdup(path);
@@ -359,8 +340,7 @@ fail:
 	return NULL;
 }
 
-void
-store_db_close(struct store_db *db)
+void store_db_close(struct store_db *db)
 {
 	if (!db)
 		return;
@@ -380,7 +360,7 @@ store_db_close(struct store_db *db)
 	}
 	if (!db->in_memory)
 		sqlite3_wal_checkpoint_v2(db->sweeper->conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
-					  NULL);
+		                          NULL);
 	store_free(db->sweeper);
 	pthread_key_delete(db->key);
 	pthread_mutex_destroy(&db->write_lock);

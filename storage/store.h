@@ -93,7 +93,7 @@ enum store_status store_account_get(struct store *st, const char *id, struct acc
 
 /* Creates acc unless an account with its id exists (then STORE_CONFLICT). */
 enum store_status store_account_create(struct store *st, const struct account_rec *acc,
-				       int64_t now_ms);
+                                       int64_t now_ms);
 
 /*
  * Marks the account initialized with the given CP code and policy and creates
@@ -101,11 +101,11 @@ enum store_status store_account_create(struct store *st, const struct account_re
  * STORE_CONFLICT if it was initialized already.
  */
 enum store_status store_account_initialize(struct store *st, const char *id, const char *cpcode,
-					   bool restrict_data_access, bool allow_override,
-					   int64_t now_ms);
+                                           bool restrict_data_access, bool allow_override,
+                                           int64_t now_ms);
 
 enum store_status store_account_set_policy(struct store *st, const char *id,
-					   bool restrict_data_access, bool allow_override);
+                                           bool restrict_data_access, bool allow_override);
 
 /* Namespaces (storage/namespaces.c). A namespace past its delete time does not exist. */
 #define STORE_NAMESPACES_PER_NETWORK 20
@@ -114,11 +114,11 @@ enum store_status store_account_set_policy(struct store *st, const char *id,
 typedef void store_namespace_fn(void *ctx, const struct namespace_rec *ns);
 
 enum store_status store_namespace_get(struct store *st, const char *account, enum network net,
-				      const char *name, int64_t now_ms, struct namespace_rec *out);
+                                      const char *name, int64_t now_ms, struct namespace_rec *out);
 
 /* Calls fn for each namespace of the network, by name; the record is borrowed. */
 enum store_status store_namespace_list(struct store *st, const char *account, enum network net,
-				       int64_t now_ms, store_namespace_fn *fn, void *ctx);
+                                       int64_t now_ms, store_namespace_fn *fn, void *ctx);
 
 /*
  * Creates ns. STORE_OK also when the same namespace exists with the same
@@ -126,44 +126,43 @@ enum store_status store_namespace_list(struct store *st, const char *account, en
  * another; STORE_FULL at STORE_NAMESPACES_PER_NETWORK.
  */
 enum store_status store_namespace_create(struct store *st, const char *account, enum network net,
-					 const struct namespace_rec *ns, int64_t now_ms,
-					 struct namespace_rec *out);
+                                         const struct namespace_rec *ns, int64_t now_ms,
+                                         struct namespace_rec *out);
 
 enum store_status store_namespace_set_retention(struct store *st, const char *account,
-						enum network net, const char *name,
-						int64_t retention_s);
+                                                enum network net, const char *name,
+                                                int64_t retention_s);
 
 /* Sets (delete_at_ms > 0) or cancels (0) a scheduled delete. */
 enum store_status store_namespace_schedule_delete(struct store *st, const char *account,
-						  enum network net, const char *name,
-						  int64_t delete_at_ms);
+                                                  enum network net, const char *name,
+                                                  int64_t delete_at_ms);
 
 /* Deletes the namespace and every item in it now. */
 enum store_status store_namespace_delete(struct store *st, const char *account, enum network net,
-					 const char *name);
+                                         const char *name);
 
 /* Items and groups (storage/items.c). An item past its expiry does not exist. */
 typedef void store_name_fn(void *ctx, const char *name, size_t len);
 
 /* Appends the value to *value and copies its content type into ctype (STORE_CTYPE_MAX + 1). */
 enum store_status store_item_get(struct store *st, const struct item_ref *ref, int64_t now_ms,
-				 struct buf *value, char *ctype);
+                                 struct buf *value, char *ctype);
 
 /* Inserts or replaces; expires_at_ms 0 means never. */
 enum store_status store_item_put(struct store *st, const struct item_ref *ref, const void *value,
-				 size_t len, const char *ctype, int64_t now_ms,
-				 int64_t expires_at_ms);
+                                 size_t len, const char *ctype, int64_t now_ms,
+                                 int64_t expires_at_ms);
 
 /* STORE_NOT_FOUND when there was nothing live to delete. */
-enum store_status store_item_delete(struct store *st, const struct item_ref *ref,
-				    int64_t now_ms);
+enum store_status store_item_delete(struct store *st, const struct item_ref *ref, int64_t now_ms);
 
 /* Keys of ref->group by name, at most limit. */
 enum store_status store_item_list(struct store *st, const struct item_ref *ref, int64_t now_ms,
-				  int64_t limit, store_name_fn *fn, void *ctx);
+                                  int64_t limit, store_name_fn *fn, void *ctx);
 
 /* Names of the groups of ref->namespace holding live items, at most limit. */
 enum store_status store_group_list(struct store *st, const struct item_ref *ref, int64_t now_ms,
-				   int64_t limit, store_name_fn *fn, void *ctx);
+                                   int64_t limit, store_name_fn *fn, void *ctx);
 
 #endif
