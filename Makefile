@@ -69,9 +69,15 @@ lint:
 	! grep -rl 'sqlite3\.h' api server base
 	! grep -rl 'microhttpd\.h' api storage base $(filter-out server/http.c,$(wildcard server/*.c server/*.h))
 	! grep -rl 'cJSON\.h' storage base server
-	clang-tidy --quiet $(SRC) server/main.c -- $(CPPFLAGS) -std=c11
+	@# One file per run: clang-tidy 14's valist checker keeps state from one file of an
+	@# invocation to the next and then flags every later va_start'ed list as uninitialized.
+	@for f in $(SRC) server/main.c; do echo "clang-tidy $$f"; \
+	  clang-tidy --quiet $$f -- $(CPPFLAGS) -std=c11 2>/dev/null || exit 1; done
+	@# variableScope is off: like git and the style guide's examples, locals are declared at
+	@# the top of the function, not in the innermost block that uses them.
 	cppcheck --std=c11 --enable=warning,style,performance,portability --inline-suppr \
-	  --suppress=missingIncludeSystem --error-exitcode=1 --quiet -I. $(SRC) server/main.c
+	  --suppress=missingIncludeSystem --suppress=variableScope --error-exitcode=1 --quiet \
+	  -I. $(SRC) server/main.c
 
 fuzz:
 	$(MAKE) BUILD=fuzz fuzz-run

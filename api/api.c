@@ -89,7 +89,7 @@ bool query_param(const struct api_call *c, const char *name, char *out, size_t s
 					out[n++] = (char)(hi << 4 | lo);
 					v += 2;
 				} else {
-					out[n++] = *v == '+' ? ' ' : *v;
+					out[n++] = (char)(*v == '+' ? ' ' : *v);
 				}
 			}
 			out[n] = '\0';

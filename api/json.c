@@ -7,7 +7,8 @@
 
 #include "api/call.h"
 
-static bool has_duplicate_members(const cJSON *node, int depth)
+/* Recursion is bounded: past depth 64 the body counts as malformed. */
+static bool has_duplicate_members(const cJSON *node, int depth) /* NOLINT(misc-no-recursion) */
 {
 	if (depth > 64)
 		return true;

@@ -118,7 +118,7 @@ static bool require_geo(struct api_call *c, const cJSON *body, enum network net,
 		reply_problem(c, EKV_STAGING_GEO);
 		return false;
 	}
-	strcpy(geo, value);
+	snprintf(geo, STORE_GEO_MAX + 1, "%s", value);
 	return true;
 }
 
@@ -201,7 +201,7 @@ void namespaces_create(struct api_call *c)
 	                 NULL) ||
 	    !require_geo(c, body, net, ns.geo) || !require_namespace_policy(c, body, &ns))
 		goto out;
-	strcpy(ns.name, name);
+	snprintf(ns.name, sizeof(ns.name), "%s", name);
 	switch (store_namespace_create(c->st, c->account.id, net, &ns, c->now_ms, &out)) {
 	case STORE_OK:
 		reply_json_steal(c, 200, namespace_json(&out));

@@ -78,7 +78,7 @@ static void request_id(char out[17])
 	unsigned char raw[8];
 
 	gnutls_rnd(GNUTLS_RND_NONCE, raw, sizeof(raw));
-	for (int i = 0; i < 8; i++) {
+	for (size_t i = 0; i < 8; i++) {
 		out[2 * i] = digits[raw[i] >> 4];
 		out[2 * i + 1] = digits[raw[i] & 15];
 	}
