@@ -1,0 +1,53 @@
+# edgekv-emulator container image.
+#
+#   docker build -t edgekv-emulator .
+#   docker run -d --name ekv -p 8080:8080 -p 8443:8443 -v edgekv-data:/data edgekv-emulator
+#
+# The build stage runs the same `make deps-build` and `make` that CI runs (.ci/run -> make deps ...),
+# so CI covers its steps. Configure the server with EDGEKV_* environment variables (`-e`), not
+# with command-line flags: the HEALTHCHECK's `--probe` reads the same variables, so it always
+# asks the port the server really listens on.
+
+FROM debian:bookworm AS build
+WORKDIR /src
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends make \
+ && rm -rf /var/lib/apt/lists/*
+# The Makefile alone decides the build packages: this layer stays cached until it changes.
+COPY Makefile ./
+RUN make deps-build && rm -rf /var/lib/apt/lists/*
+COPY base/ base/
+COPY storage/ storage/
+COPY api/ api/
+COPY server/ server/
+RUN make && strip -o /edgekv-emulator build/release/edgekv-emulator \
+ && /edgekv-emulator --version
+
+FROM debian:bookworm-slim
+# Only the shared libraries the binary links (ldd build/release/edgekv-emulator).
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      libmicrohttpd12 libsqlite3-0 libcjson1 libuuid1 libgnutls30 \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* \
+ && groupadd --system --gid 10001 edgekv \
+ && useradd --system --uid 10001 --gid edgekv --home-dir /data --no-create-home \
+      --shell /usr/sbin/nologin edgekv \
+ && mkdir -p /data && chown edgekv:edgekv /data
+COPY --from=build /edgekv-emulator /usr/local/bin/edgekv-emulator
+COPY fixtures/default/edgerc /usr/local/share/edgekv-emulator/edgerc
+
+# The defaults of `edgekv-emulator --listen 0.0.0.0 --db /data/edgekv.db`, as environment so that
+# the server and its health probe read one configuration. The self-signed certificate is made
+# next to the database: /data/cert.pem.
+ENV EDGEKV_LISTEN=0.0.0.0 \
+    EDGEKV_HTTP_PORT=8080 \
+    EDGEKV_HTTPS_PORT=8443 \
+    EDGEKV_DB=/data/edgekv.db
+VOLUME ["/data"]
+WORKDIR /data
+USER edgekv:edgekv
+EXPOSE 8080 8443
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+  CMD ["edgekv-emulator", "--probe"]
+ENTRYPOINT ["edgekv-emulator"]
