@@ -23,6 +23,26 @@ static bool has_duplicate_members(const cJSON *node, int depth) /* NOLINT(misc-n
 	return false;
 }
 
+/*
+ * cJSON strings end at their first NUL, so a string holding one (raw or
+ * written \u0000) would be read cut short: "a\u0000b" as the valid name "a".
+ * Such bodies count as malformed. A backslash outside a string is a syntax
+ * error anyway, so escapes need no string tracking.
+ */
+static bool has_nul(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\0')
+			return true;
+		if (s[i] == '\\' && i + 1 < len) {
+			if (s[i + 1] == 'u' && len - i >= 6 && memcmp(s + i + 2, "0000", 4) == 0)
+				return true;
+			i++;
+		}
+	}
+	return false;
+}
+
 cJSON *require_json_object(struct api_call *c, bool empty_ok)
 {
 	const struct api_request *req = c->req;
@@ -31,7 +51,9 @@ cJSON *require_json_object(struct api_call *c, bool empty_ok)
 
 	if (req->body_len == 0 && empty_ok)
 		return cJSON_CreateObject();
-	root = cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, 0);
+	root = has_nul(req->body, req->body_len)
+	               ? NULL
+	               : cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, 0);
 	if (root) {
 		/* Only white space may follow the value. */
 		for (; end < req->body + req->body_len; end++) {
