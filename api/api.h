@@ -71,8 +71,12 @@ void api_response_init(struct api_response *res);
 void api_response_release(struct api_response *res);
 
 struct api_config {
-	const char *default_account; /* the account every /edgekv/v1 call acts for */
+	const char *default_account; /* the account of the bare start, and of auth off */
 	size_t max_body;             /* bytes; larger bodies arrive as body_too_large */
+	int auth_mode;               /* enum auth_mode of api/caller.h */
+	int64_t auth_window_s;       /* EdgeGrid timestamps older or newer than this fail */
+	bool auth_any_scheme;        /* accept signatures made for http as https and back */
+	const char *admin_secret;    /* lets non-loopback callers use /_emulator; NULL: none */
 };
 
 struct api {
@@ -92,6 +96,13 @@ void api_init(void);
  * Returns 0, or -1 after logging.
  */
 int api_account_ensure(struct api *api, const char *id, bool initialized, bool standard_tls);
+
+/*
+ * The bare-start world (fixtures/default): the default account with its
+ * top-level access group, an admin user and the development API client of
+ * fixtures/default/edgerc. What an earlier start made is left as it is.
+ */
+int api_default_world(struct api *api, bool initialized, bool standard_tls);
 
 /* Routes, authenticates, runs the handler and fills res; never fails to fill it. */
 void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res);

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "api/api.h"
+#include "api/caller.h"
 #include "api/routes.h"
 #include "storage/store.h"
 
@@ -19,6 +20,7 @@ struct api_call {
 	const struct route *route;
 	struct route_params params;
 	const char *query; /* raw query after '?', or "" */
+	struct caller caller;
 	struct account_rec account;
 	int64_t now_ms; /* read once per request from the one clock */
 };

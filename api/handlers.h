@@ -9,6 +9,11 @@ api_handler_fn initialize_get;
 api_handler_fn initialize_put;
 api_handler_fn auth_database_put;
 
+/* api/authgroups.c */
+api_handler_fn auth_groups_list;
+api_handler_fn auth_groups_get;
+api_handler_fn auth_namespaces_put;
+
 /* api/namespaces.c */
 api_handler_fn namespaces_list;
 api_handler_fn namespaces_create;
@@ -27,5 +32,14 @@ api_handler_fn items_list;
 api_handler_fn items_get;
 api_handler_fn items_put;
 api_handler_fn items_delete;
+
+/* api/control_identity.c */
+api_handler_fn control_accounts_create;
+api_handler_fn control_accounts_get;
+api_handler_fn control_groups_put;
+api_handler_fn control_users_put;
+api_handler_fn control_users_roles;
+api_handler_fn control_clients_create;
+api_handler_fn control_clients_deactivate;
 
 #endif

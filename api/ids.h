@@ -23,4 +23,10 @@ void ids_uuid_v4(char *out);
 /* A 7-digit CP code derived from the account id: stable across restarts. */
 void ids_cpcode(const char *account, char *out, size_t size);
 
+/* "akab-" and 32 random hex digits in two halves, like a real client or access token. */
+void ids_random_token(char *out, size_t size);
+
+/* 32 random bytes in base64 (44 characters), like a real client secret. */
+void ids_random_secret(char *out, size_t size);
+
 #endif

@@ -35,6 +35,8 @@ static cJSON *namespace_json(const struct namespace_rec *ns)
 }
 
 struct list_ctx {
+	struct api_call *c;
+	enum network net;
 	cJSON *array;
 	bool details;
 };
@@ -43,6 +45,9 @@ static void add_namespace(void *ctx, const struct namespace_rec *ns)
 {
 	struct list_ctx *l = ctx;
 
+	/* Only the namespaces the caller may view (behaviour §5.1, TD-ACCESS). */
+	if (!caller_can(l->c, ns->group_id, capability_on(CAP_VIEW_NAMESPACE, l->net)))
+		return;
 	if (l->details) {
 		cJSON_AddItemToArray(l->array, namespace_json(ns));
 	} else {
@@ -63,6 +68,8 @@ void namespaces_list(struct api_call *c)
 
 	if (!require_network(c, &net))
 		return;
+	l.c = c;
+	l.net = net;
 	l.details = query_param(c, "details", details, sizeof(details)) &&
 	            (strcmp(details, "on") == 0 || strcmp(details, "true") == 0);
 	root = cJSON_CreateObject();
@@ -199,7 +206,8 @@ void namespaces_create(struct api_call *c)
 	    !require_retention(c, body, &ns.retention_s) ||
 	    !require_int(c, body, "groupId", 0, INT64_MAX, EKV_GROUP_ID_INVALID, &ns.group_id,
 	                 NULL) ||
-	    !require_geo(c, body, net, ns.geo) || !require_namespace_policy(c, body, &ns))
+	    !require_geo(c, body, net, ns.geo) || !require_namespace_policy(c, body, &ns) ||
+	    !require_capability(c, net, ns.group_id))
 		goto out;
 	snprintf(ns.name, sizeof(ns.name), "%s", name);
 	switch (store_namespace_create(c->st, c->account.id, net, &ns, c->now_ms, &out)) {
@@ -310,7 +318,8 @@ static bool require_deletable(struct api_call *c, enum network *net, struct name
 		return false;
 	if (ids_namespace_valid(name, strlen(name)) &&
 	    store_namespace_get(c->st, c->account.id, *net, name, c->now_ms, ns) == STORE_OK &&
-	    (!scheduled || ns->delete_at_ms))
+	    (!scheduled || ns->delete_at_ms) &&
+	    caller_can(c, ns->group_id, capability_on(CAP_DELETE_NAMESPACE, *net)))
 		return true;
 	reply_delete_denied(c, *net);
 	return false;

@@ -9,11 +9,23 @@
 #include "api/ids.h"
 #include "api/reply.h"
 #include "base/buf.h"
+#include "base/clock.h"
 
 static const struct ekv_error_row rows[] = {
 #define EKV_ERROR(name, status, code, type, detail) {status, code, type, detail},
 #include "api/errors.def"
 #undef EKV_ERROR
+};
+
+static const struct {
+	int status;
+	const char *kind;
+	const char *title;
+	const char *detail;
+} gateway_rows[] = {
+#define GATEWAY_ERROR(name, status, kind, title, detail) {status, kind, title, detail},
+#include "api/errors.def"
+#undef GATEWAY_ERROR
 };
 
 const struct ekv_error_row *problem_row(enum ekv_error err)
@@ -101,4 +113,30 @@ void reply_problem(struct api_call *c, enum ekv_error err, ...)
 	reply_json_steal_as(c, row->status, "application/problem+json", root);
 	buf_release(&detail);
 	buf_release(&text);
+}
+
+void reply_gateway(struct api_call *c, enum gateway_error err)
+{
+	const char *host = api_request_header(c->req, "Host");
+	char type[160], instance[512], server_ip[128], when[CLOCK_RFC3339_MAX];
+	cJSON *root = cJSON_CreateObject();
+
+	snprintf(type, sizeof(type), "https://problems.luna.akamaiapis.net/-/%s",
+	         gateway_rows[err].kind);
+	snprintf(instance, sizeof(instance), "%s://%s%.400s", c->req->tls ? "https" : "http",
+	         host ? host : "", c->req->target);
+	snprintf(server_ip, sizeof(server_ip), "%s", host ? host : "");
+	server_ip[strcspn(server_ip, ":")] = '\0';
+	clock_format_rfc3339(clock_wall_ms(), false, when);
+	cJSON_AddStringToObject(root, "type", type);
+	cJSON_AddStringToObject(root, "title", gateway_rows[err].title);
+	cJSON_AddNumberToObject(root, "status", gateway_rows[err].status);
+	cJSON_AddStringToObject(root, "detail", gateway_rows[err].detail);
+	cJSON_AddStringToObject(root, "instance", instance);
+	cJSON_AddStringToObject(root, "method", http_method_name(c->req->method));
+	cJSON_AddStringToObject(root, "serverIp", server_ip);
+	cJSON_AddStringToObject(root, "clientIp", c->req->peer ? c->req->peer : "");
+	cJSON_AddStringToObject(root, "requestId", c->req->request_id);
+	cJSON_AddStringToObject(root, "requestTime", when);
+	reply_json_steal_as(c, gateway_rows[err].status, "application/problem+json", root);
 }

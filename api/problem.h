@@ -18,6 +18,14 @@ struct ekv_error_row {
 	const char *detail; /* may hold %s placeholders */
 };
 
+/* One enumerator per GATEWAY_ERROR row of api/errors.def. */
+enum gateway_error {
+#define GATEWAY_ERROR(name, status, kind, title, detail) GW_##name,
+#include "api/errors.def"
+#undef GATEWAY_ERROR
+	GW_ERROR_COUNT
+};
+
 /* The catalogue row of err. */
 const struct ekv_error_row *problem_row(enum ekv_error err);
 
@@ -31,5 +39,11 @@ const char *status_title(int status);
  * must be a const char *.
  */
 void reply_problem(struct api_call *c, enum ekv_error err, ...);
+
+/*
+ * Writes the API gateway's problem (§2.3): type, title, status, detail,
+ * instance, method, serverIp, clientIp, requestId, requestTime.
+ */
+void reply_gateway(struct api_call *c, enum gateway_error err);
 
 #endif

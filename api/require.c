@@ -32,8 +32,19 @@ bool require_namespace(struct api_call *c, enum network net, struct namespace_re
 	if (ids_namespace_valid(name, strlen(name)))
 		status = store_namespace_get(c->st, c->account.id, net, name, c->now_ms, out);
 	if (status == STORE_OK)
-		return true;
+		return require_capability(c, net, out->group_id);
 	reply_problem(c, status == STORE_NOT_FOUND ? EKV_NAMESPACE_NOT_FOUND : EKV_INTERNAL);
+	return false;
+}
+
+bool require_capability(struct api_call *c, enum network net, int64_t group_id)
+{
+	enum capability cap = capability_on(c->route->cap, net);
+
+	if (caller_can(c, group_id, cap))
+		return true;
+	/* The real service's text for a missing capability (GO namespaces_test, §5.2). */
+	reply_problem(c, EKV_PERMISSION_OR_MISSING, capability_name(cap));
 	return false;
 }
 

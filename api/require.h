@@ -2,6 +2,7 @@
 #define EKV_API_REQUIRE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "storage/store.h"
 
@@ -16,6 +17,12 @@ bool require_network(struct api_call *c, enum network *out);
 
 /* {namespace} names a live namespace of the caller's account on that network. */
 bool require_namespace(struct api_call *c, enum network net, struct namespace_rec *out);
+
+/*
+ * The route's capability (production name, mapped to net) in access group
+ * group_id; otherwise 400 EKV_1002 naming it.
+ */
+bool require_capability(struct api_call *c, enum network net, int64_t group_id);
 
 /* {group} (and {item}, when the route has it) follow §1.2; sets ref->group and ref->key. */
 bool require_group_and_key(struct api_call *c, struct item_ref *ref);

@@ -9,23 +9,44 @@
 #define G   NS "/groups/{group}"
 
 /* One row per method and path, in the order of behaviour §3: the table is the API surface. */
+#define INIT ROUTE_NEEDS_INIT
+#define CTL  ROUTE_CONTROL, CAP_NONE
+#define E    "/_emulator"
+
+/* One row per method and path, in the order of behaviour §3: the table is the API surface. */
 const struct route api_routes[] = {
-        {HTTP_GET, "/edgekv/v1/initialize", initialize_get, 0},
-        {HTTP_PUT, "/edgekv/v1/initialize", initialize_put, 0},
-        {HTTP_PUT, "/edgekv/v1/auth/database", auth_database_put, ROUTE_NEEDS_INIT},
-        {HTTP_GET, NSS, namespaces_list, ROUTE_NEEDS_INIT},
-        {HTTP_POST, NSS, namespaces_create, ROUTE_NEEDS_INIT},
-        {HTTP_GET, NS, namespaces_get, ROUTE_NEEDS_INIT},
-        {HTTP_PUT, NS, namespaces_update, ROUTE_NEEDS_INIT},
-        {HTTP_DELETE, NS, namespaces_delete, ROUTE_NEEDS_INIT},
-        {HTTP_GET, NS "/status/scheduled-delete", namespaces_delete_status, ROUTE_NEEDS_INIT},
-        {HTTP_PUT, NS "/status/scheduled-delete", namespaces_delete_reschedule, ROUTE_NEEDS_INIT},
-        {HTTP_DELETE, NS "/status/scheduled-delete", namespaces_delete_cancel, ROUTE_NEEDS_INIT},
-        {HTTP_GET, NS "/groups", groups_list, ROUTE_NEEDS_INIT},
-        {HTTP_GET, G, items_list, ROUTE_NEEDS_INIT},
-        {HTTP_GET, G "/items/{item}", items_get, ROUTE_NEEDS_INIT},
-        {HTTP_PUT, G "/items/{item}", items_put, ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY},
-        {HTTP_DELETE, G "/items/{item}", items_delete, ROUTE_NEEDS_INIT},
+        {HTTP_GET, "/edgekv/v1/initialize", initialize_get, 0, CAP_NONE},
+        {HTTP_PUT, "/edgekv/v1/initialize", initialize_put, 0, CAP_NONE},
+        {HTTP_PUT, "/edgekv/v1/auth/database", auth_database_put, INIT, CAP_NONE},
+        {HTTP_GET, "/edgekv/v1/auth/groups", auth_groups_list, INIT, CAP_NONE},
+        {HTTP_GET, "/edgekv/v1/auth/groups/{groupId}", auth_groups_get, INIT, CAP_NONE},
+        {HTTP_PUT, "/edgekv/v1/auth/namespaces/{namespace}", auth_namespaces_put, INIT,
+         CAP_AUTHORIZE_NAMESPACE},
+        {HTTP_GET, NSS, namespaces_list, INIT, CAP_VIEW_NAMESPACE},
+        {HTTP_POST, NSS, namespaces_create, INIT, CAP_CREATE_NAMESPACE},
+        {HTTP_GET, NS, namespaces_get, INIT, CAP_VIEW_NAMESPACE},
+        {HTTP_PUT, NS, namespaces_update, INIT, CAP_MODIFY_NAMESPACE},
+        {HTTP_DELETE, NS, namespaces_delete, INIT, CAP_DELETE_NAMESPACE},
+        {HTTP_GET, NS "/status/scheduled-delete", namespaces_delete_status, INIT,
+         CAP_DELETE_NAMESPACE},
+        {HTTP_PUT, NS "/status/scheduled-delete", namespaces_delete_reschedule, INIT,
+         CAP_DELETE_NAMESPACE},
+        {HTTP_DELETE, NS "/status/scheduled-delete", namespaces_delete_cancel, INIT,
+         CAP_DELETE_NAMESPACE},
+        {HTTP_GET, NS "/groups", groups_list, INIT, CAP_READ_DATA},
+        {HTTP_GET, G, items_list, INIT, CAP_READ_DATA},
+        {HTTP_GET, G "/items/{item}", items_get, INIT, CAP_READ_DATA},
+        {HTTP_PUT, G "/items/{item}", items_put, INIT | ROUTE_VALUE_BODY, CAP_WRITE_DATA},
+        {HTTP_DELETE, G "/items/{item}", items_delete, INIT, CAP_DELETE_DATA},
+
+        /* The emulator's control API (docs/control-api.md) */
+        {HTTP_POST, E "/accounts", control_accounts_create, CTL},
+        {HTTP_GET, E "/accounts/{account}", control_accounts_get, CTL},
+        {HTTP_POST, E "/accounts/{account}/groups", control_groups_put, CTL},
+        {HTTP_POST, E "/accounts/{account}/users", control_users_put, CTL},
+        {HTTP_PUT, E "/accounts/{account}/users/{user}/roles", control_users_roles, CTL},
+        {HTTP_POST, E "/accounts/{account}/clients", control_clients_create, CTL},
+        {HTTP_POST, E "/clients/{client}/deactivate", control_clients_deactivate, CTL},
 };
 
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

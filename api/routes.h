@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "api/api.h"
+#include "api/capability.h"
 
 /*
  * The route table and the pure router over it: a path is split into
@@ -17,6 +18,7 @@ typedef void api_handler_fn(struct api_call *c);
 enum route_flags {
 	ROUTE_NEEDS_INIT = 1 << 0, /* 404 "not initialized" until the account is */
 	ROUTE_VALUE_BODY = 1 << 1, /* the body is an item value: its limit message */
+	ROUTE_CONTROL = 1 << 2,    /* /_emulator: loopback or the admin secret, no EdgeGrid */
 };
 
 struct route {
@@ -24,6 +26,7 @@ struct route {
 	const char *pattern;
 	api_handler_fn *handler;
 	unsigned flags;
+	enum capability cap; /* needed in the namespace's access group (production name) */
 };
 
 #define ROUTE_PATH_MAX 2048

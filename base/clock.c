@@ -18,6 +18,11 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t clock_wall_ms(void)
+{
+	return wall_ms();
+}
+
 int64_t clock_monotonic_ms(void)
 {
 	struct timespec ts;

@@ -23,6 +23,9 @@ bool clock_is_frozen(void);
 /* Back to the wall clock, running. */
 void clock_reset(void);
 
+/* The real wall clock, never moved: for what the outside world stamps (EdgeGrid timestamps). */
+int64_t clock_wall_ms(void);
+
 /* Milliseconds of the real, monotonic clock, for measuring durations only. */
 int64_t clock_monotonic_ms(void);
 

@@ -99,7 +99,7 @@ static int set_value(struct server_config *cfg, const struct option_row *o, cons
 	case OPT_SIZE:
 		n = strtoll(value, &end, 10);
 		if (!*value || *end || n < 0 || (o->kind == OPT_PORT && n > 65535) ||
-		    (o->kind == OPT_INT && n > 1024)) {
+		    (o->kind == OPT_INT && n > 86400)) {
 			snprintf(err, size, "%s: invalid value '%s'", o->flag, value);
 			return -1;
 		}
@@ -121,6 +121,8 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 	strcpy(cfg->db, "./edgekv-data/edgekv.db");
 	cfg->max_body = 1048576;
 	cfg->access_log = true;
+	strcpy(cfg->auth, "strict");
+	cfg->auth_window = 300;
 
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		const char *v = options[i].env ? getenv(options[i].env) : NULL;
@@ -152,6 +154,15 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 		}
 		if (set_value(cfg, o, eq ? eq + 1 : argv[++a], err, size) != 0)
 			return -1;
+	}
+	if (strcmp(cfg->auth, "strict") != 0 && strcmp(cfg->auth, "soft") != 0 &&
+	    strcmp(cfg->auth, "off") != 0) {
+		snprintf(err, size, "--auth must be strict, soft or off");
+		return -1;
+	}
+	if (cfg->threads > 256) {
+		snprintf(err, size, "--threads: at most 256");
+		return -1;
 	}
 	if (!cfg->tls_cert[0] != !cfg->tls_key[0]) {
 		snprintf(err, size, "--tls-cert and --tls-key go together");

@@ -18,6 +18,10 @@ struct server_config {
 	char tls_key[CONFIG_PATH_MAX];
 	int threads; /* per listener; 0 means one per core */
 	size_t max_body;
+	char auth[8];    /* strict, soft or off */
+	int auth_window; /* seconds */
+	bool auth_any_scheme;
+	char admin_secret[256];
 	bool uninitialized; /* start the default account uninitialized */
 	bool no_standard_tls;
 	bool access_log;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/caller.h"
 #include "base/log.h"
 #include "server/config.h"
 #include "server/http.h"
@@ -109,8 +110,11 @@ int main(int argc, char **argv)
 	api.db = db;
 	api.config.default_account = DEFAULT_ACCOUNT;
 	api.config.max_body = cfg.max_body;
-	if (!db || api_account_ensure(&api, DEFAULT_ACCOUNT, !cfg.uninitialized,
-	                              !cfg.no_standard_tls) != 0) {
+	api.config.auth_mode = auth_mode_parse(cfg.auth);
+	api.config.auth_window_s = cfg.auth_window;
+	api.config.auth_any_scheme = cfg.auth_any_scheme;
+	api.config.admin_secret = cfg.admin_secret[0] ? cfg.admin_secret : NULL;
+	if (!db || api_default_world(&api, !cfg.uninitialized, !cfg.no_standard_tls) != 0) {
 		log_error("cannot prepare the database '%s'", cfg.db);
 		goto out;
 	}

@@ -32,6 +32,7 @@ enum store_status store_account_get(struct store *st, const char *id, struct acc
 		out->restrict_data_access = sqlite3_column_int(q, 2) != 0;
 		out->allow_namespace_policy_override = sqlite3_column_int(q, 3) != 0;
 		out->standard_tls = sqlite3_column_int(q, 4) != 0;
+		out->cpcode_group = sqlite3_column_int64(q, 5); /* NULL reads as 0 */
 	}
 	status = rc == SQLITE_ROW    ? STORE_OK
 	         : rc == SQLITE_DONE ? STORE_NOT_FOUND
@@ -55,6 +56,8 @@ enum store_status store_account_create(struct store *st, const struct account_re
 	}
 	sqlite3_bind_int(q, 6, acc->standard_tls);
 	sqlite3_bind_int64(q, 7, now_ms);
+	if (acc->cpcode_group > 0)
+		sqlite3_bind_int64(q, 8, acc->cpcode_group);
 	rc = step_write(st, q);
 	stmt_done(q);
 	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "account create");

@@ -46,6 +46,35 @@ static const char *const migrations[] = {
         "  PRIMARY KEY (account, network, namespace, sandbox, grp, key)"
         ") STRICT;"
         "CREATE INDEX item_expiry ON item (expires_at) WHERE expires_at IS NOT NULL;",
+
+        /* 2: identities: access groups, users, API clients (issue 3) */
+        "ALTER TABLE account ADD COLUMN cpcode_group INTEGER;"
+        "CREATE TABLE access_group ("
+        "  account TEXT NOT NULL,"
+        "  group_id INTEGER NOT NULL,"
+        "  name TEXT NOT NULL,"
+        "  parent_id INTEGER,"
+        "  PRIMARY KEY (account, group_id)"
+        ") STRICT;"
+        "CREATE TABLE app_user ("
+        "  account TEXT NOT NULL,"
+        "  name TEXT NOT NULL,"
+        "  email TEXT NOT NULL,"
+        "  roles TEXT NOT NULL,"
+        "  PRIMARY KEY (account, name)"
+        ") STRICT;"
+        "CREATE TABLE api_client ("
+        "  client_token TEXT PRIMARY KEY,"
+        "  access_token TEXT NOT NULL,"
+        "  secret TEXT NOT NULL,"
+        "  account TEXT NOT NULL,"
+        "  user TEXT NOT NULL,"
+        "  grant TEXT NOT NULL,"
+        "  roles TEXT NOT NULL,"
+        "  switch_accounts TEXT NOT NULL,"
+        "  active INTEGER NOT NULL,"
+        "  created_at INTEGER NOT NULL"
+        ") STRICT;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -45,7 +45,8 @@ struct account_rec {
 	bool has_policy;                   /* false before initialization */
 	bool restrict_data_access;
 	bool allow_namespace_policy_override;
-	bool standard_tls; /* the EdgeDB::Standard_TLS_Support entitlement */
+	bool standard_tls;    /* the EdgeDB::Standard_TLS_Support entitlement */
+	int64_t cpcode_group; /* access group owning the EdgeKV CP code; 0: none set */
 };
 
 struct namespace_rec {
@@ -164,5 +165,66 @@ enum store_status store_item_list(struct store *st, const struct item_ref *ref, 
 /* Names of the groups of ref->namespace holding live items, at most limit. */
 enum store_status store_group_list(struct store *st, const struct item_ref *ref, int64_t now_ms,
                                    int64_t limit, store_name_fn *fn, void *ctx);
+
+/*
+ * Identities (storage/identity.c): access groups, users and API clients.
+ * Roles are JSON text the API layer reads; storage keeps it verbatim.
+ */
+#define STORE_TOKEN_MAX      128
+#define STORE_USER_MAX       64
+#define STORE_GROUP_NAME_MAX 128
+#define STORE_SWITCH_MAX     512
+
+enum grant { GRANT_NONE, GRANT_READ_ONLY, GRANT_READ_WRITE };
+
+/* "NONE", "READ-ONLY", "READ-WRITE". */
+const char *grant_name(enum grant g);
+
+struct access_group_rec {
+	int64_t group_id;
+	char name[STORE_GROUP_NAME_MAX + 1];
+	int64_t parent_id; /* 0: a top-level group */
+};
+
+struct client_rec {
+	char client_token[STORE_TOKEN_MAX + 1];
+	char access_token[STORE_TOKEN_MAX + 1];
+	char secret[STORE_TOKEN_MAX + 1];
+	char account[STORE_ACCOUNT_MAX + 1];
+	char user[STORE_USER_MAX + 1];
+	enum grant grant;
+	char switch_accounts[STORE_SWITCH_MAX + 1]; /* comma-separated account ids, "*" for any */
+	bool active;
+};
+
+typedef void store_access_group_fn(void *ctx, const struct access_group_rec *g);
+
+enum store_status store_access_group_put(struct store *st, const char *account,
+                                         const struct access_group_rec *g);
+enum store_status store_access_group_get(struct store *st, const char *account, int64_t group_id,
+                                         struct access_group_rec *out);
+enum store_status store_access_group_list(struct store *st, const char *account,
+                                          store_access_group_fn *fn, void *ctx);
+
+/* Creates or replaces a user; roles is JSON text. */
+enum store_status store_user_put(struct store *st, const char *account, const char *name,
+                                 const char *email, const char *roles);
+/* Appends the user's roles JSON to *roles. */
+enum store_status store_user_get(struct store *st, const char *account, const char *name,
+                                 struct buf *roles);
+enum store_status store_user_set_roles(struct store *st, const char *account, const char *name,
+                                       const char *roles);
+
+/* Creates a client with a copy of roles; STORE_CONFLICT if its client token is taken. */
+enum store_status store_client_create(struct store *st, const struct client_rec *client,
+                                      const char *roles, int64_t now_ms);
+/* Fills *out and appends the client's roles JSON (as copied at creation) to *roles. */
+enum store_status store_client_get(struct store *st, const char *client_token,
+                                   struct client_rec *out, struct buf *roles);
+enum store_status store_client_set_active(struct store *st, const char *client_token, bool active);
+
+/* Moves the namespace, on both networks, to another access group (reauthorize). */
+enum store_status store_namespace_set_group(struct store *st, const char *account, const char *name,
+                                            int64_t group_id);
 
 #endif
