@@ -10,6 +10,10 @@
 #include "api/problem.h"
 #include "api/reply.h"
 #include "api/edgegrid.h"
+#include "api/faults.h"
+#include "api/handlers.h"
+#include "api/journal.h"
+#include "api/settings.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
@@ -157,63 +161,160 @@ static bool load_account(struct api_call *c)
 	}
 	if (!caller_reaches(c, c->account.cpcode_group))
 		c->account.status = INIT_UNINITIALIZED;
+	/* An initialization with a pending phase (issue 4) reads PENDING until it is done. */
+	if (c->account.status == INIT_INITIALIZED &&
+	    c->now_ms < settings_init_ready_at(c->account.id))
+		c->account.status = INIT_PENDING;
 	return true;
 }
 
-void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res)
+/* The route's {network} as enum network, or FAULT_NETWORK_ANY. */
+static int route_network(const struct api_call *c)
 {
-	struct api_call c = {.api = api, .req = req, .res = res};
+	const char *name = route_param(&c->params, "network");
+
+	if (name && strcasecmp(name, "staging") == 0)
+		return NETWORK_STAGING;
+	if (name && strcasecmp(name, "production") == 0)
+		return NETWORK_PRODUCTION;
+	return FAULT_NETWORK_ANY;
+}
+
+/*
+ * The account's request-rate limit and the injected faults (issue 4), after
+ * the caller is known. Returns false after writing the injected reply;
+ * latency is left in res->delay_ms for the HTTP layer.
+ */
+static bool apply_controls(struct api_call *c, size_t path_len)
+{
+	struct account_settings set;
+	struct fault_request q = {0};
+	struct fault_outcome out;
+	char path[FAULT_ROUTE_MAX], a[24], b[24];
+	int64_t hits;
+
+	settings_get(c->account.id, &set);
+	if (set.rate_limit > 0 &&
+	    !settings_rate_hit(c->account.id, c->now_ms, set.rate_limit, &hits)) {
+		snprintf(a, sizeof(a), "%lld", (long long)hits);
+		snprintf(b, sizeof(b), "%lld", (long long)set.rate_limit);
+		reply_problem(c, EKV_RATE_LIMITED, a, b);
+		return false;
+	}
+	/* Known issues of the seed that fail once per account (docs/known-issues.md). */
+	if ((set.issues & ISSUE_NAMESPACE_TIMEOUT) && c->route->handler == namespaces_create &&
+	    settings_issue_first(c->account.id, ISSUE_NAMESPACE_TIMEOUT)) {
+		reply_gateway(c, GW_ORIGIN_TIMEOUT);
+		return false;
+	}
+	if ((set.issues & ISSUE_INIT_FAILS_ONCE) && c->route->handler == initialize_put &&
+	    c->account.status != INIT_INITIALIZED &&
+	    settings_issue_first(c->account.id, ISSUE_INIT_FAILS_ONCE)) {
+		reply_problem(c, EKV_INTERNAL);
+		return false;
+	}
+	snprintf(path, sizeof(path), "%.*s",
+	         (int)(path_len < sizeof(path) - 1 ? path_len : sizeof(path) - 1), c->req->target);
+	q.account = c->account.id;
+	q.route = c->route->pattern;
+	q.path = path;
+	q.method = c->req->method;
+	q.network = route_network(c);
+	q.namespace = route_param(&c->params, "namespace");
+	if (!faults_apply(&q, &out))
+		return true;
+	c->res->delay_ms = out.latency_ms;
+	switch (out.status) {
+	case 0:
+		return true;
+	case 102: /* the initialization's PENDING phase (behaviour §4.2) */
+		reply_init_status(c, 102, INIT_PENDING);
+		break;
+	case 429:
+		snprintf(a, sizeof(a), "%lld", (long long)(out.hits ? out.hits : 364));
+		snprintf(b, sizeof(b), "%lld", (long long)(out.limit ? out.limit : 73));
+		reply_problem(c, EKV_RATE_LIMITED, a, b);
+		break;
+	case 503:
+		reply_problem(c, EKV_UNAVAILABLE);
+		break;
+	case 504:
+		reply_gateway(c, GW_ORIGIN_TIMEOUT);
+		break;
+	default:
+		reply_problem(c, EKV_INTERNAL);
+		break;
+	}
+	c->res->delay_ms = out.latency_ms;
+	return false;
+}
+
+static void dispatch(struct api_call *c)
+{
+	struct api *api = c->api;
+	const struct api_request *req = c->req;
 	const char *q = strchr(req->target, '?');
 	size_t path_len = q ? (size_t)(q - req->target) : strlen(req->target);
 	unsigned allow = 0;
 	char limit[32];
 
-	c.query = q ? q + 1 : "";
+	c->query = q ? q + 1 : "";
 	switch (route_match(api_routes, api_route_count, req->method, req->target, path_len,
-	                    &c.route, &c.params, &allow)) {
+	                    &c->route, &c->params, &allow)) {
 	case ROUTE_FOUND:
 		break;
 	case ROUTE_NO_METHOD:
-		reply_no_method(&c, allow);
+		reply_no_method(c, allow);
 		return;
 	case ROUTE_TOO_LONG:
-		reply_problem(&c, EKV_URI_TOO_LONG);
+		reply_problem(c, EKV_URI_TOO_LONG);
 		return;
 	case ROUTE_NO_PATH: {
 		char path[256];
 
 		snprintf(path, sizeof(path), "%.*s", (int)(path_len < 200 ? path_len : 200),
 		         req->target);
-		reply_problem(&c, EKV_ROUTE_NOT_FOUND, path);
+		reply_problem(c, EKV_ROUTE_NOT_FOUND, path);
 		return;
 	}
 	}
 	if (req->body_too_large) {
 		snprintf(limit, sizeof(limit), "%zu", api->config.max_body);
-		if (c.route->flags & ROUTE_VALUE_BODY)
-			reply_problem(&c, EKV_VALUE_TOO_LARGE);
+		if (c->route->flags & ROUTE_VALUE_BODY)
+			reply_problem(c, EKV_VALUE_TOO_LARGE);
 		else
-			reply_problem(&c, EKV_BODY_TOO_LARGE, limit);
+			reply_problem(c, EKV_BODY_TOO_LARGE, limit);
 		return;
 	}
-	c.st = store_db_thread(api->db);
-	c.now_ms = clock_now_ms();
-	if (!c.st) {
-		reply_problem(&c, EKV_INTERNAL);
+	c->st = store_db_thread(api->db);
+	c->now_ms = clock_now_ms();
+	if (!c->st) {
+		reply_problem(c, EKV_INTERNAL);
 		return;
 	}
-	if (c.route->flags & ROUTE_CONTROL) {
-		if (control_allowed(&c))
-			c.route->handler(&c);
+	if (c->route->flags & ROUTE_CONTROL) {
+		if ((c->route->flags & ROUTE_OPEN) || control_allowed(c))
+			c->route->handler(c);
 		else
-			reply_problem(&c, EKV_CONTROL_FORBIDDEN);
+			reply_problem(c, EKV_CONTROL_FORBIDDEN);
 		return;
 	}
-	if (!caller_authenticate(&c) || !load_account(&c))
+	if (!caller_authenticate(c) || !load_account(c) || !apply_controls(c, path_len))
 		return;
-	if ((c.route->flags & ROUTE_NEEDS_INIT) && c.account.status != INIT_INITIALIZED) {
-		reply_problem(&c, EKV_NOT_INITIALIZED);
+	if ((c->route->flags & ROUTE_NEEDS_INIT) && c->account.status != INIT_INITIALIZED) {
+		reply_problem(c, EKV_NOT_INITIALIZED);
 		return;
 	}
-	c.route->handler(&c);
+	c->route->handler(c);
+}
+
+void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res)
+{
+	struct api_call c = {.api = api, .req = req, .res = res};
+
+	dispatch(&c);
+	/* The journal records the API, not the controls that read it. */
+	if (strncmp(req->target, "/_emulator/", 11) != 0)
+		journal_add(req, res, c.account.id[0] ? c.account.id : c.caller.account,
+		            c.now_ms ? c.now_ms : clock_now_ms());
 }

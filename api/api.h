@@ -58,6 +58,7 @@ const char *api_request_header(const struct api_request *req, const char *name);
 
 struct api_response {
 	int status;
+	int64_t delay_ms;       /* injected latency: the HTTP layer holds the reply this long */
 	char content_type[256]; /* "" for no body */
 	struct buf body;
 	size_t header_count;
@@ -77,6 +78,7 @@ struct api_config {
 	int64_t auth_window_s;       /* EdgeGrid timestamps older or newer than this fail */
 	bool auth_any_scheme;        /* accept signatures made for http as https and back */
 	const char *admin_secret;    /* lets non-loopback callers use /_emulator; NULL: none */
+	const char *seed_dir;        /* --seed DIR: the start world; NULL: the built-in one */
 };
 
 struct api {
@@ -103,6 +105,19 @@ int api_account_ensure(struct api *api, const char *id, bool initialized, bool s
  * fixtures/default/edgerc. What an earlier start made is left as it is.
  */
 int api_default_world(struct api *api, bool initialized, bool standard_tls);
+
+/*
+ * Loads every *.json fixture of dir, in name order (docs/control-api.md
+ * "Fixture format"); each account named replaces the one of that id.
+ * Returns 0, or -1 after logging which file failed.
+ */
+int api_seed_dir(struct api *api, const char *dir);
+
+/* Imports one fixture document; -1 with a reason in err (size bytes). */
+int api_import(struct api *api, const char *text, size_t len, char *err, size_t size);
+
+/* Whether GET /_emulator/ready answers 200: set once the start world is in place. */
+void api_set_ready(bool ready);
 
 /* Routes, authenticates, runs the handler and fills res; never fails to fill it. */
 void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res);

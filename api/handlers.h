@@ -3,11 +3,14 @@
 
 /* Every handler of the route table (api/routes.c), one file per resource. */
 #include "api/routes.h"
+#include "storage/store.h"
 
 /* api/initialize.c */
 api_handler_fn initialize_get;
 api_handler_fn initialize_put;
 api_handler_fn auth_database_put;
+/* The initialize-status object of the caller's account, as if its status were as. */
+void reply_init_status(struct api_call *c, int status, enum init_status as);
 
 /* api/authgroups.c */
 api_handler_fn auth_groups_list;
@@ -41,5 +44,33 @@ api_handler_fn control_users_put;
 api_handler_fn control_users_roles;
 api_handler_fn control_clients_create;
 api_handler_fn control_clients_deactivate;
+
+/* api/control_clock.c */
+api_handler_fn control_clock_get;
+api_handler_fn control_clock_post;
+
+/* api/control_state.c */
+api_handler_fn control_health;
+api_handler_fn control_ready;
+api_handler_fn control_reset;
+api_handler_fn control_settle;
+api_handler_fn control_snapshots_list;
+api_handler_fn control_snapshots_save;
+api_handler_fn control_snapshots_restore;
+api_handler_fn control_snapshots_delete;
+api_handler_fn control_export;
+api_handler_fn control_import;
+
+/* api/control_faults.c */
+api_handler_fn control_settings_get;
+api_handler_fn control_settings_put;
+api_handler_fn control_known_issues_get;
+api_handler_fn control_known_issues_put;
+api_handler_fn control_faults_list;
+api_handler_fn control_faults_add;
+api_handler_fn control_faults_delete;
+api_handler_fn control_faults_clear;
+api_handler_fn control_requests;
+api_handler_fn control_requests_clear;
 
 #endif

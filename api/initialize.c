@@ -8,6 +8,7 @@
 #include "api/json.h"
 #include "api/problem.h"
 #include "api/reply.h"
+#include "api/settings.h"
 #include "base/clock.h"
 
 /* The initialize-status object (§4.1): cpcode and dataAccessPolicy are null before. */
@@ -84,10 +85,22 @@ static void reply_initialized(struct api_call *c, int status)
 		reply_problem(c, EKV_INTERNAL);
 }
 
-/* GET /initialize: 200, or 404 whose body is the status object itself (§8 quirk 3). */
+void reply_init_status(struct api_call *c, int status, enum init_status as)
+{
+	struct account_rec acc = c->account;
+
+	acc.status = as;
+	reply_json_steal(c, status, status_json(&acc));
+}
+
+/*
+ * GET /initialize: 200, or 404 whose body is the status object itself (§8
+ * quirk 3). While PENDING, 200 with the PENDING body: Terraform polls it
+ * until INITIALIZED (clients.md §6.2), and Node never sees a final 102.
+ */
 void initialize_get(struct api_call *c)
 {
-	if (c->account.status == INIT_INITIALIZED)
+	if (c->account.status == INIT_INITIALIZED || c->account.status == INIT_PENDING)
 		reply_json_steal(c, 200, status_json(&c->account));
 	else
 		reply_json_steal_as(c, 404, "application/problem+json", status_json(&c->account));
@@ -100,8 +113,15 @@ void initialize_put(struct api_call *c)
 	char cpcode[STORE_CPCODE_MAX + 1];
 	cJSON *body;
 
+	struct account_settings set;
+
 	if (c->account.status == INIT_INITIALIZED) {
 		reply_json_steal(c, 200, status_json(&c->account));
+		return;
+	}
+	/* "102 while an earlier request is processing (body PENDING)" (§4.2). */
+	if (c->account.status == INIT_PENDING) {
+		reply_init_status(c, 102, INIT_PENDING);
 		return;
 	}
 	/*
@@ -126,6 +146,17 @@ void initialize_put(struct api_call *c)
 	switch (store_account_initialize(c->st, c->account.id, cpcode, restrict_access,
 	                                 allow_override, c->now_ms)) {
 	case STORE_OK:
+		/*
+		 * With a pending phase (the account's initPendingSeconds) the
+		 * first answer is 200 PENDING, which the CLI reports as "IN
+		 * PROGRESS"; the clock decides when it is done.
+		 */
+		settings_get(c->account.id, &set);
+		if (set.init_pending_ms > 0) {
+			settings_set_init_ready_at(c->account.id, c->now_ms + set.init_pending_ms);
+			reply_init_status(c, 200, INIT_PENDING);
+			break;
+		}
 		reply_initialized(c, 201);
 		break;
 	case STORE_CONFLICT: /* a concurrent PUT won */

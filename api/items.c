@@ -9,6 +9,7 @@
 #include "api/problem.h"
 #include "api/reply.h"
 #include "api/require.h"
+#include "api/settings.h"
 
 #define ITEMS_LIST_DEFAULT 100
 #define VALUE_MAX_CHARS    262144               /* "Value cannot exceed 262144 characters." */
@@ -108,7 +109,8 @@ void items_put(struct api_call *c)
 	const char *given = api_request_header(c->req, "Content-Type");
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
-	int64_t expires_at = 0;
+	int64_t expires_at = 0, retention_s;
+	struct account_settings set;
 
 	if (!require_item(c, &ref, &ns, sandbox))
 		return;
@@ -117,12 +119,16 @@ void items_put(struct api_call *c)
 		return;
 	}
 	snprintf(ctype, sizeof(ctype), "%s", given && *given ? given : "text/plain");
+	/* A retention change applies only to data written after it is in force (§5.3). */
+	retention_s = namespace_retention_at(&ns, c->now_ms);
 	if (sandbox[0])
 		expires_at = c->now_ms + SANDBOX_LIFE_MS;
-	else if (ns.retention_s)
-		expires_at = c->now_ms + ns.retention_s * 1000;
+	else if (retention_s)
+		expires_at = c->now_ms + retention_s * 1000;
+	/* Eventual consistency (§5.9): with a delay, reads miss the write until it passes. */
+	settings_get(c->account.id, &set);
 	if (store_item_put(c->st, &ref, c->req->body, c->req->body_len, ctype, c->now_ms,
-	                   expires_at) != STORE_OK) {
+	                   expires_at, c->now_ms + set.consistency_delay_ms) != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);
 		return;
 	}
@@ -138,10 +144,14 @@ void items_delete(struct api_call *c)
 	char sandbox[STORE_SANDBOX_MAX + 1];
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
+	struct account_settings set;
 
 	if (!require_item(c, &ref, &ns, sandbox))
 		return;
-	if (store_item_delete(c->st, &ref, c->now_ms) == STORE_ERROR) {
+	/* "stale data may be returned" for the consistency window (§5.5, §5.9). */
+	settings_get(c->account.id, &set);
+	if (store_item_delete(c->st, &ref, c->now_ms, c->now_ms + set.consistency_delay_ms) ==
+	    STORE_ERROR) {
 		reply_problem(c, EKV_INTERNAL);
 		return;
 	}

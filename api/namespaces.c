@@ -10,6 +10,7 @@
 #include "api/problem.h"
 #include "api/reply.h"
 #include "api/require.h"
+#include "api/settings.h"
 #include "base/clock.h"
 
 /* Not documented publicly (§10); a GO fixture shows a Retry-After of about 58 hours. */
@@ -274,6 +275,7 @@ void namespaces_update(struct api_call *c)
 	static const char *const fields[] = {"namespace", "retentionInSeconds", "geoLocation",
 	                                     "groupId",   "dataAccessPolicy",   NULL};
 	struct namespace_rec ns;
+	struct account_settings set;
 	int64_t retention = 0;
 	enum network net;
 	cJSON *body;
@@ -290,8 +292,11 @@ void namespaces_update(struct api_call *c)
 		reply_problem(c, EKV_DEFAULT_NAMESPACE_FIXED);
 		goto out;
 	}
-	if (store_namespace_set_retention(c->st, c->account.id, net, ns.name, retention) !=
-	    STORE_OK) {
+	/* "New retention applies after up to 5 minutes" (§5.3): the account's delay, 0 by default.
+	 */
+	settings_get(c->account.id, &set);
+	if (store_namespace_set_retention(c->st, c->account.id, net, ns.name, retention, c->now_ms,
+	                                  c->now_ms + set.retention_delay_ms) != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);
 		goto out;
 	}

@@ -98,11 +98,14 @@ void reply_problem(struct api_call *c, enum ekv_error err, ...)
 	va_start(ap, err);
 	format_detail(&detail, row->detail, ap);
 	va_end(ap);
-	buf_addf(&text, "/edgekv/error-types/edgekv-%s", row->type);
+	/* An empty kind is the seed's sandbox body: "type": "" and a /edgeKV/ instance. */
+	if (row->type[0])
+		buf_addf(&text, "/edgekv/error-types/edgekv-%s", row->type);
 	ids_uuid_v4(uuid);
-	snprintf(instance, sizeof(instance), "/edgekv/error-instances/%s", uuid);
+	snprintf(instance, sizeof(instance), "/%s/error-instances/%s",
+	         row->type[0] ? "edgekv" : "edgeKV", uuid);
 
-	cJSON_AddStringToObject(root, "type", text.ptr);
+	cJSON_AddStringToObject(root, "type", text.ptr ? text.ptr : "");
 	cJSON_AddStringToObject(root, "title", status_title(row->status));
 	cJSON_AddNumberToObject(root, "status", row->status);
 	cJSON_AddStringToObject(root, "detail", detail.ptr ? detail.ptr : "");

@@ -47,6 +47,30 @@ const struct route api_routes[] = {
         {HTTP_PUT, E "/accounts/{account}/users/{user}/roles", control_users_roles, CTL},
         {HTTP_POST, E "/accounts/{account}/clients", control_clients_create, CTL},
         {HTTP_POST, E "/clients/{client}/deactivate", control_clients_deactivate, CTL},
+
+        /* Testing controls (issue 4) */
+        {HTTP_GET, E "/health", control_health, ROUTE_CONTROL | ROUTE_OPEN, CAP_NONE},
+        {HTTP_GET, E "/ready", control_ready, ROUTE_CONTROL | ROUTE_OPEN, CAP_NONE},
+        {HTTP_GET, E "/clock", control_clock_get, CTL},
+        {HTTP_POST, E "/clock", control_clock_post, CTL},
+        {HTTP_GET, E "/settings", control_settings_get, CTL},
+        {HTTP_PUT, E "/settings", control_settings_put, CTL},
+        {HTTP_GET, E "/known-issues", control_known_issues_get, CTL},
+        {HTTP_PUT, E "/known-issues", control_known_issues_put, CTL},
+        {HTTP_POST, E "/settle", control_settle, CTL},
+        {HTTP_GET, E "/faults", control_faults_list, CTL},
+        {HTTP_POST, E "/faults", control_faults_add, CTL},
+        {HTTP_DELETE, E "/faults", control_faults_clear, CTL},
+        {HTTP_DELETE, E "/faults/{id}", control_faults_delete, CTL},
+        {HTTP_POST, E "/reset", control_reset, CTL},
+        {HTTP_GET, E "/snapshots", control_snapshots_list, CTL},
+        {HTTP_POST, E "/snapshots", control_snapshots_save, CTL},
+        {HTTP_POST, E "/snapshots/{name}/restore", control_snapshots_restore, CTL},
+        {HTTP_DELETE, E "/snapshots/{name}", control_snapshots_delete, CTL},
+        {HTTP_GET, E "/export", control_export, CTL},
+        {HTTP_POST, E "/import", control_import, CTL},
+        {HTTP_GET, E "/requests", control_requests, CTL},
+        {HTTP_DELETE, E "/requests", control_requests_clear, CTL},
 };
 
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -19,6 +19,7 @@ enum route_flags {
 	ROUTE_NEEDS_INIT = 1 << 0, /* 404 "not initialized" until the account is */
 	ROUTE_VALUE_BODY = 1 << 1, /* the body is an item value: its limit message */
 	ROUTE_CONTROL = 1 << 2,    /* /_emulator: loopback or the admin secret, no EdgeGrid */
+	ROUTE_OPEN = 1 << 3,       /* with ROUTE_CONTROL: anyone (health and readiness probes) */
 };
 
 struct route {

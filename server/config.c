@@ -44,6 +44,8 @@ static const struct option_row options[] = {
          "accept signatures made for the other scheme (behind a TLS proxy)"},
         {"--admin-secret", "EDGEKV_ADMIN_SECRET", OPT_STRING, FIELD(admin_secret), "SECRET",
          "let non-loopback callers use /_emulator with X-Emulator-Admin-Secret"},
+        {"--seed", "EDGEKV_SEED", OPT_STRING, FIELD(seed), "DIR",
+         "load the JSON fixtures of DIR at start instead of the built-in world"},
         {"--uninitialized", "EDGEKV_UNINITIALIZED", OPT_FLAG, FIELD(uninitialized), NULL,
          "create the default account without initializing EdgeKV"},
         {"--no-standard-tls", "EDGEKV_NO_STANDARD_TLS", OPT_FLAG, FIELD(no_standard_tls), NULL,

@@ -22,7 +22,9 @@ struct server_config {
 	int auth_window; /* seconds */
 	bool auth_any_scheme;
 	char admin_secret[256];
-	bool uninitialized; /* start the default account uninitialized */
+	char seed[CONFIG_PATH_MAX]; /* fixture directory loaded at start; "" for the built-in world
+	                             */
+	bool uninitialized;         /* start the default account uninitialized */
 	bool no_standard_tls;
 	bool access_log;
 	bool help;

@@ -5,6 +5,7 @@
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,17 @@
 
 #define HEADERS_MAX 64
 
+/*
+ * A reply held back by injected latency (issue 4): its connection is
+ * suspended, never a worker thread asleep (performance-notes.md), and the
+ * timer thread resumes it when due.
+ */
+struct delayed {
+	struct MHD_Connection *conn;
+	int64_t due_ms; /* clock_monotonic_ms() */
+	struct delayed *next;
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct api *api;
@@ -24,12 +36,20 @@ struct http_server {
 	bool tls;
 	bool access_log;
 	int port;
+	pthread_t timer;
+	bool timer_started;
+	pthread_mutex_t timer_lock;
+	pthread_cond_t timer_cond; /* on CLOCK_MONOTONIC */
+	bool timer_stopping;
+	struct delayed *delayed; /* by due time */
 };
 
 /* Everything one request owns; freed only in on_completed(). */
 struct request {
-	char *target; /* raw request target, copied before MHD parses it in place */
-	bool started; /* the headers-only first call has happened */
+	char *target;                 /* raw request target, copied before MHD parses it in place */
+	bool started;                 /* the headers-only first call has happened */
+	struct MHD_Response *pending; /* a reply waiting for its injected latency */
+	unsigned pending_status;
 	struct buf body;
 	bool body_too_large;
 	int64_t started_ms;
@@ -100,6 +120,73 @@ static void peer_address(struct MHD_Connection *conn, char *out, size_t size)
 		          out, (socklen_t)size);
 }
 
+/* Holds conn back for delay_ms; false when stopping (then reply at once). */
+static bool delay_connection(struct http_server *srv, struct MHD_Connection *conn, int64_t delay_ms)
+{
+	struct delayed *d, **p;
+
+	pthread_mutex_lock(&srv->timer_lock);
+	if (srv->timer_stopping || !srv->timer_started) {
+		pthread_mutex_unlock(&srv->timer_lock);
+		return false;
+	}
+	d = xcalloc(1, sizeof(*d));
+	d->conn = conn;
+	d->due_ms = clock_monotonic_ms() + delay_ms;
+	for (p = &srv->delayed; *p && (*p)->due_ms <= d->due_ms; p = &(*p)->next)
+		;
+	d->next = *p;
+	*p = d;
+	/* Suspended under the lock, so the timer cannot resume it first. */
+	MHD_suspend_connection(conn);
+	pthread_cond_signal(&srv->timer_cond);
+	pthread_mutex_unlock(&srv->timer_lock);
+	return true;
+}
+
+static void *timer_main(void *arg)
+{
+	struct http_server *srv = arg;
+
+	pthread_mutex_lock(&srv->timer_lock);
+	while (!srv->timer_stopping) {
+		int64_t now = clock_monotonic_ms();
+
+		while (srv->delayed && srv->delayed->due_ms <= now) {
+			struct delayed *d = srv->delayed;
+
+			srv->delayed = d->next;
+			MHD_resume_connection(d->conn);
+			free(d);
+		}
+		if (!srv->delayed) {
+			pthread_cond_wait(&srv->timer_cond, &srv->timer_lock);
+		} else {
+			struct timespec until;
+			int64_t due = srv->delayed->due_ms;
+
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_sec += (due - now) / 1000;
+			until.tv_nsec += (long)((due - now) % 1000) * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&srv->timer_cond, &srv->timer_lock, &until);
+		}
+	}
+	/* Stopping: every held reply goes out now. */
+	while (srv->delayed) {
+		struct delayed *d = srv->delayed;
+
+		srv->delayed = d->next;
+		MHD_resume_connection(d->conn);
+		free(d);
+	}
+	pthread_mutex_unlock(&srv->timer_lock);
+	return NULL;
+}
+
 static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *srv,
                                struct request *req, const char *method)
 {
@@ -139,11 +226,21 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *
 	MHD_add_response_header(response, "X-Trace-Id", id);
 	for (size_t i = 0; i < out.header_count; i++)
 		MHD_add_response_header(response, out.headers[i].name, out.headers[i].value);
+	if (srv->access_log)
+		log_info("%s \"%s %s\" %d %zu %lldms%s trace=%s", peer, method, req->target,
+		         out.status, len, (long long)(clock_monotonic_ms() - req->started_ms),
+		         out.delay_ms > 0 ? " (delayed)" : "", id);
+	if (out.delay_ms > 0) {
+		req->pending = response;
+		req->pending_status = (unsigned)out.status;
+		if (delay_connection(srv, conn, out.delay_ms)) {
+			api_response_release(&out);
+			return MHD_YES; /* on_request queues it once resumed */
+		}
+		req->pending = NULL;
+	}
 	ok = MHD_queue_response(conn, (unsigned)out.status, response);
 	MHD_destroy_response(response);
-	if (srv->access_log)
-		log_info("%s \"%s %s\" %d %zu %lldms trace=%s", peer, method, req->target,
-		         out.status, len, (long long)(clock_monotonic_ms() - req->started_ms), id);
 	api_response_release(&out);
 	return ok;
 }
@@ -160,7 +257,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)version;
 	if (!req)
 		return MHD_NO; /* on_uri always runs first; never here */
-	if (!req->started) {   /* headers only: never reply yet (P1: keep-alive) */
+	if (req->pending) {    /* resumed after its injected latency */
+		struct MHD_Response *response = req->pending;
+		enum MHD_Result ok;
+
+		req->pending = NULL;
+		ok = MHD_queue_response(conn, req->pending_status, response);
+		MHD_destroy_response(response);
+		return ok;
+	}
+	if (!req->started) { /* headers only: never reply yet (P1: keep-alive) */
 		req->started = true;
 		return MHD_YES;
 	}
@@ -185,6 +291,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)toe;
 	if (!req)
 		return;
+	if (req->pending)
+		MHD_destroy_response(req->pending);
 	buf_release(&req->body);
 	free(req->target);
 	free(req);
@@ -207,7 +315,9 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 	struct sockaddr_storage addr = {0};
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME;
+	pthread_condattr_t attr;
 	const union MHD_DaemonInfo *info;
 
 	if (inet_pton(AF_INET, opt->listen, &v4->sin_addr) == 1) {
@@ -223,6 +333,11 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 		return NULL;
 	}
 	srv->api = api;
+	pthread_mutex_init(&srv->timer_lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv->timer_cond, &attr);
+	pthread_condattr_destroy(&attr);
 	srv->max_body = opt->max_body;
 	srv->access_log = opt->access_log;
 	srv->tls = opt->tls_cert_pem != NULL;
@@ -238,9 +353,14 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 	        MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
 	if (!srv->daemon) {
 		log_error("http: cannot listen on %s port %d", opt->listen, opt->port);
+		pthread_mutex_destroy(&srv->timer_lock);
+		pthread_cond_destroy(&srv->timer_cond);
 		free(srv);
 		return NULL;
 	}
+	srv->timer_started = pthread_create(&srv->timer, NULL, timer_main, srv) == 0;
+	if (!srv->timer_started)
+		log_warn("http: no timer thread: injected latency is off");
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : opt->port;
 	return srv;
@@ -255,6 +375,15 @@ void http_stop(struct http_server *srv)
 {
 	if (!srv)
 		return;
+	/* Held replies go out first: MHD must not stop with suspended connections. */
+	pthread_mutex_lock(&srv->timer_lock);
+	srv->timer_stopping = true;
+	pthread_cond_signal(&srv->timer_cond);
+	pthread_mutex_unlock(&srv->timer_lock);
+	if (srv->timer_started)
+		pthread_join(srv->timer, NULL);
 	MHD_stop_daemon(srv->daemon);
+	pthread_mutex_destroy(&srv->timer_lock);
+	pthread_cond_destroy(&srv->timer_cond);
 	free(srv);
 }

@@ -114,7 +114,10 @@ int main(int argc, char **argv)
 	api.config.auth_window_s = cfg.auth_window;
 	api.config.auth_any_scheme = cfg.auth_any_scheme;
 	api.config.admin_secret = cfg.admin_secret[0] ? cfg.admin_secret : NULL;
-	if (!db || api_default_world(&api, !cfg.uninitialized, !cfg.no_standard_tls) != 0) {
+	api.config.seed_dir = cfg.seed[0] ? cfg.seed : NULL;
+	if (!db || (api.config.seed_dir ? api_seed_dir(&api, api.config.seed_dir)
+	                                : api_default_world(&api, !cfg.uninitialized,
+	                                                    !cfg.no_standard_tls)) != 0) {
 		log_error("cannot prepare the database '%s'", cfg.db);
 		goto out;
 	}
@@ -141,6 +144,8 @@ int main(int argc, char **argv)
 			goto out;
 		printf("listening https://%s:%d\n", cfg.listen, http_port(https));
 	}
+	/* Seeded and listening: only now is the emulator ready (GET /_emulator/ready). */
+	api_set_ready(true);
 	printf("ready\n");
 	sigwait(&stop, &sig);
 	log_info("stopping on signal %d", sig);

@@ -10,7 +10,8 @@
 
 int probe_http(const char *addr, int port)
 {
-	static const char request[] = "GET /edgekv/v1/initialize HTTP/1.0\r\n\r\n";
+	/* Answered without credentials, from loopback or anywhere (docs/control-api.md). */
+	static const char request[] = "GET /_emulator/health HTTP/1.0\r\n\r\n";
 	struct sockaddr_storage sa = {0};
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&sa;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&sa;
@@ -45,5 +46,7 @@ int probe_http(const char *addr, int port)
 	    write(fd, request, sizeof(request) - 1) == (ssize_t)(sizeof(request) - 1))
 		n = read(fd, reply, sizeof(reply) - 1);
 	close(fd);
-	return n >= 7 && strncmp(reply, "HTTP/1.", 7) == 0 ? 0 : -1;
+	return n >= 12 && strncmp(reply, "HTTP/1.", 7) == 0 && strncmp(reply + 9, "200", 3) == 0
+	               ? 0
+	               : -1;
 }

@@ -41,7 +41,7 @@ enum store_status store_item_get(struct store *st, const struct item_ref *ref, i
 
 enum store_status store_item_put(struct store *st, const struct item_ref *ref, const void *value,
                                  size_t len, const char *ctype, int64_t now_ms,
-                                 int64_t expires_at_ms)
+                                 int64_t expires_at_ms, int64_t visible_at_ms)
 {
 	sqlite3_stmt *q = st->stmt[STMT_ITEM_PUT];
 	int rc;
@@ -54,18 +54,24 @@ enum store_status store_item_put(struct store *st, const struct item_ref *ref, c
 		sqlite3_bind_int64(q, 8, expires_at_ms);
 	sqlite3_bind_blob(q, 9, len ? value : "", (int)len, SQLITE_STATIC);
 	bind_text(q, 10, ctype);
+	if (visible_at_ms > now_ms)
+		sqlite3_bind_int64(q, 11, visible_at_ms);
 	rc = step_write(st, q);
 	stmt_done(q);
 	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "item put");
 }
 
-enum store_status store_item_delete(struct store *st, const struct item_ref *ref, int64_t now_ms)
+enum store_status store_item_delete(struct store *st, const struct item_ref *ref, int64_t now_ms,
+                                    int64_t effective_at_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ITEM_DELETE];
+	bool later = effective_at_ms > now_ms;
+	sqlite3_stmt *q = st->stmt[later ? STMT_ITEM_DELETE_LATER : STMT_ITEM_DELETE];
 	int rc, changed;
 
 	bind_item_ref(q, ref);
 	sqlite3_bind_int64(q, 7, now_ms);
+	if (later)
+		sqlite3_bind_int64(q, 8, effective_at_ms);
 	rc = step_write(st, q);
 	changed = sqlite3_changes(st->conn);
 	stmt_done(q);
@@ -109,4 +115,37 @@ enum store_status store_group_list(struct store *st, const struct item_ref *ref,
 	sqlite3_bind_int64(q, 5, now_ms);
 	sqlite3_bind_int64(q, 6, limit);
 	return list_names(st, q, fn, ctx, "group list");
+}
+
+enum store_status store_group_list_sandboxes(struct store *st, const struct item_ref *ref,
+                                             int64_t now_ms, int64_t limit, store_name_fn *fn,
+                                             void *ctx)
+{
+	sqlite3_stmt *q = st->stmt[STMT_GROUP_LIST_SANDBOXES];
+
+	bind_text(q, 1, ref->account);
+	bind_text(q, 2, network_name(ref->network));
+	bind_text(q, 3, ref->namespace);
+	sqlite3_bind_int64(q, 4, now_ms);
+	sqlite3_bind_int64(q, 5, limit);
+	return list_names(st, q, fn, ctx, "group list");
+}
+
+enum store_status store_settle(struct store *st, const char *account)
+{
+	enum store_status status = tx_begin(st);
+	int rc = SQLITE_DONE;
+
+	if (status != STORE_OK)
+		return status;
+	for (int i = 0; i < 2 && rc == SQLITE_DONE; i++) {
+		sqlite3_stmt *q =
+		        st->stmt[i == 0 ? STMT_ITEM_SETTLE_DELETES : STMT_ITEM_SETTLE_WRITES];
+
+		if (account)
+			bind_text(q, 1, account);
+		rc = step_in_tx(q);
+		stmt_done(q);
+	}
+	return tx_end(st, rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "settle"));
 }

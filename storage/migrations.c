@@ -75,6 +75,18 @@ static const char *const migrations[] = {
         "  active INTEGER NOT NULL,"
         "  created_at INTEGER NOT NULL"
         ") STRICT;",
+
+        /*
+         * 3: testing controls (issue 4). Consistency delays are data: a write
+         * is invisible until visible_at, a delayed delete keeps the old value
+         * (deleted = 1) until its expires_at. A retention change applies from
+         * retention_from; data written before then keeps old_retention_s.
+         */
+        "ALTER TABLE item ADD COLUMN visible_at INTEGER;"
+        "ALTER TABLE item ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;"
+        "CREATE INDEX item_pending ON item (account) WHERE visible_at IS NOT NULL OR deleted = 1;"
+        "ALTER TABLE namespace ADD COLUMN old_retention_s INTEGER;"
+        "ALTER TABLE namespace ADD COLUMN retention_from INTEGER;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -24,6 +24,13 @@ static void read_namespace(sqlite3_stmt *q, struct namespace_rec *out)
 	out->policy_overridden = strcmp((const char *)sqlite3_column_text(q, 5), "overridden") == 0;
 	out->created_ms = sqlite3_column_int64(q, 6);
 	out->delete_at_ms = sqlite3_column_int64(q, 7);
+	out->old_retention_s = sqlite3_column_int64(q, 8);
+	out->retention_from_ms = sqlite3_column_int64(q, 9);
+}
+
+int64_t namespace_retention_at(const struct namespace_rec *ns, int64_t now_ms)
+{
+	return ns->retention_from_ms > now_ms ? ns->old_retention_s : ns->retention_s;
 }
 
 static enum store_status namespace_get(struct store *st, const char *account, enum network net,
@@ -167,9 +174,22 @@ static enum store_status set_column(struct store *st, enum stmt_id id, const cha
 
 enum store_status store_namespace_set_retention(struct store *st, const char *account,
                                                 enum network net, const char *name,
-                                                int64_t retention_s)
+                                                int64_t retention_s, int64_t now_ms,
+                                                int64_t from_ms)
 {
-	return set_column(st, STMT_NS_SET_RETENTION, account, net, name, retention_s, false);
+	sqlite3_stmt *q = st->stmt[STMT_NS_SET_RETENTION];
+	int rc;
+
+	bind_ns_key(q, account, net, name);
+	sqlite3_bind_int64(q, 4, retention_s);
+	sqlite3_bind_int64(q, 5, now_ms);
+	if (from_ms > now_ms)
+		sqlite3_bind_int64(q, 6, from_ms);
+	rc = step_write(st, q);
+	stmt_done(q);
+	if (rc != SQLITE_DONE)
+		return store_failed(st, rc, "namespace set retention");
+	return sqlite3_changes(st->conn) ? STORE_OK : STORE_NOT_FOUND;
 }
 
 enum store_status store_namespace_schedule_delete(struct store *st, const char *account,

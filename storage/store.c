@@ -18,10 +18,17 @@ static const char *const sql_text[] = {
 #undef STMT
 };
 
+struct snapshot {
+	char name[STORE_SNAPSHOT_NAME_MAX + 1];
+	sqlite3 *conn; /* a private in-memory copy */
+	struct snapshot *next;
+};
+
 struct store_db {
-	char *uri;       /* what every connection opens */
-	bool in_memory;  /* memdb: no WAL, nothing to checkpoint */
-	sqlite3 *keeper; /* keeps a memdb alive; the sweeper's connection */
+	struct snapshot *snapshots; /* oldest first; guarded by write_lock */
+	char *uri;                  /* what every connection opens */
+	bool in_memory;             /* memdb: no WAL, nothing to checkpoint */
+	sqlite3 *keeper;            /* keeps a memdb alive; the sweeper's connection */
 	pthread_key_t key;
 	pthread_mutex_t write_lock; /* one writer at a time: see performance-notes P2 */
 	pthread_mutex_t list_lock;
@@ -362,6 +369,13 @@ void store_db_close(struct store_db *db)
 		sqlite3_wal_checkpoint_v2(db->sweeper->conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
 		                          NULL);
 	store_free(db->sweeper);
+	while (db->snapshots) {
+		struct snapshot *snap = db->snapshots;
+
+		db->snapshots = snap->next;
+		sqlite3_close(snap->conn);
+		free(snap);
+	}
 	pthread_key_delete(db->key);
 	pthread_mutex_destroy(&db->write_lock);
 	pthread_mutex_destroy(&db->list_lock);
@@ -369,4 +383,107 @@ void store_db_close(struct store_db *db)
 	pthread_cond_destroy(&db->stop_cond);
 	free(db->uri);
 	free(db);
+}
+
+/* Copies the whole of from into to (SQLite's online backup); a SQLite code. */
+static int copy_database(sqlite3 *to, sqlite3 *from)
+{
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+	int rc;
+
+	if (!b)
+		return sqlite3_errcode(to);
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static struct snapshot **snapshot_find(struct store_db *db, const char *name)
+{
+	struct snapshot **p = &db->snapshots;
+
+	while (*p && strcmp((*p)->name, name) != 0)
+		p = &(*p)->next;
+	return p;
+}
+
+/*
+ * Under the write mutex no request writes in between, so the copy holds
+ * every write acknowledged before it and none after.
+ */
+enum store_status store_snapshot_save(struct store *st, const char *name)
+{
+	struct store_db *db = st->db;
+	struct snapshot **slot, *snap;
+	sqlite3 *copy = NULL;
+	int rc;
+
+	if (sqlite3_open_v2(":memory:", &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close(copy);
+		return STORE_ERROR;
+	}
+	pthread_mutex_lock(&db->write_lock);
+	rc = copy_database(copy, st->conn);
+	if (rc == SQLITE_OK) {
+		slot = snapshot_find(db, name);
+		if (*slot) {
+			sqlite3_close((*slot)->conn);
+			(*slot)->conn = copy;
+		} else {
+			snap = xcalloc(1, sizeof(*snap));
+			snprintf(snap->name, sizeof(snap->name), "%s", name);
+			snap->conn = copy;
+			*slot = snap;
+		}
+		copy = NULL;
+	}
+	pthread_mutex_unlock(&db->write_lock);
+	sqlite3_close(copy);
+	return rc == SQLITE_OK ? STORE_OK : store_failed(st, rc, "snapshot save");
+}
+
+enum store_status store_snapshot_restore(struct store *st, const char *name)
+{
+	struct store_db *db = st->db;
+	struct snapshot *snap;
+	int rc = SQLITE_OK;
+
+	pthread_mutex_lock(&db->write_lock);
+	snap = *snapshot_find(db, name);
+	if (snap)
+		rc = copy_database(st->conn, snap->conn);
+	pthread_mutex_unlock(&db->write_lock);
+	if (!snap)
+		return STORE_NOT_FOUND;
+	return rc == SQLITE_OK ? STORE_OK : store_failed(st, rc, "snapshot restore");
+}
+
+enum store_status store_snapshot_delete(struct store *st, const char *name)
+{
+	struct store_db *db = st->db;
+	struct snapshot **slot, *snap;
+
+	pthread_mutex_lock(&db->write_lock);
+	slot = snapshot_find(db, name);
+	snap = *slot;
+	if (snap)
+		*slot = snap->next;
+	pthread_mutex_unlock(&db->write_lock);
+	if (!snap)
+		return STORE_NOT_FOUND;
+	sqlite3_close(snap->conn);
+	free(snap);
+	return STORE_OK;
+}
+
+enum store_status store_snapshot_list(struct store *st, store_name_fn *fn, void *ctx)
+{
+	struct store_db *db = st->db;
+
+	pthread_mutex_lock(&db->write_lock);
+	for (struct snapshot *s = db->snapshots; s; s = s->next)
+		fn(ctx, s->name, strlen(s->name));
+	pthread_mutex_unlock(&db->write_lock);
+	return STORE_OK;
 }

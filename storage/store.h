@@ -57,8 +57,13 @@ struct namespace_rec {
 	bool restrict_data_access;
 	bool policy_overridden;
 	int64_t created_ms;
-	int64_t delete_at_ms; /* 0: no delete scheduled */
+	int64_t delete_at_ms;      /* 0: no delete scheduled */
+	int64_t old_retention_s;   /* in force for writes until retention_from_ms */
+	int64_t retention_from_ms; /* 0: retention_s is in force */
 };
+
+/* The retention new writes get at now_ms (a change applies after a delay: behaviour §5.3). */
+int64_t namespace_retention_at(const struct namespace_rec *ns, int64_t now_ms);
 
 /* Addresses one item, or with key NULL one group. Strings are borrowed. */
 struct item_ref {
@@ -130,9 +135,14 @@ enum store_status store_namespace_create(struct store *st, const char *account, 
                                          const struct namespace_rec *ns, int64_t now_ms,
                                          struct namespace_rec *out);
 
+/*
+ * Sets the retention; writes from from_ms on get it (0: at once), earlier
+ * writes keep the retention in force at now_ms.
+ */
 enum store_status store_namespace_set_retention(struct store *st, const char *account,
                                                 enum network net, const char *name,
-                                                int64_t retention_s);
+                                                int64_t retention_s, int64_t now_ms,
+                                                int64_t from_ms);
 
 /* Sets (delete_at_ms > 0) or cancels (0) a scheduled delete. */
 enum store_status store_namespace_schedule_delete(struct store *st, const char *account,
@@ -150,13 +160,20 @@ typedef void store_name_fn(void *ctx, const char *name, size_t len);
 enum store_status store_item_get(struct store *st, const struct item_ref *ref, int64_t now_ms,
                                  struct buf *value, char *ctype);
 
-/* Inserts or replaces; expires_at_ms 0 means never. */
+/*
+ * Inserts or replaces; expires_at_ms 0 means never. The value stays invisible
+ * to reads until visible_at_ms (0: at once), the consistency delay.
+ */
 enum store_status store_item_put(struct store *st, const struct item_ref *ref, const void *value,
                                  size_t len, const char *ctype, int64_t now_ms,
-                                 int64_t expires_at_ms);
+                                 int64_t expires_at_ms, int64_t visible_at_ms);
 
-/* STORE_NOT_FOUND when there was nothing live to delete. */
-enum store_status store_item_delete(struct store *st, const struct item_ref *ref, int64_t now_ms);
+/*
+ * Deletes now, or with effective_at_ms > now_ms keeps the old value readable
+ * until then. STORE_NOT_FOUND when there was nothing live to delete.
+ */
+enum store_status store_item_delete(struct store *st, const struct item_ref *ref, int64_t now_ms,
+                                    int64_t effective_at_ms);
 
 /* Keys of ref->group by name, at most limit. */
 enum store_status store_item_list(struct store *st, const struct item_ref *ref, int64_t now_ms,
@@ -165,6 +182,40 @@ enum store_status store_item_list(struct store *st, const struct item_ref *ref, 
 /* Names of the groups of ref->namespace holding live items, at most limit. */
 enum store_status store_group_list(struct store *st, const struct item_ref *ref, int64_t now_ms,
                                    int64_t limit, store_name_fn *fn, void *ctx);
+
+/*
+ * Like store_group_list outside any sandbox, plus each sandbox group as
+ * "<group>_<sandboxId>" (ref->sandbox is ignored).
+ */
+enum store_status store_group_list_sandboxes(struct store *st, const struct item_ref *ref,
+                                             int64_t now_ms, int64_t limit, store_name_fn *fn,
+                                             void *ctx);
+
+/* Makes every delayed write visible and every delayed delete done; account NULL: all. */
+enum store_status store_settle(struct store *st, const char *account);
+
+/*
+ * Testing controls (storage/state.c). store_reset removes every row of the
+ * account from every table that has an account column, and the account
+ * itself; with keep_identity the account, its access groups, users and API
+ * clients stay, and an initialized account gets its default namespaces back
+ * (created at now_ms). With account NULL it empties every table.
+ */
+enum store_status store_reset(struct store *st, const char *account, bool keep_identity,
+                              int64_t now_ms);
+
+/*
+ * Named snapshots of the whole database, kept in memory by the store_db
+ * (SQLite's backup API, under the write mutex so no write is half in).
+ * Saving an existing name replaces it. Restore replaces every table's
+ * content atomically; STORE_NOT_FOUND for an unknown name.
+ */
+#define STORE_SNAPSHOT_NAME_MAX 64
+enum store_status store_snapshot_save(struct store *st, const char *name);
+enum store_status store_snapshot_restore(struct store *st, const char *name);
+enum store_status store_snapshot_delete(struct store *st, const char *name);
+/* Calls fn with each snapshot's name, in the order they were saved. */
+enum store_status store_snapshot_list(struct store *st, store_name_fn *fn, void *ctx);
 
 /*
  * Identities (storage/identity.c): access groups, users and API clients.
@@ -226,5 +277,38 @@ enum store_status store_client_set_active(struct store *st, const char *client_t
 /* Moves the namespace, on both networks, to another access group (reauthorize). */
 enum store_status store_namespace_set_group(struct store *st, const char *account, const char *name,
                                             int64_t group_id);
+
+/* Export (storage/state.c): every account id, by id. */
+enum store_status store_account_ids(struct store *st, store_name_fn *fn, void *ctx);
+
+struct item_rec {
+	enum network network;
+	const char *namespace;
+	const char *sandbox;
+	const char *group;
+	const char *key;
+	const void *value;
+	size_t len;
+	const char *ctype;
+	int64_t expires_at_ms; /* 0: never */
+};
+typedef void store_item_fn(void *ctx, const struct item_rec *item);
+
+/* Every live, visible item of the account; the record is borrowed for the call. */
+enum store_status store_item_all(struct store *st, const char *account, int64_t now_ms,
+                                 store_item_fn *fn, void *ctx);
+
+struct user_rec {
+	const char *name;
+	const char *email;
+	const char *roles; /* JSON text */
+};
+typedef void store_user_fn(void *ctx, const struct user_rec *user);
+enum store_status store_user_all(struct store *st, const char *account, store_user_fn *fn,
+                                 void *ctx);
+
+typedef void store_client_fn(void *ctx, const struct client_rec *client, const char *roles);
+enum store_status store_client_all(struct store *st, const char *account, store_client_fn *fn,
+                                   void *ctx);
 
 #endif
