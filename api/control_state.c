@@ -551,6 +551,10 @@ static int import_identities(struct store *st, const char *id, const cJSON *a, i
 		}
 		snprintf(cl.switch_accounts, sizeof(cl.switch_accounts), "%s",
 		         list.ptr ? list.ptr : "");
+		buf_reset(&list);
+		/* A client without its own roles gets its user's, as the control API does. */
+		if (!roles && store_user_get(st, id, cl.user, &list) == STORE_OK)
+			roles = xstrdup(list.ptr ? list.ptr : "[]");
 		buf_release(&list);
 		s = !cl.client_token[0] || !cl.secret[0]
 		            ? STORE_ERROR
