@@ -186,7 +186,7 @@ describe('the clock', () => {
 		assert.equal((await getItem(server, 'staging', ns, 'g', 'k')).status, 200);
 	});
 
-	test('the background sweep deletes expired rows: an export after expiry holds nothing', async () => {
+	test('an expired item is gone from the export (the sweep itself: tests/unit/test_state.c)', async () => {
 		const ns = uniqueName('sw');
 		await createNamespace(server, 'staging', ns, DAY);
 		await putItem(server, 'staging', ns, 'g', 'k', 'v');

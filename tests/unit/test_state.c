@@ -1,0 +1,212 @@
+/* Storage of the testing controls: the sweep, consistency delays, settle, reset and snapshots. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "storage/store.h"
+
+#define T0 1800000000000LL /* a fixed instant: the tests never read the wall clock */
+
+struct count {
+	int n;
+	char last[64];
+};
+
+static void count_item(void *ctx, const struct item_rec *it)
+{
+	struct count *c = ctx;
+
+	c->n++;
+	strncpy(c->last, it->key, sizeof(c->last) - 1);
+}
+
+/* Rows still stored, whatever their expiry (now 0 is before every expiry). */
+static int stored(struct store *st)
+{
+	struct count c = {0};
+
+	assert_int_equal(store_item_all(st, "1-A", 0, count_item, &c), STORE_OK);
+	return c.n;
+}
+
+static struct store_db *db;
+static struct store *st;
+
+static int setup(void **state)
+{
+	struct account_rec acc = {0};
+	struct namespace_rec ns = {0}, out;
+
+	(void)state;
+	db = store_db_open(":memory:", 3600 * 1000);
+	assert_non_null(db);
+	st = store_db_thread(db);
+	assert_non_null(st);
+	strcpy(acc.id, "1-A");
+	acc.status = INIT_UNINITIALIZED;
+	assert_int_equal(store_account_create(st, &acc, T0), STORE_OK);
+	assert_int_equal(store_account_initialize(st, "1-A", "1234567", true, false, T0), STORE_OK);
+	strcpy(ns.name, "ns");
+	strcpy(ns.geo, "US");
+	ns.retention_s = 86400;
+	assert_int_equal(store_namespace_create(st, "1-A", NETWORK_STAGING, &ns, T0, &out),
+	                 STORE_OK);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	store_db_close(db);
+	return 0;
+}
+
+static struct item_ref ref(const char *key)
+{
+	struct item_ref r = {"1-A", NETWORK_STAGING, "ns", "", "g", key};
+
+	return r;
+}
+
+static enum store_status get(const char *key, int64_t now)
+{
+	struct item_ref r = ref(key);
+	struct buf value = BUF_INIT;
+	char ctype[STORE_CTYPE_MAX + 1];
+	enum store_status s = store_item_get(st, &r, now, &value, ctype);
+
+	buf_release(&value);
+	return s;
+}
+
+static void put(const char *key, int64_t now, int64_t expires, int64_t visible)
+{
+	struct item_ref r = ref(key);
+
+	assert_int_equal(store_item_put(st, &r, "v", 1, "text/plain", now, expires, visible),
+	                 STORE_OK);
+}
+
+static void test_sweep_deletes_expired_rows(void **state)
+{
+	(void)state;
+	put("old", T0, T0 + 1000, 0);
+	put("new", T0, T0 + 5000, 0);
+	put("forever", T0, 0, 0);
+	store_db_sweep(db, T0 + 999);
+	assert_int_equal(stored(st), 3);
+	assert_int_equal(get("old", T0 + 999), STORE_OK);
+	assert_int_equal(get("old", T0 + 1000), STORE_NOT_FOUND); /* expired before any sweep */
+	store_db_sweep(db, T0 + 1000);
+	assert_int_equal(stored(st), 2);
+	store_db_sweep(db, T0 + 10000);
+	assert_int_equal(stored(st), 1);
+}
+
+static void test_delayed_write_and_delete(void **state)
+{
+	struct item_ref r = ref("k");
+
+	(void)state;
+	put("k", T0, 0, T0 + 10000);
+	assert_int_equal(get("k", T0 + 9999), STORE_NOT_FOUND);
+	assert_int_equal(get("k", T0 + 10000), STORE_OK);
+	assert_int_equal(store_item_delete(st, &r, T0 + 10000, T0 + 20000), STORE_OK);
+	assert_int_equal(get("k", T0 + 19999), STORE_OK); /* stale */
+	assert_int_equal(get("k", T0 + 20000), STORE_NOT_FOUND);
+	store_db_sweep(db, T0 + 20000);
+	assert_int_equal(stored(st), 0);
+}
+
+static void test_settle(void **state)
+{
+	struct item_ref r = ref("gone");
+
+	(void)state;
+	put("gone", T0, 0, 0);
+	assert_int_equal(store_item_delete(st, &r, T0, T0 + 60000), STORE_OK);
+	put("late", T0, 0, T0 + 60000);
+	assert_int_equal(store_settle(st, "1-B"), STORE_OK); /* another account: nothing */
+	assert_int_equal(get("gone", T0), STORE_OK);
+	assert_int_equal(get("late", T0), STORE_NOT_FOUND);
+	assert_int_equal(store_settle(st, "1-A"), STORE_OK);
+	assert_int_equal(get("gone", T0), STORE_NOT_FOUND);
+	assert_int_equal(get("late", T0), STORE_OK);
+}
+
+static void test_retention_change_applies_later(void **state)
+{
+	struct namespace_rec ns;
+
+	(void)state;
+	assert_int_equal(store_namespace_set_retention(st, "1-A", NETWORK_STAGING, "ns", 172800, T0,
+	                                               T0 + 300000),
+	                 STORE_OK);
+	assert_int_equal(store_namespace_get(st, "1-A", NETWORK_STAGING, "ns", T0, &ns), STORE_OK);
+	assert_int_equal(ns.retention_s, 172800);
+	assert_int_equal(namespace_retention_at(&ns, T0 + 299999), 86400);
+	assert_int_equal(namespace_retention_at(&ns, T0 + 300000), 172800);
+	/* A second change inside the window keeps the retention that was in force. */
+	assert_int_equal(store_namespace_set_retention(st, "1-A", NETWORK_STAGING, "ns", 259200,
+	                                               T0 + 1000, T0 + 301000),
+	                 STORE_OK);
+	assert_int_equal(store_namespace_get(st, "1-A", NETWORK_STAGING, "ns", T0, &ns), STORE_OK);
+	assert_int_equal(namespace_retention_at(&ns, T0 + 1000), 86400);
+	assert_int_equal(namespace_retention_at(&ns, T0 + 301000), 259200);
+}
+
+static void test_reset_keeps_identity_and_defaults(void **state)
+{
+	struct namespace_rec ns;
+	struct account_rec acc;
+
+	(void)state;
+	put("k", T0, 0, 0);
+	assert_int_equal(store_reset(st, "1-A", true, T0), STORE_OK);
+	assert_int_equal(stored(st), 0);
+	assert_int_equal(store_namespace_get(st, "1-A", NETWORK_STAGING, "ns", T0, &ns),
+	                 STORE_NOT_FOUND);
+	assert_int_equal(store_namespace_get(st, "1-A", NETWORK_PRODUCTION, "default", T0, &ns),
+	                 STORE_OK);
+	assert_int_equal(store_account_get(st, "1-A", &acc), STORE_OK);
+	assert_int_equal(store_reset(st, "1-A", false, T0), STORE_OK);
+	assert_int_equal(store_account_get(st, "1-A", &acc), STORE_NOT_FOUND);
+}
+
+static void test_snapshot_restore_is_exact(void **state)
+{
+	struct item_ref r = ref("a");
+
+	(void)state;
+	put("a", T0, 0, 0);
+	assert_int_equal(store_snapshot_save(st, "s"), STORE_OK);
+	put("b", T0, 0, 0);
+	assert_int_equal(store_item_delete(st, &r, T0, 0), STORE_OK);
+	assert_int_equal(store_snapshot_restore(st, "s"), STORE_OK);
+	assert_int_equal(get("a", T0), STORE_OK);
+	assert_int_equal(get("b", T0), STORE_NOT_FOUND);
+	assert_int_equal(stored(st), 1);
+	assert_int_equal(store_snapshot_restore(st, "nope"), STORE_NOT_FOUND);
+	assert_int_equal(store_snapshot_delete(st, "s"), STORE_OK);
+	assert_int_equal(store_snapshot_delete(st, "s"), STORE_NOT_FOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(test_sweep_deletes_expired_rows, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_delayed_write_and_delete, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_settle, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_retention_change_applies_later, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_reset_keeps_identity_and_defaults, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_snapshot_restore_is_exact, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
