@@ -79,6 +79,8 @@ struct api_config {
 	bool auth_any_scheme;        /* accept signatures made for http as https and back */
 	const char *admin_secret;    /* lets non-loopback callers use /_emulator; NULL: none */
 	const char *seed_dir;        /* --seed DIR: the start world; NULL: the built-in one */
+	bool start_uninitialized;    /* the built-in world's default account: --uninitialized */
+	bool start_no_standard_tls;  /* and --no-standard-tls */
 };
 
 struct api {
@@ -113,8 +115,12 @@ int api_default_world(struct api *api, bool initialized, bool standard_tls);
  */
 int api_seed_dir(struct api *api, const char *dir);
 
-/* Imports one fixture document; -1 with a reason in err (size bytes). */
-int api_import(struct api *api, const char *text, size_t len, char *err, size_t size);
+/*
+ * Imports one fixture document, or with only set just the account of that
+ * id in it; -1 with a reason in err (size bytes).
+ */
+int api_import(struct api *api, const char *text, size_t len, const char *only, char *err,
+               size_t size);
 
 /* Whether GET /_emulator/ready answers 200: set once the start world is in place. */
 void api_set_ready(bool ready);

@@ -20,7 +20,7 @@
 #include "base/clock.h"
 
 /* The real service's documented window: "10 seconds or less in the majority of cases" (§5.9). */
-#define EVENTUAL_DELAY_S 10
+#define EVENTUAL_DELAY_S 10LL
 #define DELAY_MAX_S      (366LL * 86400)
 
 /* ?account=ID, which must exist; the default account when absent. Replies 404 otherwise. */

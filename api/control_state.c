@@ -70,15 +70,20 @@ void control_settle(struct api_call *c)
 	reply_json_steal(c, 200, root);
 }
 
+static int seed_dir(struct api *api, const char *dir, const char *only);
+
 /*
- * The start world again: the seed directory when one was given, otherwise
- * the built-in default world.
+ * The start world again (with only set, just that account of it): the seed
+ * directory when one was given, otherwise the built-in default world.
  */
-static int restart_world(struct api *api)
+static int restart_world(struct api *api, const char *only)
 {
 	if (api->config.seed_dir)
-		return api_seed_dir(api, api->config.seed_dir);
-	return api_default_world(api, true, true);
+		return seed_dir(api, api->config.seed_dir, only);
+	if (only && strcmp(only, api->config.default_account) != 0)
+		return 0;
+	return api_default_world(api, !api->config.start_uninitialized,
+	                         !api->config.start_no_standard_tls);
 }
 
 /*
@@ -111,7 +116,8 @@ void control_reset(struct api_call *c)
 		settings_reset(NULL);
 		faults_clear(NULL);
 		journal_clear();
-		if (store_reset(c->st, NULL, false, 0) != STORE_OK || restart_world(c->api) != 0) {
+		if (store_reset(c->st, NULL, false, 0) != STORE_OK ||
+		    restart_world(c->api, NULL) != 0) {
 			reply_problem(c, EKV_INTERNAL);
 			goto out;
 		}
@@ -119,8 +125,7 @@ void control_reset(struct api_call *c)
 		settings_reset(account);
 		faults_clear(account);
 		if (store_reset(c->st, account, !identities, clock_now_ms()) != STORE_OK ||
-		    (identities && strcmp(account, c->api->config.default_account) == 0 &&
-		     restart_world(c->api) != 0)) {
+		    (identities && restart_world(c->api, account) != 0)) {
 			reply_problem(c, EKV_INTERNAL);
 			goto out;
 		}
@@ -230,8 +235,8 @@ static void base64_encode(struct buf *out, const unsigned char *p, size_t n)
 			v |= p[i + 2];
 		buf_addch(out, b64[v >> 18 & 63]);
 		buf_addch(out, b64[v >> 12 & 63]);
-		buf_addch(out, i + 1 < n ? b64[v >> 6 & 63] : '=');
-		buf_addch(out, i + 2 < n ? b64[v & 63] : '=');
+		buf_addch(out, i + 1 < n ? b64[v >> 6 & 63] : (char)'=');
+		buf_addch(out, i + 2 < n ? b64[v & 63] : (char)'=');
 	}
 }
 
@@ -637,7 +642,7 @@ static int import_account(struct store *st, const cJSON *a, int64_t now, char *e
 {
 	const char *id = str_or(a, "id", ""), *status = str_or(a, "status", "INITIALIZED");
 	const cJSON *policy = cJSON_GetObjectItemCaseSensitive(a, "dataAccessPolicy");
-	const cJSON *nets = cJSON_GetObjectItemCaseSensitive(a, "namespaces"), *e;
+	const cJSON *nets = cJSON_GetObjectItemCaseSensitive(a, "namespaces"), *e, *items;
 	struct account_rec acc = {0};
 
 	if (!*id || strlen(id) > STORE_ACCOUNT_MAX)
@@ -661,26 +666,30 @@ static int import_account(struct store *st, const cJSON *a, int64_t now, char *e
 	settings_reset(id);
 	if (import_identities(st, id, a, now, err, size) != 0)
 		return -1;
-	if (!nets && acc.status == INIT_INITIALIZED)
-		return store_reset(st, id, true, now) == STORE_OK ? 0
-		                                                  : -1; /* the default namespaces */
-	for (int n = NETWORK_STAGING; n <= NETWORK_PRODUCTION; n++)
-		cJSON_ArrayForEach(
-		        e,
-		        cJSON_GetObjectItemCaseSensitive(
-		                nets,
-		                network_name(
-		                        (enum network)n))) if (import_namespace(st, id,
-		                                                                (enum network)n, e,
-		                                                                now, err, size) !=
-		                                               0) return -1;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
-	                              a, "items")) if (import_item(st, id, e, now, err, size) !=
-	                                               0) return -1;
+	/* Initialized without namespaces: the default namespaces, as initialization makes them. */
+	if (!nets && acc.status == INIT_INITIALIZED && store_reset(st, id, true, now) != STORE_OK)
+		return import_fail(err, size, "cannot create the default namespaces of", id);
+	for (int n = NETWORK_STAGING; n <= NETWORK_PRODUCTION; n++) {
+		const cJSON *list =
+		        cJSON_GetObjectItemCaseSensitive(nets, network_name((enum network)n));
+
+		cJSON_ArrayForEach(e, list)
+		{
+			if (import_namespace(st, id, (enum network)n, e, now, err, size) != 0)
+				return -1;
+		}
+	}
+	items = cJSON_GetObjectItemCaseSensitive(a, "items");
+	cJSON_ArrayForEach(e, items)
+	{
+		if (import_item(st, id, e, now, err, size) != 0)
+			return -1;
+	}
 	return 0;
 }
 
-int api_import(struct api *api, const char *text, size_t len, char *err, size_t size)
+int api_import(struct api *api, const char *text, size_t len, const char *only, char *err,
+               size_t size)
 {
 	struct store *st = store_db_thread(api->db);
 	cJSON *root = cJSON_ParseWithLength(text, len);
@@ -693,7 +702,11 @@ int api_import(struct api *api, const char *text, size_t len, char *err, size_t 
 		cJSON_Delete(root);
 		return -1;
 	}
-	cJSON_ArrayForEach(a, accounts) if (rc == 0) rc = import_account(st, a, now, err, size);
+	cJSON_ArrayForEach(a, accounts)
+	{
+		if (rc == 0 && (!only || strcmp(str_or(a, "id", ""), only) == 0))
+			rc = import_account(st, a, now, err, size);
+	}
 	cJSON_Delete(root);
 	return rc;
 }
@@ -704,6 +717,11 @@ static int compare_names(const void *a, const void *b)
 }
 
 int api_seed_dir(struct api *api, const char *dir)
+{
+	return seed_dir(api, dir, NULL);
+}
+
+static int seed_dir(struct api *api, const char *dir, const char *only)
 {
 	char *names[256], path[4096], err[256];
 	size_t n = 0;
@@ -736,7 +754,7 @@ int api_seed_dir(struct api *api, const char *dir)
 			buf_add(&text, chunk, got);
 		if (f)
 			fclose(f);
-		if (rc == 0 && (!f || api_import(api, text.ptr ? text.ptr : "", text.len, err,
+		if (rc == 0 && (!f || api_import(api, text.ptr ? text.ptr : "", text.len, only, err,
 		                                 sizeof(err)) != 0)) {
 			log_error("seed: '%s': %s", path, f ? err : "cannot read");
 			rc = -1;
@@ -753,7 +771,7 @@ void control_import(struct api_call *c)
 	char err[256];
 	cJSON *root;
 
-	if (api_import(c->api, c->req->body, c->req->body_len, err, sizeof(err)) != 0) {
+	if (api_import(c->api, c->req->body, c->req->body_len, NULL, err, sizeof(err)) != 0) {
 		reply_problem(c, EKV_FIELD_INVALID, err);
 		return;
 	}

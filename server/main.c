@@ -115,6 +115,8 @@ int main(int argc, char **argv)
 	api.config.auth_any_scheme = cfg.auth_any_scheme;
 	api.config.admin_secret = cfg.admin_secret[0] ? cfg.admin_secret : NULL;
 	api.config.seed_dir = cfg.seed[0] ? cfg.seed : NULL;
+	api.config.start_uninitialized = cfg.uninitialized;
+	api.config.start_no_standard_tls = cfg.no_standard_tls;
 	if (!db || (api.config.seed_dir ? api_seed_dir(&api, api.config.seed_dir)
 	                                : api_default_world(&api, !cfg.uninitialized,
 	                                                    !cfg.no_standard_tls)) != 0) {

@@ -15,12 +15,13 @@ static int list_tables(struct store *st, char names[][64], bool *has_account, in
 	sqlite3_stmt *q;
 	int rc, n = 0;
 
-	rc = sqlite3_prepare_v2(st->conn,
-	                        "SELECT t.name, EXISTS (SELECT 1 FROM pragma_table_info(t.name) AS c"
-	                        " WHERE c.name = 'account') FROM sqlite_schema AS t"
-	                        " WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%'"
-	                        " ORDER BY t.name",
-	                        -1, &q, NULL);
+	rc = sqlite3_prepare_v2(
+	        st->conn,
+	        "SELECT t.name, EXISTS (SELECT 1 FROM pragma_table_info(t.name) AS c"
+	        " WHERE c.name = 'account') FROM sqlite_schema AS t"
+	        " WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%'"
+	        " ORDER BY t.name",
+	        -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW && n < TABLES_MAX) {

@@ -568,6 +568,34 @@ describe('state: reset, snapshots, export and import', () => {
 	});
 });
 
+describe('reset keeps the start configuration', () => {
+	test('a full reset of an --uninitialized start leaves the default account uninitialized', async () => {
+		const server = await startServer({ args: ['--uninitialized'] });
+		try {
+			assert.equal((await server.put(`${V1}/initialize`)).status, 201);
+			await ok(ctl(server, 'POST', '/reset', {}));
+			assert.equal((await server.get(`${V1}/initialize`)).status, 404);
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('a reset with identities removes the account; the default account is rebuilt as at start', async () => {
+		const server = await startServer();
+		try {
+			await makeAccount(server, '1-GONE');
+			await ok(ctl(server, 'POST', '/reset', { account: '1-GONE', identities: true }));
+			assertProblem(await ctl(server, 'GET', '/accounts/1-GONE'), 404, 'EKV_9000', "Account '1-GONE' does not exist.");
+			await createNamespace(server, 'staging', 'temp');
+			await ok(ctl(server, 'POST', '/reset', { account: '1-DEFAULT', identities: true }));
+			assert.equal((await server.get(nsPath('staging', 'temp'))).status, 400);
+			assert.equal((await server.get(`${V1}/initialize`)).status, 200, 'the fixture client signs again');
+		} finally {
+			await server.close();
+		}
+	});
+});
+
 describe('fixtures, health, readiness and the journal', () => {
 	test('--seed fixtures/default gives the same world as a bare start', async () => {
 		const bare = await startServer();
