@@ -222,7 +222,8 @@ void control_snapshots_delete(struct api_call *c)
 
 /* ---------------------------------------------------------------- export */
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/* The 64 digits, then the pad at index 64. */
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
 
 static void base64_encode(struct buf *out, const unsigned char *p, size_t n)
 {
@@ -235,8 +236,8 @@ static void base64_encode(struct buf *out, const unsigned char *p, size_t n)
 			v |= p[i + 2];
 		buf_addch(out, b64[v >> 18 & 63]);
 		buf_addch(out, b64[v >> 12 & 63]);
-		buf_addch(out, i + 1 < n ? b64[v >> 6 & 63] : (char)'=');
-		buf_addch(out, i + 2 < n ? b64[v & 63] : (char)'=');
+		buf_addch(out, b64[i + 1 < n ? v >> 6 & 63 : 64]);
+		buf_addch(out, b64[i + 2 < n ? v & 63 : 64]);
 	}
 }
 
