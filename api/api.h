@@ -39,7 +39,8 @@ struct api_header {
 /* Everything borrowed; it lives as long as the request. */
 struct api_request {
 	enum http_method method;
-	const char *target; /* raw request target, path and query, byte for byte */
+	const char *method_name; /* as received, for methods outside the enum; may be NULL */
+	const char *target;      /* raw request target, path and query, byte for byte */
 	const struct api_header *headers;
 	size_t header_count;
 	const char *body;
@@ -49,6 +50,9 @@ struct api_request {
 	const char *peer;       /* client address, for logs */
 	bool tls;
 };
+
+/* The method as the client sent it. */
+const char *api_request_method(const struct api_request *req);
 
 /* Case-insensitive header lookup; NULL when absent. */
 const char *api_request_header(const struct api_request *req, const char *name);

@@ -115,6 +115,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *
 	request_id(id);
 	peer_address(conn, peer, sizeof(peer));
 	in.method = http_method_parse(method);
+	in.method_name = method;
 	in.target = req->target;
 	in.headers = req->headers;
 	in.header_count = req->header_count;
