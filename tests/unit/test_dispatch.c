@@ -13,7 +13,7 @@
 #include "tests/unit/unit.h"
 
 #define ACCOUNT  "1-DEFAULT"
-#define MAX_BODY (1024 * 1024)
+#define MAX_BODY ((size_t)1024 * 1024)
 #define NEVER    (3600000LL * 1000)
 #define T0       1700000000000LL
 #define STG      "/edgekv/v1/networks/staging/namespaces"
@@ -409,7 +409,7 @@ static void namespace_delete_is_scheduled(void **state)
 	        header("Location"),
 	        "/edgekv/v1/networks/staging/namespaces/marketing/status/scheduled-delete");
 	assert_non_null(header("Retry-After"));
-	assert_true(atoll(header("Retry-After")) > 0);
+	assert_true(strtoll(header("Retry-After"), NULL, 10) > 0);
 	request(HTTP_GET, STG "/marketing/status/scheduled-delete", NULL);
 	assert_int_equal(res.status, 200);
 	assert_non_null(strstr(body_text(), "\"scheduledDeleteTime\":\""));
@@ -613,11 +613,13 @@ static void item_value_limit_is_in_characters(void **state)
 	request_full(HTTP_PUT, ITEM, big, n, "text/plain", false);
 	assert_int_equal(res.status, 200);
 	/* 262144 two-byte characters are 524288 bytes and still fit. */
-	for (size_t i = 0; i < n; i++)
-		memcpy(big + 2 * i, "\xc3\xa9", 2);
+	for (size_t i = 0; i < n; i++) {
+		big[2 * i] = '\xc3';
+		big[2 * i + 1] = '\xa9';
+	}
 	request_full(HTTP_PUT, ITEM, big, 2 * n, "text/plain;charset=utf-8", false);
 	assert_int_equal(res.status, 200);
-	memcpy(big + 2 * n, "a", 1);
+	big[2 * n] = 'a';
 	request_full(HTTP_PUT, ITEM, big, 2 * n + 1, "text/plain;charset=utf-8", false);
 	expect_problem(413, "EKV_9000", "Value cannot exceed 262144 characters.");
 	free(big);

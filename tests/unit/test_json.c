@@ -243,7 +243,7 @@ static void a_value_that_is_not_an_object_is_a_bad_request(void **state)
 }
 
 /* Parses a known-good object for the member validators. */
-static cJSON *obj(const char *json)
+static cJSON *parse_obj(const char *json)
 {
 	cJSON *o = cJSON_Parse(json);
 
@@ -256,17 +256,17 @@ static void unknown_fields_are_refused_by_name(void **state)
 	static const char *const allowed[] = {"namespace", "retentionInSeconds", NULL};
 	static const char *const none[] = {NULL};
 	struct fake *f = fake_body("");
-	cJSON *o = obj("{\"namespace\":\"a\",\"retentionInSeconds\":1}");
+	cJSON *o = parse_obj("{\"namespace\":\"a\",\"retentionInSeconds\":1}");
 
 	(void)state;
 	assert_true(require_known_fields(&f->c, o, allowed));
 	assert_no_reply(f);
 	cJSON_Delete(o);
-	o = obj("{}");
+	o = parse_obj("{}");
 	assert_true(require_known_fields(&f->c, o, none));
 	cJSON_Delete(o);
 
-	o = obj("{\"namespace\":\"a\",\"Namespace\":\"b\"}");
+	o = parse_obj("{\"namespace\":\"a\",\"Namespace\":\"b\"}");
 	assert_false(require_known_fields(&f->c, o, allowed));
 	assert_problem(f, EKV_FIELD_UNKNOWN, "Unrecognized field 'Namespace'.");
 	cJSON_Delete(o);
@@ -277,7 +277,7 @@ static void unknown_fields_are_refused_by_name(void **state)
 static int64_t int_of(const char *json, int64_t min, int64_t max, bool *ok, bool *present)
 {
 	struct fake *f = fake_body("");
-	cJSON *o = obj(json);
+	cJSON *o = parse_obj(json);
 	int64_t out = -12345;
 
 	*ok = require_int(&f->c, o, "n", min, max, EKV_FIELD_INVALID, &out, present);
@@ -382,7 +382,7 @@ static void integers_are_checked_against_the_range(void **state)
 static void bool_of(const char *json, bool want_ok, bool want_value, bool want_present)
 {
 	struct fake *f = fake_body("");
-	cJSON *o = obj(json);
+	cJSON *o = parse_obj(json);
 	bool out = !want_value, present = !want_present;
 	bool ok = require_bool(&f->c, o, "b", EKV_POLICY_INVALID, &out, &present);
 
@@ -423,7 +423,7 @@ static void booleans_as_literals_or_strings(void **state)
 static void strings_are_borrowed_from_the_tree(void **state)
 {
 	struct fake *f = fake_body("");
-	cJSON *o = obj("{\"s\":\"hello\",\"n\":1,\"z\":null}");
+	cJSON *o = parse_obj("{\"s\":\"hello\",\"n\":1,\"z\":null}");
 	const char *out = NULL;
 	bool present = false;
 

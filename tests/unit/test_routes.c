@@ -84,32 +84,32 @@ static void the_table_is_the_api_surface(void **state)
 {
 	static const struct {
 		enum http_method m;
+		unsigned flags;
 		const char *path;
 		api_handler_fn *handler;
-		unsigned flags;
 	} want[] = {
-	        {HTTP_GET, "/edgekv/v1/initialize", initialize_get, 0},
-	        {HTTP_PUT, "/edgekv/v1/initialize", initialize_put, 0},
-	        {HTTP_PUT, "/edgekv/v1/auth/database", auth_database_put, ROUTE_NEEDS_INIT},
-	        {HTTP_GET, "/edgekv/v1/networks/production/namespaces", namespaces_list,
-	         ROUTE_NEEDS_INIT},
-	        {HTTP_POST, "/edgekv/v1/networks/production/namespaces", namespaces_create,
-	         ROUTE_NEEDS_INIT},
-	        {HTTP_GET, NS, namespaces_get, ROUTE_NEEDS_INIT},
-	        {HTTP_PUT, NS, namespaces_update, ROUTE_NEEDS_INIT},
-	        {HTTP_DELETE, NS, namespaces_delete, ROUTE_NEEDS_INIT},
-	        {HTTP_GET, NS "/status/scheduled-delete", namespaces_delete_status,
-	         ROUTE_NEEDS_INIT},
-	        {HTTP_PUT, NS "/status/scheduled-delete", namespaces_delete_reschedule,
-	         ROUTE_NEEDS_INIT},
-	        {HTTP_DELETE, NS "/status/scheduled-delete", namespaces_delete_cancel,
-	         ROUTE_NEEDS_INIT},
-	        {HTTP_GET, NS "/groups", groups_list, ROUTE_NEEDS_INIT},
-	        {HTTP_GET, NS "/groups/g1", items_list, ROUTE_NEEDS_INIT},
-	        {HTTP_GET, NS "/groups/g1/items/k1", items_get, ROUTE_NEEDS_INIT},
-	        {HTTP_PUT, NS "/groups/g1/items/k1", items_put,
-	         ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY},
-	        {HTTP_DELETE, NS "/groups/g1/items/k1", items_delete, ROUTE_NEEDS_INIT},
+	        {HTTP_GET, 0, "/edgekv/v1/initialize", initialize_get},
+	        {HTTP_PUT, 0, "/edgekv/v1/initialize", initialize_put},
+	        {HTTP_PUT, ROUTE_NEEDS_INIT, "/edgekv/v1/auth/database", auth_database_put},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, "/edgekv/v1/networks/production/namespaces",
+	         namespaces_list},
+	        {HTTP_POST, ROUTE_NEEDS_INIT, "/edgekv/v1/networks/production/namespaces",
+	         namespaces_create},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, NS, namespaces_get},
+	        {HTTP_PUT, ROUTE_NEEDS_INIT, NS, namespaces_update},
+	        {HTTP_DELETE, ROUTE_NEEDS_INIT, NS, namespaces_delete},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, NS "/status/scheduled-delete",
+	         namespaces_delete_status},
+	        {HTTP_PUT, ROUTE_NEEDS_INIT, NS "/status/scheduled-delete",
+	         namespaces_delete_reschedule},
+	        {HTTP_DELETE, ROUTE_NEEDS_INIT, NS "/status/scheduled-delete",
+	         namespaces_delete_cancel},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, NS "/groups", groups_list},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, NS "/groups/g1", items_list},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, NS "/groups/g1/items/k1", items_get},
+	        {HTTP_PUT, ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY, NS "/groups/g1/items/k1",
+	         items_put},
+	        {HTTP_DELETE, ROUTE_NEEDS_INIT, NS "/groups/g1/items/k1", items_delete},
 	};
 
 	(void)state;
@@ -314,7 +314,7 @@ static void overlong_path_is_too_long(void **state)
 	struct result *res;
 
 	(void)state;
-	memcpy(path, NS "/groups/g1/items/", prefix);
+	snprintf(path, sizeof(path), "%s", NS "/groups/g1/items/");
 	memset(path + prefix, 'k', sizeof(path) - prefix - 1);
 
 	/* ROUTE_PATH_MAX - 1 bytes still route; the key's own rules reject it later. */
