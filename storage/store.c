@@ -40,6 +40,7 @@ struct store_db {
 	int64_t sweep_ms;
 	/* A commit found the WAL past CHECKPOINT_FRAMES: checkpoint before the next sweep. */
 	atomic_bool checkpoint_asked;
+	_Atomic uint64_t meta_gen; /* meta_generation() */
 };
 
 const char *network_name(enum network net)
@@ -73,13 +74,31 @@ void stmt_done(sqlite3_stmt *q)
 	sqlite3_clear_bindings(q);
 }
 
-int step_write(struct store *st, sqlite3_stmt *q)
+uint64_t meta_generation(const struct store *st)
+{
+	return atomic_load(&st->db->meta_gen);
+}
+
+static void meta_changed(struct store_db *db)
+{
+	atomic_fetch_add(&db->meta_gen, 1);
+}
+
+int step_item_write(struct store *st, sqlite3_stmt *q)
 {
 	int rc;
 
 	pthread_mutex_lock(&st->db->write_lock);
 	rc = sqlite3_step(q);
 	pthread_mutex_unlock(&st->db->write_lock);
+	return rc;
+}
+
+int step_write(struct store *st, sqlite3_stmt *q)
+{
+	int rc = step_item_write(st, q);
+
+	meta_changed(st->db); /* after the commit: see meta_generation() */
 	return rc;
 }
 
@@ -112,6 +131,7 @@ enum store_status tx_end(struct store *st, enum store_status status)
 		sqlite3_step(st->stmt[STMT_ROLLBACK]);
 		sqlite3_reset(st->stmt[STMT_ROLLBACK]);
 	}
+	meta_changed(st->db);
 	pthread_mutex_unlock(&st->db->write_lock);
 	return status;
 }
@@ -314,10 +334,11 @@ void store_db_sweep(struct store_db *db, int64_t now_ms)
 	sqlite3_stmt *q = st->stmt[STMT_ITEM_SWEEP];
 	int rc;
 
+	meta_changed(db); /* bounds how long a change made outside the server goes unseen */
 	sweep_namespaces(st, now_ms);
 	do {
 		sqlite3_bind_int64(q, 1, now_ms);
-		rc = step_write(st, q);
+		rc = step_item_write(st, q);
 		stmt_done(q);
 	} while (rc == SQLITE_DONE && sqlite3_changes(st->conn) > 0);
 	if (rc != SQLITE_DONE)
@@ -382,6 +403,8 @@ struct store_db *store_db_open(const char *path, int64_t sweep_ms)
 		db->uri = xstrdup(path);
 	}
 	db->sweep_ms = sweep_ms > 0 ? sweep_ms : 1000;
+	atomic_init(&db->meta_gen, 1);
+	atomic_init(&db->checkpoint_asked, false);
 	pthread_key_create(&db->key, thread_store_close);
 	pthread_mutex_init(&db->write_lock, NULL);
 	pthread_mutex_init(&db->list_lock, NULL);
