@@ -597,6 +597,27 @@ static void item_identifiers_are_checked(void **state)
 	expect_text(200, "text/plain", "v");
 }
 
+/* A %00 ends a C string early: "default%00x" must not reach namespace default. */
+static void a_nul_in_network_or_namespace_names_nothing(void **state)
+{
+	(void)state;
+	put_item(ITEM, "v", "text/plain");
+	request(HTTP_GET, STG "/default%00x", NULL);
+	expect_problem(400, "EKV_9000", "The requested namespace does not exist.");
+	request(HTTP_GET, STG "/default%00/groups/g1/items/k1", NULL);
+	expect_problem(400, "EKV_9000", "The requested namespace does not exist.");
+	request(HTTP_DELETE, STG "/default%00x?sync=true", NULL);
+	expect_problem(400, "EKV_1002",
+	               "That resource does not exist or you are missing the "
+	               "'DELETE_STAGING_NAMESPACE' permission for it.");
+	request(HTTP_GET, "/edgekv/v1/networks/staging%00x/namespaces", NULL);
+	expect_problem(
+	        400, "EKV_2000",
+	        "Network 'staging' is not valid. Please specify one of staging, production.");
+	request(HTTP_GET, ITEM, NULL);
+	expect_text(200, "text/plain", "v");
+}
+
 static void item_value_limit_is_in_characters(void **state)
 {
 	size_t n = 262144;
@@ -768,6 +789,8 @@ int main(void)
 	        TEST_FX("items and groups are listed; empty ones are 404", item_list_and_groups),
 	        TEST_FX("keys, groups and namespaces in item paths are checked",
 	                item_identifiers_are_checked),
+	        TEST_FX("a %00 in a network or namespace name names nothing",
+	                a_nul_in_network_or_namespace_names_nothing),
 	        TEST_FX("an item value is limited to 262144 characters, not bytes",
 	                item_value_limit_is_in_characters),
 	        TEST_FX("bodies over the server limit are 413 and change nothing",

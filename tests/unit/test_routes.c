@@ -261,6 +261,10 @@ static void percent_00_keeps_its_length(void **state)
 	assert_int_equal(res->params.value_len[3], 1);
 	assert_int_equal(res->params.value[3][0], '\0');
 	assert_int_equal(strlen(route_param(&res->params, "group")), 1);
+	assert_int_equal(route_param_len(&res->params, "group"), 3);
+	assert_int_equal(route_param_len(&res->params, "item"), 1);
+	assert_int_equal(route_param_len(&res->params, "network"), 7);
+	assert_int_equal(route_param_len(&res->params, "token"), 0);
 }
 
 static void literal_segments_are_not_decoded(void **state)
