@@ -56,17 +56,20 @@ bool require_group_and_key(struct api_call *c, struct item_ref *ref)
 
 bool require_sandbox(struct api_call *c, enum network net, char *sandbox)
 {
-	if (!query_param(c, "sandboxId", sandbox, STORE_SANDBOX_MAX + 1)) {
-		sandbox[0] = '\0';
+	/* One byte more than a sandbox id: a longer value must not be cut into a valid one. */
+	char value[STORE_SANDBOX_MAX + 2];
+
+	sandbox[0] = '\0';
+	if (!query_param(c, "sandboxId", value, sizeof(value)))
 		return true;
-	}
 	if (net != NETWORK_STAGING) {
 		reply_problem(c, EKV_SANDBOX_STAGING_ONLY);
 		return false;
 	}
-	if (!ids_charset_valid(sandbox, strlen(sandbox), STORE_SANDBOX_MAX)) {
+	if (!ids_charset_valid(value, strlen(value), STORE_SANDBOX_MAX)) {
 		reply_problem(c, EKV_SANDBOX_INVALID);
 		return false;
 	}
+	memcpy(sandbox, value, strlen(value) + 1);
 	return true;
 }
