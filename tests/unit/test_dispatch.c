@@ -672,6 +672,29 @@ static void sandboxes_are_staging_only_and_separate(void **state)
 	request(HTTP_PUT, ITEM "?sandboxId=a.b", "v");
 	expect_problem(400, "EKV_2000",
 	               "sandboxId must only use a string that matches A-Z a-z 0-9 _ or -.");
+	/* Neither a %00 nor the buffer's end may cut a sandboxId into another, valid one. */
+	request(HTTP_GET, ITEM "?sandboxId=sb1%00x", NULL);
+	expect_problem(400, "EKV_2000",
+	               "sandboxId must only use a string that matches A-Z a-z 0-9 _ or -.");
+}
+
+static void sandbox_ids_are_at_most_128_characters(void **state)
+{
+	char target[512];
+	int n;
+
+	(void)state;
+	n = snprintf(target, sizeof(target), "%s?sandboxId=", ITEM);
+	memset(target + n, 's', 128);
+	target[n + 128] = '\0';
+	put_item(target, "v", "text/plain");
+	request(HTTP_GET, target, NULL);
+	expect_text(200, "text/plain", "v");
+	target[n + 128] = 's';
+	target[n + 129] = '\0';
+	request(HTTP_GET, target, NULL);
+	expect_problem(400, "EKV_2000",
+	               "sandboxId must only use a string that matches A-Z a-z 0-9 _ or -.");
 }
 
 static void retention_decides_when_an_item_stops_existing(void **state)
@@ -797,6 +820,8 @@ int main(void)
 	                bodies_over_the_server_limit),
 	        TEST_FX("sandboxes are staging only and separate",
 	                sandboxes_are_staging_only_and_separate),
+	        TEST_FX("sandbox ids are at most 128 characters",
+	                sandbox_ids_are_at_most_128_characters),
 	        TEST_FX("retention decides when an item stops existing",
 	                retention_decides_when_an_item_stops_existing),
 	        TEST_FX("bad JSON bodies get 422 or 400 and change nothing", bad_json_bodies),

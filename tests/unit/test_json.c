@@ -491,6 +491,9 @@ static void query_values_are_percent_decoded_and_cut_to_size(void **state)
 	assert_string_equal(query("q=%", "q", 64), "%");
 	assert_string_equal(query("q=%4", "q", 64), "%4");
 	assert_string_equal(query("q=%41&r=1", "q", 64), "A");
+	/* %00 stays as it is: a NUL would cut the value into another. */
+	assert_string_equal(query("sync=true%00x", "sync", 64), "true%00x");
+	assert_string_equal(query("q=%00", "q", 64), "%00");
 	/* The name itself is not decoded. */
 	assert_null(query("%71=1", "q", 64));
 	/* size counts the NUL. */
