@@ -91,8 +91,9 @@ bool query_param(const struct api_call *c, const char *name, char *out, size_t s
 			for (const char *v = eq ? eq + 1 : end; v < end && n + 1 < size; v++) {
 				int hi, lo;
 
+				/* %00 stays: a NUL would cut the value into another one. */
 				if (*v == '%' && end - v > 2 && (hi = hexval(v[1])) >= 0 &&
-				    (lo = hexval(v[2])) >= 0) {
+				    (lo = hexval(v[2])) >= 0 && (hi | lo) != 0) {
 					out[n++] = (char)(hi << 4 | lo);
 					v += 2;
 				} else {

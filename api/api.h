@@ -62,7 +62,7 @@ const char *api_request_header(const struct api_request *req, const char *name);
 
 struct api_response {
 	int status;
-	char content_type[256]; /* "" for no body */
+	char content_type[257]; /* "" for no body; an item's holds 256 characters */
 	struct buf body;
 	size_t header_count;
 	struct {

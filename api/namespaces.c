@@ -316,7 +316,7 @@ static bool require_deletable(struct api_call *c, enum network *net, struct name
 
 	if (!require_network(c, net))
 		return false;
-	if (ids_namespace_valid(name, strlen(name)) &&
+	if (ids_namespace_valid(name, route_param_len(&c->params, "namespace")) &&
 	    store_namespace_get(c->st, c->account.id, *net, name, c->now_ms, ns) == STORE_OK &&
 	    (!scheduled || ns->delete_at_ms) &&
 	    caller_can(c, ns->group_id, capability_on(CAP_DELETE_NAMESPACE, *net)))

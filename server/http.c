@@ -192,7 +192,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
-static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+/* MHD_OPTION_EXTERNAL_LOGGER: fmt is MHD's own printf format (clang's -Wformat-nonliteral). */
+__attribute__((format(printf, 2, 0))) static void on_mhd_error(void *cls, const char *fmt,
+                                                               va_list ap)
 {
 	char line[512];
 

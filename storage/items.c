@@ -54,7 +54,7 @@ enum store_status store_item_put(struct store *st, const struct item_ref *ref, c
 		sqlite3_bind_int64(q, 8, expires_at_ms);
 	sqlite3_bind_blob(q, 9, len ? value : "", (int)len, SQLITE_STATIC);
 	bind_text(q, 10, ctype);
-	rc = step_write(st, q);
+	rc = step_item_write(st, q);
 	stmt_done(q);
 	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "item put");
 }
@@ -66,7 +66,7 @@ enum store_status store_item_delete(struct store *st, const struct item_ref *ref
 
 	bind_item_ref(q, ref);
 	sqlite3_bind_int64(q, 7, now_ms);
-	rc = step_write(st, q);
+	rc = step_item_write(st, q);
 	changed = sqlite3_changes(st->conn);
 	stmt_done(q);
 	if (rc != SQLITE_DONE)
