@@ -78,8 +78,13 @@ static void format_detail(struct buf *out, const char *fmt, va_list ap)
 
 			/* Echo printable ASCII only: client bytes must not break the JSON's UTF-8.
 			 */
-			for (const char *a = arg ? arg : ""; *a; a++)
-				buf_addch(out, *a >= 0x20 && *a < 0x7f ? *a : '?');
+			for (const char *a = arg ? arg : ""; *a; a++) {
+				char ch = *a;
+
+				if (ch < 0x20 || ch >= 0x7f)
+					ch = '?';
+				buf_addch(out, ch);
+			}
 			p++;
 		} else if (p[0] == '%' && p[1] == '%') {
 			buf_addch(out, '%');
