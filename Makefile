@@ -30,6 +30,7 @@ OBJ      := $(SRC:%.c=$(OUT)/%.o)
 BIN      := $(OUT)/edgekv-emulator
 UNIT     := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
 FUZZ     := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c)
 
 .PHONY: all test unit api-test check lint fuzz fuzz-run bench run deps deps-build clean
 
@@ -63,7 +64,8 @@ check:
 	$(MAKE) BUILD=asan test
 
 lint:
-	clang-format --dry-run --Werror $(SRC) server/main.c $(HDRS) $(wildcard tests/unit/*.c tests/fuzz/*.c)
+	clang-format --dry-run --Werror $(SRC) server/main.c $(HDRS) \
+	  $(wildcard tests/unit/*.[ch] tests/fuzz/*.[ch])
 	for h in $(HDRS); do echo "#include \"$$h\"" | \
 	  $(CC) $(CPPFLAGS) $(CFLAGS) -fsyntax-only -x c - || exit 1; done
 	! grep -rl 'sqlite3\.h' api server base
@@ -71,20 +73,26 @@ lint:
 	! grep -rl 'cJSON\.h' storage base server
 	@# One file per run: clang-tidy 14's valist checker keeps state from one file of an
 	@# invocation to the next and then flags every later va_start'ed list as uninitialized.
-	@for f in $(SRC) server/main.c; do echo "clang-tidy $$f"; \
+	@for f in $(SRC) server/main.c $(TESTSRC); do echo "clang-tidy $$f"; \
 	  clang-tidy --quiet $$f -- $(CPPFLAGS) -std=c11 2>/dev/null || exit 1; done
 	@# variableScope is off: like git and the style guide's examples, locals are declared at
 	@# the top of the function, not in the innermost block that uses them.
 	cppcheck --std=c11 --enable=warning,style,performance,portability --inline-suppr \
 	  --suppress=missingIncludeSystem --suppress=variableScope --error-exitcode=1 --quiet \
-	  -I. $(SRC) server/main.c
+	  -I. $(SRC) server/main.c $(TESTSRC)
 
 fuzz:
 	$(MAKE) BUILD=fuzz fuzz-run
 fuzz-run: $(FUZZ)
-	for f in $(FUZZ); do n=$${f##*/}; mkdir -p tests/fuzz/corpus/$$n; \
-	  $$f -runs=$${FUZZ_RUNS:-20000} -max_len=4096 -dict=tests/fuzz/json.dict \
-	    tests/fuzz/corpus/$$n || exit 1; done
+	@# New inputs go to $(OUT)/corpus/<t>/, crashes to $(OUT)/artifacts/; the committed seeds
+	@# in tests/fuzz/corpus/<t>/ are only read. Lower FUZZ_RUNS for a quicker pass.
+	@for f in $(FUZZ); do n=$${f##*/}; mkdir -p $(OUT)/corpus/$$n $(OUT)/artifacts; \
+	  echo "$$n: $${FUZZ_RUNS:-200000} runs"; \
+	  $$f -runs=$${FUZZ_RUNS:-200000} -max_len=4096 -dict=tests/fuzz/json.dict \
+	    -artifact_prefix=$(OUT)/artifacts/$$n- -print_final_stats=1 \
+	    $(OUT)/corpus/$$n tests/fuzz/corpus/$$n 2>$(OUT)/$$n.log || \
+	    { tail -n 60 $(OUT)/$$n.log; exit 1; }; \
+	  grep -E '^(Done|stat::number_of_executed_units)' $(OUT)/$$n.log; done
 
 bench: $(BIN)
 	tests/bench/run.sh $(BIN)

@@ -35,6 +35,11 @@ const char *http_method_name(enum http_method m)
 	return method_names[m];
 }
 
+const char *api_request_method(const struct api_request *req)
+{
+	return req->method_name ? req->method_name : http_method_name(req->method);
+}
+
 const char *api_request_header(const struct api_request *req, const char *name)
 {
 	for (size_t i = 0; i < req->header_count; i++)
@@ -90,8 +95,9 @@ bool query_param(const struct api_call *c, const char *name, char *out, size_t s
 			for (const char *v = eq ? eq + 1 : end; v < end && n + 1 < size; v++) {
 				int hi, lo;
 
+				/* %00 stays: a NUL would cut the value into another one. */
 				if (*v == '%' && end - v > 2 && (hi = hexval(v[1])) >= 0 &&
-				    (lo = hexval(v[2])) >= 0) {
+				    (lo = hexval(v[2])) >= 0 && (hi | lo) != 0) {
 					out[n++] = (char)(hi << 4 | lo);
 					v += 2;
 				} else {
@@ -117,7 +123,7 @@ static void reply_no_method(struct api_call *c, unsigned allow)
 			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
 		strncat(list, method_names[m], sizeof(list) - strlen(list) - 1);
 	}
-	reply_problem(c, EKV_METHOD_NOT_ALLOWED, http_method_name(c->req->method));
+	reply_problem(c, EKV_METHOD_NOT_ALLOWED, api_request_method(c->req));
 	reply_header(c, "Allow", "%s", list);
 }
 

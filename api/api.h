@@ -39,7 +39,8 @@ struct api_header {
 /* Everything borrowed; it lives as long as the request. */
 struct api_request {
 	enum http_method method;
-	const char *target; /* raw request target, path and query, byte for byte */
+	const char *method_name; /* as received, for methods outside the enum; may be NULL */
+	const char *target;      /* raw request target, path and query, byte for byte */
 	const struct api_header *headers;
 	size_t header_count;
 	const char *body;
@@ -50,6 +51,9 @@ struct api_request {
 	bool tls;
 };
 
+/* The method as the client sent it. */
+const char *api_request_method(const struct api_request *req);
+
 /* Case-insensitive header lookup; NULL when absent. */
 const char *api_request_header(const struct api_request *req, const char *name);
 
@@ -59,7 +63,7 @@ const char *api_request_header(const struct api_request *req, const char *name);
 struct api_response {
 	int status;
 	int64_t delay_ms;       /* injected latency: the HTTP layer holds the reply this long */
-	char content_type[256]; /* "" for no body */
+	char content_type[257]; /* "" for no body; an item's holds 256 characters */
 	struct buf body;
 	size_t header_count;
 	struct {

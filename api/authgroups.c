@@ -111,7 +111,7 @@ void auth_namespaces_put(struct api_call *c)
 	for (int net = NETWORK_STAGING; net <= NETWORK_PRODUCTION; net++) {
 		enum capability cap = capability_on(CAP_AUTHORIZE_NAMESPACE, (enum network)net);
 
-		if (!ids_namespace_valid(name, strlen(name)) ||
+		if (!ids_namespace_valid(name, route_param_len(&c->params, "namespace")) ||
 		    store_namespace_get(c->st, c->account.id, (enum network)net, name, c->now_ms,
 		                        &ns) != STORE_OK)
 			continue;

@@ -26,8 +26,9 @@ struct api_call {
 };
 
 /*
- * The value of query parameter name, percent-decoded into out (size bytes).
- * Returns false when absent; a value that does not fit is cut.
+ * The value of query parameter name, percent-decoded into out (size bytes);
+ * %00 is left as it is. Returns false when absent; a value that does not fit
+ * is cut.
  */
 bool query_param(const struct api_call *c, const char *name, char *out, size_t size);
 

@@ -202,7 +202,7 @@ static bool verify_signature(struct api_call *c, const struct edgegrid_header *h
 	char sig[EDGEGRID_B64_MAX];
 	bool tls = c->req->tls != other_scheme;
 
-	r.method = http_method_name(c->req->method);
+	r.method = api_request_method(c->req);
 	r.scheme = tls ? "https" : "http";
 	r.host = host ? host : "";
 	r.target = c->req->target;

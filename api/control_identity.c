@@ -149,6 +149,8 @@ int api_default_world(struct api *api, bool initialized, bool standard_tls)
 	snprintf(client.account, sizeof(client.account), "%s", account);
 	snprintf(client.user, sizeof(client.user), "%s", DEFAULT_USER);
 	client.grant = GRANT_READ_WRITE;
+	/* A development convenience: one .edgerc reaches every account of the emulator. */
+	snprintf(client.switch_accounts, sizeof(client.switch_accounts), "*");
 	return store_client_create(st, &client, ADMIN_ROLES, clock_now_ms()) == STORE_OK ? 0 : -1;
 }
 

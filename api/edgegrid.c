@@ -76,9 +76,9 @@ int edgegrid_timestamp_ms(const char *ts, int64_t *ms)
 	return clock_parse_rfc3339(iso, false, ms);
 }
 
-static int base64(const unsigned char *data, size_t len, char *out)
+static int base64(unsigned char *data, size_t len, char *out)
 {
-	gnutls_datum_t in = {(unsigned char *)(uintptr_t)data, (unsigned)len}, b64 = {NULL, 0};
+	gnutls_datum_t in = {data, (unsigned)len}, b64 = {NULL, 0};
 	int rc = gnutls_base64_encode2(&in, &b64);
 
 	if (rc < 0 || b64.size >= EDGEGRID_B64_MAX) {

@@ -62,7 +62,7 @@ void ids_random_token(char *out, size_t size)
 	char hex[33];
 
 	gnutls_rnd(GNUTLS_RND_NONCE, raw, sizeof(raw));
-	for (int i = 0; i < 16; i++) {
+	for (size_t i = 0; i < sizeof(raw); i++) {
 		hex[2 * i] = digits[raw[i] >> 4];
 		hex[2 * i + 1] = digits[raw[i] & 15];
 	}

@@ -321,7 +321,7 @@ static bool require_deletable(struct api_call *c, enum network *net, struct name
 
 	if (!require_network(c, net))
 		return false;
-	if (ids_namespace_valid(name, strlen(name)) &&
+	if (ids_namespace_valid(name, route_param_len(&c->params, "namespace")) &&
 	    store_namespace_get(c->st, c->account.id, *net, name, c->now_ms, ns) == STORE_OK &&
 	    (!scheduled || ns->delete_at_ms) &&
 	    caller_can(c, ns->group_id, capability_on(CAP_DELETE_NAMESPACE, *net)))
@@ -337,7 +337,9 @@ static void reply_schedule(struct api_call *c, int status, int64_t delete_at_ms)
 	cJSON *root = cJSON_CreateObject();
 	int64_t wait_s = (delete_at_ms - c->now_ms + 999) / 1000;
 
-	clock_format_rfc3339(delete_at_ms, false, when);
+	/* Milliseconds when the time has them, as the GO fixture shows (2025-05-08T14:16:05.350Z).
+	 */
+	clock_format_rfc3339(delete_at_ms, delete_at_ms % 1000 != 0, when);
 	cJSON_AddStringToObject(root, "scheduledDeleteTime", when);
 	reply_json_steal(c, status, root);
 	reply_header(c, "Retry-After", "%lld", (long long)(wait_s > 0 ? wait_s : 0));

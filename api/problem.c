@@ -76,7 +76,15 @@ static void format_detail(struct buf *out, const char *fmt, va_list ap)
 		if (p[0] == '%' && p[1] == 's') {
 			const char *arg = va_arg(ap, const char *);
 
-			buf_addstr(out, arg ? arg : "");
+			/* Echo printable ASCII only: client bytes must not break the JSON's UTF-8.
+			 */
+			for (const char *a = arg ? arg : ""; *a; a++) {
+				char ch = *a;
+
+				if (ch < 0x20 || ch >= 0x7f)
+					ch = '?';
+				buf_addch(out, ch);
+			}
 			p++;
 		} else if (p[0] == '%' && p[1] == '%') {
 			buf_addch(out, '%');
@@ -136,7 +144,7 @@ void reply_gateway(struct api_call *c, enum gateway_error err)
 	cJSON_AddNumberToObject(root, "status", gateway_rows[err].status);
 	cJSON_AddStringToObject(root, "detail", gateway_rows[err].detail);
 	cJSON_AddStringToObject(root, "instance", instance);
-	cJSON_AddStringToObject(root, "method", http_method_name(c->req->method));
+	cJSON_AddStringToObject(root, "method", api_request_method(c->req));
 	cJSON_AddStringToObject(root, "serverIp", server_ip);
 	cJSON_AddStringToObject(root, "clientIp", c->req->peer ? c->req->peer : "");
 	cJSON_AddStringToObject(root, "requestId", c->req->request_id);

@@ -10,12 +10,14 @@
 bool require_network(struct api_call *c, enum network *out)
 {
 	const char *name = route_param(&c->params, "network");
+	/* A %00 inside would end the comparison early: "staging%00x" is no network. */
+	bool whole = strlen(name) == route_param_len(&c->params, "network");
 
-	if (strcasecmp(name, "staging") == 0) {
+	if (whole && strcasecmp(name, "staging") == 0) {
 		*out = NETWORK_STAGING;
 		return true;
 	}
-	if (strcasecmp(name, "production") == 0) {
+	if (whole && strcasecmp(name, "production") == 0) {
 		*out = NETWORK_PRODUCTION;
 		return true;
 	}
@@ -29,7 +31,7 @@ bool require_namespace(struct api_call *c, enum network net, struct namespace_re
 	enum store_status status = STORE_NOT_FOUND;
 
 	/* A name that cannot exist is simply not there (§8 quirk 1: 400, not 404). */
-	if (ids_namespace_valid(name, strlen(name)))
+	if (ids_namespace_valid(name, route_param_len(&c->params, "namespace")))
 		status = store_namespace_get(c->st, c->account.id, net, name, c->now_ms, out);
 	if (status == STORE_OK)
 		return require_capability(c, net, out->group_id);
@@ -48,25 +50,15 @@ bool require_capability(struct api_call *c, enum network net, int64_t group_id)
 	return false;
 }
 
-/* The length of capture name, which may hold NULs decoded from %00. */
-static size_t param_len(const struct api_call *c, const char *name)
-{
-	for (size_t i = 0; i < c->params.count; i++)
-		if (strlen(name) == c->params.name_len[i] &&
-		    memcmp(c->params.name[i], name, c->params.name_len[i]) == 0)
-			return c->params.value_len[i];
-	return 0;
-}
-
 bool require_group_and_key(struct api_call *c, struct item_ref *ref)
 {
 	ref->group = route_param(&c->params, "group");
 	ref->key = route_param(&c->params, "item");
-	if (!ids_group_valid(ref->group, param_len(c, "group"))) {
+	if (!ids_group_valid(ref->group, route_param_len(&c->params, "group"))) {
 		reply_problem(c, EKV_GROUP_INVALID);
 		return false;
 	}
-	if (ref->key && !ids_key_valid(ref->key, param_len(c, "item"))) {
+	if (ref->key && !ids_key_valid(ref->key, route_param_len(&c->params, "item"))) {
 		reply_problem(c, EKV_KEY_INVALID);
 		return false;
 	}
@@ -75,17 +67,20 @@ bool require_group_and_key(struct api_call *c, struct item_ref *ref)
 
 bool require_sandbox(struct api_call *c, enum network net, char *sandbox)
 {
-	if (!query_param(c, "sandboxId", sandbox, STORE_SANDBOX_MAX + 1)) {
-		sandbox[0] = '\0';
+	/* One byte more than a sandbox id: a longer value must not be cut into a valid one. */
+	char value[STORE_SANDBOX_MAX + 2];
+
+	sandbox[0] = '\0';
+	if (!query_param(c, "sandboxId", value, sizeof(value)))
 		return true;
-	}
 	if (net != NETWORK_STAGING) {
 		reply_problem(c, EKV_SANDBOX_STAGING_ONLY);
 		return false;
 	}
-	if (!ids_charset_valid(sandbox, strlen(sandbox), STORE_SANDBOX_MAX)) {
+	if (!ids_charset_valid(value, strlen(value), STORE_SANDBOX_MAX)) {
 		reply_problem(c, EKV_SANDBOX_INVALID);
 		return false;
 	}
+	memcpy(sandbox, value, strlen(value) + 1);
 	return true;
 }

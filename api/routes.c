@@ -175,12 +175,26 @@ enum route_result route_match(const struct route *table, size_t n, enum http_met
 	return path_known ? ROUTE_NO_METHOD : ROUTE_NO_PATH;
 }
 
+static size_t param_index(const struct route_params *params, const char *name)
+{
+	size_t len = strlen(name), i;
+
+	for (i = 0; i < params->count; i++)
+		if (params->name_len[i] == len && memcmp(params->name[i], name, len) == 0)
+			break;
+	return i;
+}
+
 const char *route_param(const struct route_params *params, const char *name)
 {
-	size_t len = strlen(name);
+	size_t i = param_index(params, name);
 
-	for (size_t i = 0; i < params->count; i++)
-		if (params->name_len[i] == len && memcmp(params->name[i], name, len) == 0)
-			return params->value[i];
-	return NULL;
+	return i < params->count ? params->value[i] : NULL;
+}
+
+size_t route_param_len(const struct route_params *params, const char *name)
+{
+	size_t i = param_index(params, name);
+
+	return i < params->count ? params->value_len[i] : 0;
 }

@@ -56,6 +56,9 @@ enum route_result route_match(const struct route *table, size_t n, enum http_met
 /* The capture called name, or NULL. */
 const char *route_param(const struct route_params *params, const char *name);
 
+/* Its length, which counts NULs decoded from %00 (0 when absent). */
+size_t route_param_len(const struct route_params *params, const char *name);
+
 /* The server's table. */
 extern const struct route api_routes[];
 extern const size_t api_route_count;

@@ -202,6 +202,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *
 	request_id(id);
 	peer_address(conn, peer, sizeof(peer));
 	in.method = http_method_parse(method);
+	in.method_name = method;
 	in.target = req->target;
 	in.headers = req->headers;
 	in.header_count = req->header_count;
@@ -299,7 +300,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
-static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+/* MHD_OPTION_EXTERNAL_LOGGER: fmt is MHD's own printf format (clang's -Wformat-nonliteral). */
+__attribute__((format(printf, 2, 0))) static void on_mhd_error(void *cls, const char *fmt,
+                                                               va_list ap)
 {
 	char line[512];
 

@@ -17,9 +17,15 @@ static enum init_status parse_status(const char *s)
 enum store_status store_account_get(struct store *st, const char *id, struct account_rec *out)
 {
 	sqlite3_stmt *q = st->stmt[STMT_ACCOUNT_GET];
+	uint64_t gen = meta_generation(st); /* before the read: internal.h */
 	enum store_status status;
-	int rc = bind_text(q, 1, id);
+	int rc;
 
+	if (st->account_gen == gen && strcmp(st->account.id, id) == 0) {
+		*out = st->account;
+		return STORE_OK;
+	}
+	rc = bind_text(q, 1, id);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -38,6 +44,10 @@ enum store_status store_account_get(struct store *st, const char *id, struct acc
 	         : rc == SQLITE_DONE ? STORE_NOT_FOUND
 	                             : store_failed(st, rc, "account get");
 	stmt_done(q);
+	if (status == STORE_OK && strlen(id) < sizeof(out->id)) {
+		st->account = *out;
+		st->account_gen = gen;
+	}
 	return status;
 }
 

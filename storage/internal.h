@@ -13,12 +13,41 @@ enum stmt_id {
 	STMT_COUNT
 };
 
+#define STORE_NAMESPACE_CACHE 4
+
+/* A namespace this connection read, with the generation it was read under (0: empty slot). */
+struct namespace_cached {
+	uint64_t gen;
+	char account[STORE_ACCOUNT_MAX + 1];
+	enum network network;
+	struct namespace_rec rec;
+};
+
 struct store {
 	struct store_db *db;
 	sqlite3 *conn;
 	sqlite3_stmt *stmt[STMT_COUNT];
 	struct store *next; /* in db's list of open connections */
+	/*
+	 * The last account and namespaces found, reused while meta_generation()
+	 * is unchanged: every request reads both, and each read is a WAL read
+	 * transaction of its own (shm locks, fcntl) that cost more than the item
+	 * read itself. Only found records are kept; see meta_generation().
+	 */
+	uint64_t account_gen; /* 0: empty */
+	struct account_rec account;
+	struct namespace_cached namespaces[STORE_NAMESPACE_CACHE];
+	unsigned namespace_next; /* the slot to overwrite next */
 };
+
+/*
+ * A process-wide counter that moves after every commit that may have changed
+ * an account or a namespace: every step_write() and tx_end(), never
+ * step_item_write(). Read it before the query whose result is cached. The
+ * sweeper also moves it once per sweep, so a change made outside the server
+ * (the sqlite3 shell) is seen within a sweep. Never 0.
+ */
+uint64_t meta_generation(const struct store *st);
 
 /* Logs the failure once and maps the SQLite code: CONSTRAINT → CONFLICT, else ERROR. */
 enum store_status store_failed(struct store *st, int rc, const char *what);
@@ -31,6 +60,9 @@ void stmt_done(sqlite3_stmt *q);
 
 /* Runs a statement that returns no rows under the write mutex; SQLITE_DONE on success. */
 int step_write(struct store *st, sqlite3_stmt *q);
+
+/* step_write() for a statement that writes the item table only (keeps meta_generation()). */
+int step_item_write(struct store *st, sqlite3_stmt *q);
 
 /* BEGIN IMMEDIATE under the write mutex; tx_end commits iff status is STORE_OK. */
 enum store_status tx_begin(struct store *st);

@@ -56,7 +56,7 @@ enum store_status store_item_put(struct store *st, const struct item_ref *ref, c
 	bind_text(q, 10, ctype);
 	if (visible_at_ms > now_ms)
 		sqlite3_bind_int64(q, 11, visible_at_ms);
-	rc = step_write(st, q);
+	rc = step_item_write(st, q);
 	stmt_done(q);
 	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "item put");
 }
@@ -72,7 +72,7 @@ enum store_status store_item_delete(struct store *st, const struct item_ref *ref
 	sqlite3_bind_int64(q, 7, now_ms);
 	if (later)
 		sqlite3_bind_int64(q, 8, effective_at_ms);
-	rc = step_write(st, q);
+	rc = step_item_write(st, q);
 	changed = sqlite3_changes(st->conn);
 	stmt_done(q);
 	if (rc != SQLITE_DONE)

@@ -52,10 +52,37 @@ static enum store_status namespace_get(struct store *st, const char *account, en
 	return status;
 }
 
+/*
+ * Through the connection's cache (internal.h). Only live namespaces are kept,
+ * and a kept one is still checked against now: its scheduled delete may have
+ * come, and the clock can move either way.
+ */
 enum store_status store_namespace_get(struct store *st, const char *account, enum network net,
                                       const char *name, int64_t now_ms, struct namespace_rec *out)
 {
-	return namespace_get(st, account, net, name, now_ms, out);
+	uint64_t gen = meta_generation(st); /* before the read: internal.h */
+	struct namespace_cached *slot;
+	enum store_status status;
+
+	for (int i = 0; i < STORE_NAMESPACE_CACHE; i++) {
+		slot = &st->namespaces[i];
+		if (slot->gen == gen && slot->network == net && strcmp(slot->rec.name, name) == 0 &&
+		    strcmp(slot->account, account) == 0 &&
+		    (slot->rec.delete_at_ms == 0 || slot->rec.delete_at_ms > now_ms)) {
+			*out = slot->rec;
+			return STORE_OK;
+		}
+	}
+	status = namespace_get(st, account, net, name, now_ms, out);
+	if (status == STORE_OK && strlen(account) < sizeof(slot->account) &&
+	    strlen(name) < sizeof(out->name)) {
+		slot = &st->namespaces[st->namespace_next++ % STORE_NAMESPACE_CACHE];
+		slot->gen = gen;
+		snprintf(slot->account, sizeof(slot->account), "%s", account);
+		slot->network = net;
+		slot->rec = *out;
+	}
+	return status;
 }
 
 enum store_status store_namespace_list(struct store *st, const char *account, enum network net,

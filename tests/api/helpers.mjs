@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -141,7 +141,7 @@ export class Server {
 			let m;
 			if ((m = /^listening (http:\/\/\S+)$/.exec(line))) this.httpUrl = m[1];
 			else if ((m = /^listening (https:\/\/\S+)$/.exec(line))) this.httpsUrl = m[1];
-			else if ((m = /^tls certificate (.+)$/.exec(line))) this.certPath = m[1];
+			else if ((m = /^tls certificate (.+)$/.exec(line)) && existsSync(m[1])) this.certPath = m[1];
 		}
 		this.agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 		this.tlsAgent = this.certPath
@@ -293,7 +293,8 @@ export function signRaw(method, scheme, host, target, body) {
 	let hash = '';
 	if (method === 'POST' && body && body.length)
 		hash = createHash('sha256').update(body.subarray(0, eghelpers.MAX_BODY)).digest('base64');
-	const data = [method, scheme, host, target, '', hash, authHeader].join('\t');
+	// The bytes raw() puts on the wire: the request line goes out as latin1.
+	const data = Buffer.from([method, scheme, host, target, '', hash, authHeader].join('\t'), 'latin1');
 	return authHeader + 'signature=' + eghelpers.base64HmacSha256(data, eghelpers.signingKey(timestamp, CREDS.client_secret));
 }
 

@@ -445,7 +445,8 @@ describe('accounts', () => {
 	});
 
 	test('accountSwitchKey acts for an account the client may switch to, and only then', async () => {
-		const denied = await signed(server, CREDS, 'GET', `${nsPath('staging')}?accountSwitchKey=1-OTHER`);
+		const plain = await makeClient(server, { user: 'homebody', roles: [{ groupId: 0, role: 'admin' }] });
+		const denied = await signed(server, plain, 'GET', `${nsPath('staging')}?accountSwitchKey=1-OTHER`);
 		assertGateway(denied, 403, DETAIL.noGrant, 'pep-authz/deny');
 		const switcher = await makeClient(server, { user: 'partner', roles: [{ groupId: 0, role: 'admin' }], accountSwitch: ['1-OTHER'] });
 		const res = await signed(server, switcher, 'GET', `${nsPath('staging')}?details=true&accountSwitchKey=1-OTHER`);
