@@ -525,8 +525,11 @@ describe('state: reset, snapshots, export and import', () => {
 		await putItem(server, 'staging', ns, 'g', 'a', 'a2');
 		await server.del(itemPath('staging', ns, 'g', 'b'));
 		await putItem(server, 'staging', ns, 'g', 'c', 'c1');
-		await createNamespace(server, 'staging', uniqueName('later'));
+		const later = uniqueName('later');
+		await createNamespace(server, 'staging', later);
+		assert.equal((await server.get(nsPath('staging', later))).status, 200);
 		assert.deepEqual(await ok(ctl(server, 'POST', '/snapshots/base/restore')), { name: 'base', state: 'restored' });
+		assertProblem(await server.get(nsPath('staging', later)), 400, 'EKV_9000', 'The requested namespace does not exist.');
 		assert.equal((await getItem(server, 'staging', ns, 'g', 'a')).body, 'a1');
 		assert.equal((await getItem(server, 'staging', ns, 'g', 'b')).body, 'b1');
 		assert.equal((await getItem(server, 'staging', ns, 'g', 'c')).status, 404);
