@@ -1,6 +1,7 @@
 #include "api/settings.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct entry {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct entry *entries;
+static atomic_bool any_entry; /* lets every request skip the lock while no account has settings */
 
 static const struct {
 	unsigned bit;
@@ -80,6 +82,7 @@ static struct entry *find(const char *account, bool create)
 	defaults(&e->s);
 	e->next = entries;
 	entries = e;
+	atomic_store(&any_entry, true);
 	return e;
 }
 
@@ -87,6 +90,10 @@ void settings_get(const char *account, struct account_settings *out)
 {
 	struct entry *e;
 
+	if (!atomic_load(&any_entry)) {
+		defaults(out);
+		return;
+	}
 	pthread_mutex_lock(&lock);
 	e = find(account, false);
 	if (e)
@@ -116,6 +123,7 @@ void settings_reset(const char *account)
 			p = &e->next;
 		}
 	}
+	atomic_store(&any_entry, entries != NULL);
 	pthread_mutex_unlock(&lock);
 }
 
@@ -143,6 +151,8 @@ int64_t settings_init_ready_at(const char *account)
 	struct entry *e;
 	int64_t at;
 
+	if (!atomic_load(&any_entry))
+		return 0;
 	pthread_mutex_lock(&lock);
 	e = find(account, false);
 	at = e ? e->init_ready_at_ms : 0;

@@ -384,7 +384,16 @@ describe('faults and rate limits', () => {
 		assert.ok(first.includes(500) && first.includes(200), first.join());
 	});
 
-	test('injected latency holds one reply without blocking a parallel request', async () => {
+	test('injected latency holds one reply without blocking a parallel request, even on one worker thread', async () => {
+		const server = await startServer({ args: ['--threads', '1'] });
+		try {
+			await latencyDoesNotBlock(server);
+		} finally {
+			await server.close();
+		}
+	});
+
+	async function latencyDoesNotBlock(server) {
 		await ok(ctl(server, 'POST', '/faults', { route: `${V1}/initialize`, latencyMs: 800 }), 201);
 		const t0 = Date.now();
 		let fastDone = 0;
@@ -399,7 +408,9 @@ describe('faults and rate limits', () => {
 		assert.equal(r.status, 200);
 		assert.ok(at >= 750, `delayed reply after ${at} ms`);
 		assert.ok(fastDone < 600, `fast reply after ${fastDone} ms`);
-	});
+		const [rule] = (await ok(ctl(server, 'GET', '/faults'))).faults;
+		assert.equal(rule.fired, 1);
+	}
 
 	test('the 102 phase of initialization answers 102 (libmicrohttpd sends a 1xx without a body)', async () => {
 		await ok(ctl(server, 'POST', '/faults', { route: `${V1}/initialize`, method: 'PUT', status: 102 }), 201);

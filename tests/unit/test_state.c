@@ -42,7 +42,7 @@ static int setup(void **state)
 	struct namespace_rec ns = {0}, out;
 
 	(void)state;
-	db = store_db_open(":memory:", 3600 * 1000);
+	db = store_db_open(":memory:", 3600000LL);
 	assert_non_null(db);
 	st = store_db_thread(db);
 	assert_non_null(st);
