@@ -353,7 +353,7 @@ static bool require_rule(struct api_call *c, const cJSON *body, struct fault_rul
 	    !require_int(c, body, "limit", 0, INT64_MAX, EKV_FIELD_INVALID, &r->limit, NULL))
 		return false;
 	if (has_method) {
-		r->method = http_method_parse(method);
+		r->method = (int)http_method_parse(method);
 		if (r->method == HTTP_OTHER) {
 			reply_problem(c, EKV_FIELD_INVALID, "method");
 			return false;
