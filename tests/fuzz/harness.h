@@ -17,6 +17,7 @@
 
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/caller.h"
 #include "base/clock.h"
 #include "storage/store.h"
 
@@ -127,6 +128,8 @@ static inline void harness_open(void)
 	harness_api.db = harness_db;
 	harness_api.config.default_account = HARNESS_ACCOUNT;
 	harness_api.config.max_body = 1024 * 1024;
+	/* The fuzzers drive the handlers, not EdgeGrid (which has its own tests): auth off. */
+	harness_api.config.auth_mode = AUTH_OFF;
 	CHECK(api_account_ensure(&harness_api, HARNESS_ACCOUNT, true, true) == 0);
 	harness_setup_request(HTTP_POST, HARNESS_NS,
 	                      "{\"namespace\":\"fz\",\"retentionInSeconds\":86400}", 200);
