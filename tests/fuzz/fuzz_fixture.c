@@ -76,9 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	which = data[0] % (sizeof(targets) / sizeof(targets[0]));
 	if (which == 0 && (data[0] & 0x80)) {
 		/* Straight into the reader, as --seed does. */
-		(void)api_import(&harness_api, (const char *)data + 1, size - 1, NULL, err,
-		                 sizeof(err));
-		err[sizeof(err) - 1] = '\0';
+		if (api_import(&harness_api, (const char *)data + 1, size - 1, NULL, err,
+		               sizeof(err)) != 0)
+			CHECK(memchr(err, '\0', sizeof(err)) != NULL); /* a reason, terminated */
 		return 0;
 	}
 	control_request(targets[which].method, targets[which].target, (const char *)data + 1,
