@@ -11,6 +11,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct journal_entry *ring; /* JOURNAL_SIZE entries, made on first use */
 static int64_t next_seq = 1;
+static int64_t first_seq = 1; /* the oldest entry since the last clear */
 
 bool journal_header_secret(const char *name)
 {
@@ -27,30 +28,30 @@ bool journal_header_secret(const char *name)
 void journal_add(const struct api_request *req, const struct api_response *res, const char *account,
                  int64_t at_ms)
 {
-	struct journal_entry *e;
+	struct journal_entry e;
 
+	/* Formatted outside the lock, which then covers one copy. */
+	memset(&e, 0, sizeof(e));
+	e.at_ms = at_ms;
+	snprintf(e.method, sizeof(e.method), "%s", http_method_name(req->method));
+	snprintf(e.target, sizeof(e.target), "%s", req->target);
+	e.status = res->status;
+	snprintf(e.account, sizeof(e.account), "%s", account ? account : "");
+	snprintf(e.request_id, sizeof(e.request_id), "%s", req->request_id);
+	e.latency_ms = res->delay_ms;
+	for (size_t i = 0; i < req->header_count && e.header_count < JOURNAL_HEADERS_MAX; i++) {
+		const struct api_header *h = &req->headers[i];
+
+		snprintf(e.headers[e.header_count].name, sizeof(e.headers[0].name), "%s", h->name);
+		snprintf(e.headers[e.header_count].value, sizeof(e.headers[0].value), "%s",
+		         journal_header_secret(h->name) ? "[redacted]" : h->value);
+		e.header_count++;
+	}
 	pthread_mutex_lock(&lock);
 	if (!ring)
 		ring = xcalloc(JOURNAL_SIZE, sizeof(*ring));
-	e = &ring[(size_t)(next_seq % JOURNAL_SIZE)];
-	memset(e, 0, sizeof(*e));
-	e->seq = next_seq++;
-	e->at_ms = at_ms;
-	snprintf(e->method, sizeof(e->method), "%s", http_method_name(req->method));
-	snprintf(e->target, sizeof(e->target), "%s", req->target);
-	e->status = res->status;
-	snprintf(e->account, sizeof(e->account), "%s", account ? account : "");
-	snprintf(e->request_id, sizeof(e->request_id), "%s", req->request_id);
-	e->latency_ms = res->delay_ms;
-	for (size_t i = 0; i < req->header_count && e->header_count < JOURNAL_HEADERS_MAX; i++) {
-		const struct api_header *h = &req->headers[i];
-
-		snprintf(e->headers[e->header_count].name, sizeof(e->headers[0].name), "%s",
-		         h->name);
-		snprintf(e->headers[e->header_count].value, sizeof(e->headers[0].value), "%s",
-		         journal_header_secret(h->name) ? "[redacted]" : h->value);
-		e->header_count++;
-	}
+	e.seq = next_seq++;
+	ring[(size_t)(e.seq % JOURNAL_SIZE)] = e;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -60,6 +61,8 @@ void journal_each(journal_fn *fn, void *ctx)
 
 	pthread_mutex_lock(&lock);
 	first = next_seq > JOURNAL_SIZE ? next_seq - JOURNAL_SIZE : 1;
+	if (first < first_seq)
+		first = first_seq;
 	for (int64_t seq = first; ring && seq < next_seq; seq++)
 		fn(ctx, &ring[(size_t)(seq % JOURNAL_SIZE)]);
 	pthread_mutex_unlock(&lock);
@@ -70,5 +73,6 @@ void journal_clear(void)
 	pthread_mutex_lock(&lock);
 	free(ring);
 	ring = NULL;
+	first_seq = next_seq;
 	pthread_mutex_unlock(&lock);
 }

@@ -695,6 +695,9 @@ describe('fixtures, health, readiness and the journal', () => {
 			assert.deepEqual(byAccount.map((r) => r.target), [nsPath('production')]);
 			assert.equal((await ctl(server, 'DELETE', '/requests')).status, 204);
 			assert.deepEqual((await ok(ctl(server, 'GET', '/requests'))).requests, []);
+			await server.get(`${V1}/initialize`);
+			const after = (await ok(ctl(server, 'GET', '/requests'))).requests;
+			assert.deepEqual(after.map((r) => [r.seq, r.target]), [[all.at(-1).seq + 1, `${V1}/initialize`]]);
 		} finally {
 			await server.close();
 		}

@@ -1,0 +1,112 @@
+/* The request journal (api/journal.c): bounded, oldest first, credentials redacted. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "api/journal.h"
+
+struct seen {
+	int n;
+	int64_t first, last;
+	char auth[160], secret[160], type[160];
+};
+
+static void see(void *ctx, const struct journal_entry *e)
+{
+	struct seen *s = ctx;
+
+	if (s->n++ == 0)
+		s->first = e->seq;
+	s->last = e->seq;
+	for (size_t i = 0; i < e->header_count; i++) {
+		if (strcmp(e->headers[i].name, "Authorization") == 0)
+			snprintf(s->auth, sizeof(s->auth), "%s", e->headers[i].value);
+		if (strcmp(e->headers[i].name, "x-emulator-admin-secret") == 0)
+			snprintf(s->secret, sizeof(s->secret), "%s", e->headers[i].value);
+		if (strcmp(e->headers[i].name, "Content-Type") == 0)
+			snprintf(s->type, sizeof(s->type), "%s", e->headers[i].value);
+	}
+}
+
+static void add(int status)
+{
+	static const struct api_header headers[] = {
+	        {"Authorization", "EG1-HMAC-SHA256 client_token=akab-x;access_token=akab-y;"
+	                          "timestamp=20260101T00:00:00+0000;nonce=n;signature=s"},
+	        {"x-emulator-admin-secret", "hunter2"},
+	        {"Content-Type", "application/json"},
+	};
+	struct api_request req = {0};
+	struct api_response res;
+
+	req.method = HTTP_GET;
+	req.target = "/edgekv/v1/initialize";
+	req.headers = headers;
+	req.header_count = 3;
+	req.request_id = "0123456789abcdef";
+	api_response_init(&res);
+	res.status = status;
+	journal_add(&req, &res, "1-A", 1000);
+	api_response_release(&res);
+}
+
+static void test_bounded_oldest_first(void **state)
+{
+	struct seen s = {0};
+
+	(void)state;
+	journal_clear();
+	for (int i = 0; i < JOURNAL_SIZE + 5; i++)
+		add(200);
+	journal_each(see, &s);
+	assert_int_equal(s.n, JOURNAL_SIZE);
+	assert_int_equal(s.last - s.first + 1, JOURNAL_SIZE);
+}
+
+static void test_credentials_redacted(void **state)
+{
+	struct seen s = {0};
+
+	(void)state;
+	journal_clear();
+	add(401);
+	journal_each(see, &s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.auth, "[redacted]");
+	assert_string_equal(s.secret, "[redacted]"); /* header names in any case */
+	assert_string_equal(s.type, "application/json");
+	assert_true(journal_header_secret("X-Akamai-EdgeDB-Auth"));
+	assert_false(journal_header_secret("Host"));
+}
+
+static void test_clear_forgets_everything_before(void **state)
+{
+	struct seen s = {0};
+
+	(void)state;
+	add(200);
+	add(200);
+	journal_clear();
+	journal_each(see, &s);
+	assert_int_equal(s.n, 0);
+	add(500);
+	journal_each(see, &s);
+	assert_int_equal(s.n, 1);
+	journal_clear();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_bounded_oldest_first),
+	        cmocka_unit_test(test_credentials_redacted),
+	        cmocka_unit_test(test_clear_forgets_everything_before),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
