@@ -8,7 +8,9 @@
 
 #include "api/call.h"
 #include "api/problem.h"
+#include "api/jwt.h"
 #include "api/reply.h"
+#include "api/tokens.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
 
@@ -47,6 +49,21 @@ void api_response_init(struct api_response *res)
 void api_response_release(struct api_response *res)
 {
 	buf_release(&res->body);
+}
+
+void api_config_defaults(struct api_config *config)
+{
+	config->max_body = 1048576;
+	config->token_workflow = TOKEN_WORKFLOW_AUTO;
+	config->token_limit = 100;
+	config->token_activation_ms = 5000;
+	config->data_plane_network = NETWORK_STAGING;
+}
+
+void api_release(struct api *api)
+{
+	jwt_key_free(api->jwt_key);
+	api->jwt_key = NULL;
 }
 
 static void *cjson_malloc(size_t size)
@@ -101,6 +118,16 @@ bool query_param(const struct api_call *c, const char *name, char *out, size_t s
 	return false;
 }
 
+/*
+ * The control API answers loopback peers only (docs/architecture.md). TODO(#4):
+ * an admin secret for other peers. A request built in memory has no peer.
+ */
+static bool peer_is_loopback(const char *peer)
+{
+	return !peer || strcmp(peer, "::1") == 0 || strncmp(peer, "127.", 4) == 0 ||
+	       strncmp(peer, "::ffff:127.", 11) == 0;
+}
+
 static void reply_no_method(struct api_call *c, unsigned allow)
 {
 	char list[128] = "";
@@ -123,6 +150,7 @@ void api_dispatch(struct api *api, const struct api_request *req, struct api_res
 	size_t path_len = q ? (size_t)(q - req->target) : strlen(req->target);
 	unsigned allow = 0;
 	char limit[32];
+	struct token_rec token;
 
 	c.query = q ? q + 1 : "";
 	switch (route_match(api_routes, api_route_count, req->method, req->target, path_len,
@@ -154,8 +182,21 @@ void api_dispatch(struct api *api, const struct api_request *req, struct api_res
 	}
 	c.st = store_db_thread(api->db);
 	c.now_ms = clock_now_ms();
-	/* TODO(#3): the account comes from the caller's EdgeGrid credentials. */
-	if (!c.st || store_account_get(c.st, api->config.default_account, &c.account) != STORE_OK) {
+	if (!c.st) {
+		reply_problem(&c, EKV_INTERNAL);
+		return;
+	}
+	if (c.route->flags & ROUTE_CONTROL && !peer_is_loopback(req->peer)) {
+		reply_problem(&c, EKV_CONTROL_FORBIDDEN);
+		return;
+	}
+	if (c.route->flags & ROUTE_DATA_PLANE) {
+		/* The token names the account (behaviour §6); it replies 401 itself. */
+		c.token = &token;
+		if (!require_data_token(&c))
+			return;
+	} else if (store_account_get(c.st, api->config.default_account, &c.account) != STORE_OK) {
+		/* TODO(#3): the account comes from the caller's EdgeGrid credentials. */
 		reply_problem(&c, EKV_INTERNAL);
 		return;
 	}

@@ -7,6 +7,7 @@
 #define NSS "/edgekv/v1/networks/{network}/namespaces"
 #define NS  NSS "/{namespace}"
 #define G   NS "/groups/{group}"
+#define DP  "/api/v1/namespaces/{namespace}/groups/{group}/items/{item}"
 
 /* One row per method and path, in the order of behaviour §3: the table is the API surface. */
 const struct route api_routes[] = {
@@ -26,6 +27,26 @@ const struct route api_routes[] = {
         {HTTP_GET, G "/items/{item}", items_get, ROUTE_NEEDS_INIT},
         {HTTP_PUT, G "/items/{item}", items_put, ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY},
         {HTTP_DELETE, G "/items/{item}", items_delete, ROUTE_NEEDS_INIT},
+        {HTTP_POST, "/edgekv/v1/tokens", tokens_create, ROUTE_NEEDS_INIT},
+        {HTTP_GET, "/edgekv/v1/tokens", tokens_list, ROUTE_NEEDS_INIT},
+        {HTTP_GET, "/edgekv/v1/tokens/{token}", tokens_get, ROUTE_NEEDS_INIT},
+        {HTTP_DELETE, "/edgekv/v1/tokens/{token}", tokens_revoke, ROUTE_NEEDS_INIT},
+        {HTTP_POST, "/edgekv/v1/tokens/{token}/refresh", tokens_refresh, ROUTE_NEEDS_INIT},
+
+        /* The data plane that edgekv.js calls (behaviour §6). */
+        {HTTP_GET, DP, dataplane_get, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT},
+        {HTTP_PUT, DP, dataplane_put, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY},
+        {HTTP_DELETE, DP, dataplane_delete, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT},
+
+        /* The emulator's control API. */
+        {HTTP_GET, "/_emulator/clock", control_clock_get, ROUTE_CONTROL},
+        {HTTP_POST, "/_emulator/clock", control_clock_set, ROUTE_CONTROL},
+        {HTTP_GET, "/_emulator/tokens/settings", control_token_settings_get, ROUTE_CONTROL},
+        {HTTP_PUT, "/_emulator/tokens/settings", control_token_settings_put, ROUTE_CONTROL},
+        {HTTP_GET, "/_emulator/tokens/jwks", control_token_jwks, ROUTE_CONTROL},
+        {HTTP_GET, "/_emulator/tokens/public-key.pem", control_token_public_key, ROUTE_CONTROL},
+        {HTTP_GET, "/_emulator/tokens/edgekv_tokens.js", control_token_bundle, ROUTE_CONTROL},
+        {HTTP_GET, "/_emulator/notifications", notifications_list, ROUTE_CONTROL},
 };
 
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

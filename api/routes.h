@@ -17,6 +17,8 @@ typedef void api_handler_fn(struct api_call *c);
 enum route_flags {
 	ROUTE_NEEDS_INIT = 1 << 0, /* 404 "not initialized" until the account is */
 	ROUTE_VALUE_BODY = 1 << 1, /* the body is an item value: its limit message */
+	ROUTE_DATA_PLANE = 1 << 2, /* /api/v1: an access token, not EdgeGrid, names the account */
+	ROUTE_CONTROL = 1 << 3,    /* /_emulator: the emulator's own control API, loopback only */
 };
 
 struct route {
