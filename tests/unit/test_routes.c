@@ -79,7 +79,9 @@ static void every_row_matches_its_pattern(void **state)
 	}
 }
 
-/* The API surface of behaviour §3 (rows 1-3, 7-19), in the table's order. */
+#define DP "/api/v1/namespaces/ns1/groups/g1/items/k1"
+
+/* The API surface of behaviour §3 (rows 1-3, 7-24), §6 and /_emulator, in the table's order. */
 static void the_table_is_the_api_surface(void **state)
 {
 	static const struct {
@@ -110,6 +112,27 @@ static void the_table_is_the_api_surface(void **state)
 	        {HTTP_PUT, ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY, NS "/groups/g1/items/k1",
 	         items_put},
 	        {HTTP_DELETE, ROUTE_NEEDS_INIT, NS "/groups/g1/items/k1", items_delete},
+	        /* Rows 20-24: access tokens (#5). */
+	        {HTTP_POST, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens", tokens_create},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens", tokens_list},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens/t1", tokens_get},
+	        {HTTP_DELETE, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens/t1", tokens_revoke},
+	        {HTTP_POST, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens/t1/refresh", tokens_refresh},
+	        /* The data plane (§6) and the control API. */
+	        {HTTP_GET, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT, DP, dataplane_get},
+	        {HTTP_PUT, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY, DP,
+	         dataplane_put},
+	        {HTTP_DELETE, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT, DP, dataplane_delete},
+	        {HTTP_GET, ROUTE_CONTROL, "/_emulator/clock", control_clock_get},
+	        {HTTP_POST, ROUTE_CONTROL, "/_emulator/clock", control_clock_set},
+	        {HTTP_GET, ROUTE_CONTROL, "/_emulator/tokens/settings", control_token_settings_get},
+	        {HTTP_PUT, ROUTE_CONTROL, "/_emulator/tokens/settings", control_token_settings_put},
+	        {HTTP_GET, ROUTE_CONTROL, "/_emulator/tokens/jwks", control_token_jwks},
+	        {HTTP_GET, ROUTE_CONTROL, "/_emulator/tokens/public-key.pem",
+	         control_token_public_key},
+	        {HTTP_GET, ROUTE_CONTROL, "/_emulator/tokens/edgekv_tokens.js",
+	         control_token_bundle},
+	        {HTTP_GET, ROUTE_CONTROL, "/_emulator/notifications", notifications_list},
 	};
 
 	(void)state;
@@ -152,7 +175,9 @@ static void unknown_path_is_no_path(void **state)
 	        "/edgekv/v2/initialize",
 	        "/edgekv/v1/Initialize",
 	        "/edgekv/v1/initialize/x",
-	        "/edgekv/v1/tokens",
+	        "/edgekv/v1/tokens/t1/x",
+	        "/api/v1/namespaces/ns1/groups/g1",
+	        "/_emulator",
 	        "/edgekv/v1/auth",
 	        "/edgekv/v1/networks/staging",
 	        "/edgekv/v1/networks/staging/namespaces/ns1/groups/g1/items",
