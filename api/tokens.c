@@ -774,13 +774,13 @@ static bool identify(struct api_call *c, struct token_rec *t)
 			reply_problem(c, EKV_DP_TOKEN_INVALID);
 			return false;
 		}
-		snprintf(uuid, sizeof(uuid), "%s", claims.jti);
+		memcpy(uuid, claims.jti, STORE_UUID_LEN + 1); /* valid: 36 characters and a NUL */
 	} else if (ref && *ref) {
 		if (!tokens_ref_valid(ref, strlen(ref))) {
 			reply_problem(c, EKV_DP_TOKEN_INVALID);
 			return false;
 		}
-		snprintf(uuid, sizeof(uuid), "%s", ref);
+		memcpy(uuid, ref, STORE_UUID_LEN + 1);
 	} else {
 		reply_problem(c, EKV_DP_TOKEN_MISSING);
 		return false;
