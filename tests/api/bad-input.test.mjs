@@ -258,7 +258,7 @@ describe('unknown paths and methods', () => {
 			`${itemPath('staging', NS, 'countries', 'US')}/extra`,
 			`${groupPath('staging', NS, 'countries')}/items`,
 			`${V1}/networks/staging/namespaces/${NS}/groups/countries/keys/US`,
-			`${V1}/tokens`,
+			`${V1}/tokens/t1/refresh/x`,
 			`${V1}/auth/groups`,
 		]) {
 			const res = await server.get(path);
