@@ -173,7 +173,7 @@ static bool require_contact(struct api_call *c, const cJSON *body, struct token_
 			reply_problem(c, EKV_FIELD_INVALID, "email");
 			return false;
 		}
-		strcpy(s->contact_email, email);
+		snprintf(s->contact_email, sizeof(s->contact_email), "%s", email);
 	}
 	return true;
 }

@@ -123,7 +123,7 @@ void dataplane_get(struct api_call *c)
 	switch (status) {
 	case STORE_OK:
 		c->res->status = 200;
-		strcpy(c->res->content_type, ctype);
+		snprintf(c->res->content_type, sizeof(c->res->content_type), "%s", ctype);
 		break;
 	case STORE_NOT_FOUND:
 		reply_problem(c, EKV_ITEM_NOT_FOUND, ref.key, ref.group);

@@ -138,11 +138,13 @@ struct jwt_key *jwt_key_generate(unsigned bits)
 struct jwt_key *jwt_key_import_pem(const char *pem, size_t len)
 {
 	struct jwt_key *key = xcalloc(1, sizeof(*key));
-	gnutls_datum_t d = {(unsigned char *)(uintptr_t)pem, (unsigned)len};
+	char *copy = xmemdupz(pem, len); /* GnuTLS takes a non-const datum */
+	gnutls_datum_t d = {(unsigned char *)copy, (unsigned)len};
 	int rc = len > 65536 ? GNUTLS_E_INVALID_REQUEST : gnutls_privkey_init(&key->priv);
 
 	if (rc == 0)
 		rc = gnutls_privkey_import_x509_raw(key->priv, &d, GNUTLS_X509_FMT_PEM, NULL, 0);
+	free(copy);
 	if (rc == 0 && gnutls_privkey_get_pk_algorithm(key->priv, NULL) != GNUTLS_PK_RSA)
 		rc = GNUTLS_E_INVALID_REQUEST;
 	if (rc != 0) {
@@ -279,7 +281,7 @@ static enum jwt_result read_claims(const cJSON *payload, struct jwt_claims *clai
 	    !numeric_date(cJSON_GetObjectItemCaseSensitive(payload, "exp"), &claims->exp) ||
 	    (iat && !numeric_date(iat, &claims->iat)))
 		return JWT_MALFORMED;
-	strcpy(claims->jti, jti->valuestring);
+	snprintf(claims->jti, sizeof(claims->jti), "%s", jti->valuestring);
 	return JWT_OK;
 }
 
@@ -288,6 +290,7 @@ enum jwt_result jwt_verify(const struct jwt_key *key, const char *token, size_t 
 {
 	const char *dot1, *dot2, *end = token + len;
 	cJSON *header = NULL, *payload = NULL;
+	char *signed_part = NULL;
 	const cJSON *alg;
 	struct buf sig = BUF_INIT;
 	gnutls_datum_t data, signature;
@@ -311,7 +314,8 @@ enum jwt_result jwt_verify(const struct jwt_key *key, const char *token, size_t 
 	}
 	if (dot2 + 1 == end || jwt_base64url_decode(dot2 + 1, (size_t)(end - dot2 - 1), &sig) != 0)
 		goto out;
-	data.data = (unsigned char *)(uintptr_t)token;
+	signed_part = xmemdupz(token, (size_t)(dot2 - token));
+	data.data = (unsigned char *)signed_part;
 	data.size = (unsigned)(dot2 - token);
 	signature.data = (unsigned char *)sig.ptr;
 	signature.size = (unsigned)sig.len;
@@ -327,6 +331,7 @@ enum jwt_result jwt_verify(const struct jwt_key *key, const char *token, size_t 
 out:
 	cJSON_Delete(header);
 	cJSON_Delete(payload);
+	free(signed_part);
 	buf_release(&sig);
 	return result;
 }

@@ -54,10 +54,16 @@ static void collect(void *ctx, const struct notice_token *t)
 	d->tokens[d->count++] = *t;
 }
 
+/* The texts of one notice: offsets into batch.text, valid once the batch stops growing. */
+struct notice_text {
+	size_t subject, body, tokens;
+};
+
 struct batch {
 	struct notice_rec *notices;
+	struct notice_text *texts;
 	size_t count, cap;
-	struct buf text; /* subjects, bodies and token lists; offsets until stored */
+	struct buf text; /* subjects, bodies and token lists, NUL-separated */
 };
 
 /* The notices of one account and one period: tokens[0..n). */
@@ -105,11 +111,14 @@ static void add_notices(struct api_call *c, struct batch *b, int64_t check_ms, i
 	        contact.contact_active;
 	for (int copy = 0; copy < (email ? 2 : 1); copy++) {
 		struct notice_rec *r;
+		struct notice_text *x;
 
 		if (b->count == b->cap) {
 			b->cap = b->cap ? 2 * b->cap : 8;
 			b->notices = xrealloc(b->notices, b->cap * sizeof(*b->notices));
+			b->texts = xrealloc(b->texts, b->cap * sizeof(*b->texts));
 		}
+		x = &b->texts[b->count];
 		r = &b->notices[b->count++];
 		memset(r, 0, sizeof(*r));
 		snprintf(r->account, sizeof(r->account), "%s", tokens[0].account);
@@ -119,12 +128,11 @@ static void add_notices(struct api_call *c, struct batch *b, int64_t check_ms, i
 		         copy ? "email" : "notification-center");
 		if (copy)
 			snprintf(r->recipient, sizeof(r->recipient), "%s", contact.contact_email);
-		/* Offsets into b->text, turned into pointers once the batch is complete. */
-		r->subject = (const char *)(uintptr_t)b->text.len;
+		x->subject = b->text.len;
 		buf_add(&b->text, subject.ptr, subject.len + 1);
-		r->body = (const char *)(uintptr_t)b->text.len;
+		x->body = b->text.len;
 		buf_add(&b->text, body.ptr, body.len + 1);
-		r->tokens_json = (const char *)(uintptr_t)b->text.len;
+		x->tokens = b->text.len;
 		buf_add(&b->text, tokens_json ? tokens_json : "[]",
 		        strlen(tokens_json ? tokens_json : "[]") + 1);
 	}
@@ -139,7 +147,7 @@ static void add_notices(struct api_call *c, struct batch *b, int64_t check_ms, i
  */
 static bool run_check(struct api_call *c, int64_t check_ms, bool last)
 {
-	struct batch b = {NULL, 0, 0, BUF_INIT};
+	struct batch b = {NULL, NULL, 0, 0, BUF_INIT};
 	bool ok = true;
 
 	for (size_t k = 0; ok && k < sizeof(thresholds) / sizeof(thresholds[0]); k++) {
@@ -156,13 +164,14 @@ static bool run_check(struct api_call *c, int64_t check_ms, bool last)
 		free(d.tokens);
 	}
 	for (size_t i = 0; i < b.count; i++) {
-		b.notices[i].subject = b.text.ptr + (uintptr_t)b.notices[i].subject;
-		b.notices[i].body = b.text.ptr + (uintptr_t)b.notices[i].body;
-		b.notices[i].tokens_json = b.text.ptr + (uintptr_t)b.notices[i].tokens_json;
+		b.notices[i].subject = b.text.ptr + b.texts[i].subject;
+		b.notices[i].body = b.text.ptr + b.texts[i].body;
+		b.notices[i].tokens_json = b.text.ptr + b.texts[i].tokens;
 	}
 	if (ok && (b.count || last))
 		ok = store_notice_record(c->st, b.notices, b.count, check_ms) == STORE_OK;
 	free(b.notices);
+	free(b.texts);
 	buf_release(&b.text);
 	return ok;
 }

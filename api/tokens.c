@@ -305,7 +305,7 @@ static bool require_name(struct api_call *c, const cJSON *body, struct token_rec
 		reply_problem(c, EKV_NAME_INVALID);
 		return false;
 	}
-	strcpy(t->name, v->valuestring);
+	snprintf(t->name, sizeof(t->name), "%s", v->valuestring);
 	return true;
 }
 
@@ -449,7 +449,7 @@ static bool require_permissions(struct api_call *c, const cJSON *body, struct to
 			return false;
 		}
 		policy = ns.restrict_data_access;
-		strcpy(p->namespace, v->string);
+		snprintf(p->namespace, sizeof(p->namespace), "%s", v->string);
 		t->perm_count++;
 	}
 	return true;
@@ -496,6 +496,8 @@ static bool require_expiry(struct api_call *c, const cJSON *body, enum token_wor
 /* The legacy claim set of §5.6, in the order of the GO-OLD fixture. Caller frees. */
 static char *legacy_claims(const struct token_rec *t)
 {
+	/* NumericDate: whole seconds (RFC 7519 §2). */
+	int64_t exp_s = store_token_end_ms(t) / 1000 - 1, iat_s = t->issued_ms / 1000;
 	cJSON *root = cJSON_CreateObject(), *env;
 	char *text;
 
@@ -513,13 +515,13 @@ static char *legacy_claims(const struct token_rec *t)
 	cJSON_AddStringToObject(root, "cpc", t->cpcode);
 	cJSON_AddStringToObject(root, "iss", JWT_ISSUER);
 	/* The end of the expiry day, 23:59:59 UTC (2022-03-30 → 1648684799). */
-	cJSON_AddNumberToObject(root, "exp", (double)(store_token_end_ms(t) / 1000 - 1));
+	cJSON_AddNumberToObject(root, "exp", (double)exp_s);
 	env = cJSON_AddArrayToObject(root, "env");
 	if (t->allow_production)
 		cJSON_AddItemToArray(env, cJSON_CreateString("p"));
 	if (t->allow_staging)
 		cJSON_AddItemToArray(env, cJSON_CreateString("s"));
-	cJSON_AddNumberToObject(root, "iat", (double)(t->issued_ms / 1000));
+	cJSON_AddNumberToObject(root, "iat", (double)iat_s);
 	cJSON_AddStringToObject(root, "jti", t->uuid);
 	cJSON_AddStringToObject(root, "reqid", "akamai");
 	cJSON_AddBoolToObject(root, "noecl", true);
