@@ -52,12 +52,20 @@ static struct jwt_key *load_key(struct api_call *c)
 			jwt_key_free(key);
 			key = NULL;
 		}
-		if (key &&
-		    store_secret_put(c->st, SIGNING_KEY_SECRET, pem.ptr, c->now_ms) != STORE_OK) {
-			jwt_key_free(key);
-			key = NULL;
+		if (key) {
+			status = store_secret_put(c->st, SIGNING_KEY_SECRET, pem.ptr, c->now_ms);
+			if (status != STORE_OK) {
+				jwt_key_free(key);
+				key = NULL;
+			}
 		}
-	} else if (status == STORE_OK) {
+		/* Another process sharing the database stored its key first: use that one. */
+		if (status == STORE_CONFLICT) {
+			buf_reset(&pem);
+			status = store_secret_get(c->st, SIGNING_KEY_SECRET, &pem);
+		}
+	}
+	if (!key && status == STORE_OK) {
 		key = jwt_key_import_pem(pem.ptr, pem.len);
 	}
 	if (!key)
