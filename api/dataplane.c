@@ -11,6 +11,7 @@
 
 #include "api/call.h"
 #include "api/handlers.h"
+#include "api/ids.h"
 #include "api/problem.h"
 #include "api/reply.h"
 #include "api/require.h"
@@ -45,7 +46,10 @@ static bool require_grant(struct api_call *c, enum network net, const char *ns, 
 {
 	const struct token_rec *t = c->token;
 	const char *ewid = api_request_header(c->req, "X-EdgeKV-EdgeWorker-Id");
-	const char *letters = tokens_letters(t, ns);
+	/* A name no namespace can have (a %00 inside, say) is in no token. */
+	const char *letters = ids_namespace_valid(ns, route_param_len(&c->params, "namespace"))
+	                              ? tokens_letters(t, ns)
+	                              : NULL;
 	char want[2] = {letter, '\0'};
 
 	if (!(net == NETWORK_STAGING ? t->allow_staging : t->allow_production)) {

@@ -285,16 +285,6 @@ static void new_token_uuid(const char *account, const char *name, char *out)
 	uuid_unparse_lower(u, out);
 }
 
-/* The capture's decoded length (a %00 would hide behind strlen). */
-static size_t param_len(const struct api_call *c, const char *name)
-{
-	for (size_t i = 0; i < c->params.count; i++)
-		if (strlen(name) == c->params.name_len[i] &&
-		    memcmp(c->params.name[i], name, c->params.name_len[i]) == 0)
-			return c->params.value_len[i];
-	return 0;
-}
-
 /* 1-32 of [A-Za-z0-9_-], not starting with a dash (seed "Token name"; §1.2). */
 static bool token_name_valid(const char *s, size_t len)
 {
@@ -673,7 +663,7 @@ static bool require_live_token(struct api_call *c, struct token_rec *t)
 	const char *name = route_param(&c->params, "token");
 	int64_t end;
 
-	if (!token_name_valid(name, param_len(c, "token"))) {
+	if (!token_name_valid(name, route_param_len(&c->params, "token"))) {
 		reply_problem(c, EKV_NAME_INVALID);
 		return false;
 	}

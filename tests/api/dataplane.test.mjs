@@ -275,6 +275,9 @@ describe('404 and 400: the data', () => {
 		const ref = { 'X-Akamai-EdgeDB-Auth-Ref': (await clientFor([ns], { token: 'ref_rwd' })).tokens[`namespace-${ns}`].reference };
 		assertProblem(await dp('GET', dpPath(ns, 'bad.group', 'k'), ref), 400, 'EKV_9000', 'Group must only use a string that matches A-Z a-z 0-9 _ or -..');
 		assertProblem(await dp('GET', dpPath(ns, 'g', 'bad%20key'), ref), 400, 'EKV_9000', 'Key must only use a string that matches A-Z a-z 0-9 _ or -..');
+		// A namespace name with %00 in it is no name a token can grant, not the name before the NUL.
+		const res = await server.raw({ target: dpPath(`${ns}%00x`, 'g', 'k'), headers: ref, sign: false });
+		assertProblem(res, 403, 'EKV_1000');
 	});
 
 	test('other methods answer 405 with Allow', async () => {
