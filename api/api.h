@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "storage/store.h"
 
 /*
  * The boundary between the HTTP glue and the API: server/http.c fills a
@@ -81,12 +82,26 @@ struct api_config {
 	int64_t auth_window_s;       /* EdgeGrid timestamps older or newer than this fail */
 	bool auth_any_scheme;        /* accept signatures made for http as https and back */
 	const char *admin_secret;    /* lets non-loopback callers use /_emulator; NULL: none */
+	/* Access tokens (#5): defaults for accounts without their own setting. */
+	enum token_workflow token_workflow;
+	int64_t token_limit;         /* tokens per account, expired ones under 30 days included */
+	int64_t token_activation_ms; /* enhanced tokens are IN_PROGRESS this long */
+	enum network data_plane_network; /* when a request has no X-EdgeKV-Network */
 };
+
+struct jwt_key;
 
 struct api {
 	struct store_db *db; /* borrowed */
 	struct api_config config;
+	struct jwt_key *jwt_key; /* owned; loaded on first use under a lock (api/tokens.c) */
 };
+
+/* The defaults a bare start uses, for the fields of config that are not pointers. */
+void api_config_defaults(struct api_config *config);
+
+/* Frees what the API made lazily (the token signing key); api->db is left alone. */
+void api_release(struct api *api);
 
 /*
  * Installs cJSON's allocator hooks (bodies go to the HTTP layer as malloc'd

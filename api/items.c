@@ -101,6 +101,19 @@ static size_t count_chars(const char *s, size_t len)
 	return n;
 }
 
+bool items_value_fits(const char *value, size_t len)
+{
+	return count_chars(value, len) <= VALUE_MAX_CHARS;
+}
+
+int64_t items_expires_at(const struct api_call *c, const struct namespace_rec *ns,
+                         const char *sandbox)
+{
+	if (sandbox[0])
+		return c->now_ms + SANDBOX_LIFE_MS;
+	return ns->retention_s ? c->now_ms + ns->retention_s * 1000 : 0;
+}
+
 /* PUT …/items/{item}: upsert; the group comes into being with its first item. */
 void items_put(struct api_call *c)
 {
@@ -108,21 +121,16 @@ void items_put(struct api_call *c)
 	const char *given = api_request_header(c->req, "Content-Type");
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
-	int64_t expires_at = 0;
 
 	if (!require_item(c, &ref, &ns, sandbox))
 		return;
-	if (count_chars(c->req->body, c->req->body_len) > VALUE_MAX_CHARS) {
+	if (!items_value_fits(c->req->body, c->req->body_len)) {
 		reply_problem(c, EKV_VALUE_TOO_LARGE);
 		return;
 	}
 	snprintf(ctype, sizeof(ctype), "%s", given && *given ? given : "text/plain");
-	if (sandbox[0])
-		expires_at = c->now_ms + SANDBOX_LIFE_MS;
-	else if (ns.retention_s)
-		expires_at = c->now_ms + ns.retention_s * 1000;
 	if (store_item_put(c->st, &ref, c->req->body, c->req->body_len, ctype, c->now_ms,
-	                   expires_at) != STORE_OK) {
+	                   items_expires_at(c, &ns, sandbox)) != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);
 		return;
 	}

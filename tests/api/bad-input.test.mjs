@@ -271,6 +271,7 @@ describe('unknown paths and methods', () => {
 			`${V1}/networks/staging/namespaces/${NS}/groups/countries/keys/US`,
 			`${V1}/auth/nope`,
 			`${V1}/auth/groups/4284/more`,
+			`${V1}/tokens/t1/refresh/x`,
 		]) {
 			const res = await server.get(path);
 			assertProblem(res, 404, 'EKV_9000', `The requested resource '${path}' was not found.`);
