@@ -214,6 +214,11 @@ void api_dispatch(struct api *api, const struct api_request *req, struct api_res
 	struct token_rec token;
 
 	c.query = q ? q + 1 : "";
+	/* RFC 9112 §6.3: a message with conflicting lengths is refused, never guessed at. */
+	if (req->framing_invalid) {
+		reply_problem(&c, EKV_FRAMING_INVALID);
+		return;
+	}
 	switch (route_match(api_routes, api_route_count, req->method, req->target, path_len,
 	                    &c.route, &c.params, &allow)) {
 	case ROUTE_FOUND:

@@ -47,6 +47,7 @@ struct api_request {
 	const char *body;
 	size_t body_len;
 	bool body_too_large;
+	bool framing_invalid;   /* conflicting Content-Length headers: refused, connection closed */
 	const char *request_id; /* 16 lowercase hex characters */
 	const char *peer;       /* client address, for logs */
 	bool tls;
