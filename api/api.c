@@ -8,12 +8,14 @@
 
 #include "api/call.h"
 #include "api/problem.h"
+#include "api/jwt.h"
 #include "api/reply.h"
 #include "api/edgegrid.h"
 #include "api/faults.h"
 #include "api/handlers.h"
 #include "api/journal.h"
 #include "api/settings.h"
+#include "api/tokens.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
@@ -58,6 +60,23 @@ void api_response_init(struct api_response *res)
 void api_response_release(struct api_response *res)
 {
 	buf_release(&res->body);
+}
+
+void api_config_defaults(struct api_config *config)
+{
+	config->max_body = 1048576;
+	config->token_workflow = TOKEN_WORKFLOW_AUTO;
+	config->token_limit = 100;
+	config->token_activation_ms = 5000;
+	config->data_plane_network = NETWORK_STAGING;
+	config->auth_mode = AUTH_STRICT;
+	config->auth_window_s = 300;
+}
+
+void api_release(struct api *api)
+{
+	jwt_key_free(api->jwt_key);
+	api->jwt_key = NULL;
 }
 
 static void *cjson_malloc(size_t size)
@@ -139,9 +158,36 @@ static bool control_allowed(const struct api_call *c)
 	const char *secret = c->api->config.admin_secret;
 	const char *given = api_request_header(c->req, "X-Emulator-Admin-Secret");
 
-	if (c->req->peer && loopback(c->req->peer))
+	/* A request built in memory (unit tests, fuzzing) has no peer. */
+	if (!c->req->peer || loopback(c->req->peer))
 		return true;
 	return secret && *secret && given && edgegrid_signature_equal(secret, given);
+}
+
+/* The account a control call is scoped to: ?account=ID, or the default one. */
+static bool load_control_account(struct api_call *c)
+{
+	char id[STORE_ACCOUNT_MAX + 1];
+	enum store_status status;
+
+	if (!query_param(c, "account", id, sizeof(id))) {
+		/* The default account, when the world has one (a --seed world may not). */
+		status = store_account_get(c->st, c->api->config.default_account, &c->account);
+		if (status == STORE_NOT_FOUND)
+			memset(&c->account, 0, sizeof(c->account));
+		if (status != STORE_ERROR)
+			return true;
+		reply_problem(c, EKV_INTERNAL);
+		return false;
+	}
+	status = store_account_get(c->st, id, &c->account);
+	if (status == STORE_OK)
+		return true;
+	if (status == STORE_NOT_FOUND)
+		reply_problem(c, EKV_CONTROL_NOT_FOUND, "Account", id);
+	else
+		reply_problem(c, EKV_INTERNAL);
+	return false;
 }
 
 /*
@@ -263,8 +309,14 @@ static void dispatch(struct api_call *c)
 	size_t path_len = q ? (size_t)(q - req->target) : strlen(req->target);
 	unsigned allow = 0;
 	char limit[32];
+	struct token_rec token;
 
 	c->query = q ? q + 1 : "";
+	/* RFC 9112 §6.3: a message with conflicting lengths is refused, never guessed at. */
+	if (req->framing_invalid) {
+		reply_problem(c, EKV_FRAMING_INVALID);
+		return;
+	}
 	switch (route_match(api_routes, api_route_count, req->method, req->target, path_len,
 	                    &c->route, &c->params, &allow)) {
 	case ROUTE_FOUND:
@@ -299,10 +351,17 @@ static void dispatch(struct api_call *c)
 		return;
 	}
 	if (c->route->flags & ROUTE_CONTROL) {
-		if ((c->route->flags & ROUTE_OPEN) || control_allowed(c))
-			c->route->handler(c);
-		else
+		if (!(c->route->flags & ROUTE_OPEN) && !control_allowed(c))
 			reply_problem(c, EKV_CONTROL_FORBIDDEN);
+		else if ((c->route->flags & ROUTE_OPEN) || load_control_account(c))
+			c->route->handler(c);
+		return;
+	}
+	if (c->route->flags & ROUTE_DATA_PLANE) {
+		/* The token names the account (behaviour §6); it replies 401 itself. */
+		c->token = &token;
+		if (require_data_token(c) && apply_controls(c, path_len))
+			c->route->handler(c);
 		return;
 	}
 	if (!caller_authenticate(c) || !load_account(c) || !apply_controls(c, path_len))

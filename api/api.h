@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "storage/store.h"
 
 /*
  * The boundary between the HTTP glue and the API: server/http.c fills a
@@ -46,6 +47,7 @@ struct api_request {
 	const char *body;
 	size_t body_len;
 	bool body_too_large;
+	bool framing_invalid;   /* conflicting Content-Length headers: refused, connection closed */
 	const char *request_id; /* 16 lowercase hex characters */
 	const char *peer;       /* client address, for logs */
 	bool tls;
@@ -85,12 +87,26 @@ struct api_config {
 	const char *seed_dir;        /* --seed DIR: the start world; NULL: the built-in one */
 	bool start_uninitialized;    /* the built-in world's default account: --uninitialized */
 	bool start_no_standard_tls;  /* and --no-standard-tls */
+	/* Access tokens (#5): defaults for accounts without their own setting. */
+	enum token_workflow token_workflow;
+	int64_t token_limit;         /* tokens per account, expired ones under 30 days included */
+	int64_t token_activation_ms; /* enhanced tokens are IN_PROGRESS this long */
+	enum network data_plane_network; /* when a request has no X-EdgeKV-Network */
 };
+
+struct jwt_key;
 
 struct api {
 	struct store_db *db; /* borrowed */
 	struct api_config config;
+	struct jwt_key *jwt_key; /* owned; loaded on first use under a lock (api/tokens.c) */
 };
+
+/* The defaults a bare start uses, for the fields of config that are not pointers. */
+void api_config_defaults(struct api_config *config);
+
+/* Frees what the API made lazily (the token signing key); api->db is left alone. */
+void api_release(struct api *api);
 
 /*
  * Installs cJSON's allocator hooks (bodies go to the HTTP layer as malloc'd

@@ -22,7 +22,8 @@ struct api_call {
 	const char *query; /* raw query after '?', or "" */
 	struct caller caller;
 	struct account_rec account;
-	int64_t now_ms; /* read once per request from the one clock */
+	int64_t now_ms;          /* read once per request from the one clock */
+	struct token_rec *token; /* data-plane routes: the caller's token, else NULL */
 };
 
 /*

@@ -304,6 +304,14 @@ uint32_t caller_permissions(const struct api_call *c)
 	return perms;
 }
 
+bool require_permission(struct api_call *c, uint32_t perm)
+{
+	if (caller_permissions(c) & perm)
+		return true;
+	reply_problem(c, EKV_PERMISSION_DENIED, permission_title(perm));
+	return false;
+}
+
 /* Fills chain with group_id and the groups above it; returns how many. */
 static size_t ancestry(struct api_call *c, int64_t group_id, int64_t *chain)
 {

@@ -54,6 +54,9 @@ bool caller_authenticate(struct api_call *c);
 /* Permission bits the caller holds in any role. */
 uint32_t caller_permissions(const struct api_call *c);
 
+/* The caller holds perm; otherwise 403 naming its Control Center title, and false. */
+bool require_permission(struct api_call *c, uint32_t perm);
+
 /*
  * Capabilities the caller has in access group group_id: its roles there, in
  * the groups above it, and in the account group. For group_id 0 (a

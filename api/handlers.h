@@ -44,6 +44,42 @@ api_handler_fn control_users_put;
 api_handler_fn control_users_roles;
 api_handler_fn control_clients_create;
 api_handler_fn control_clients_deactivate;
+/* api/items.c: value rules the data plane shares */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct api_call;
+struct namespace_rec;
+/* At most 262144 characters (§5.5 item-413). */
+bool items_value_fits(const char *value, size_t len);
+/* When a value written now expires: the sandbox's two days, else the retention; 0 for never. */
+int64_t items_expires_at(const struct api_call *c, const struct namespace_rec *ns,
+                         const char *sandbox);
+/* When a write (or delete) made now becomes visible: now plus the account's consistency delay. */
+int64_t items_visible_at(const struct api_call *c);
+
+/* api/tokens.c */
+api_handler_fn tokens_create;
+api_handler_fn tokens_list;
+api_handler_fn tokens_get;
+api_handler_fn tokens_revoke;
+api_handler_fn tokens_refresh;
+
+/* api/dataplane.c */
+api_handler_fn dataplane_get;
+api_handler_fn dataplane_put;
+api_handler_fn dataplane_delete;
+
+/* api/control.c */
+api_handler_fn control_token_settings_get;
+api_handler_fn control_token_settings_put;
+api_handler_fn control_token_jwks;
+api_handler_fn control_token_public_key;
+api_handler_fn control_token_bundle;
+
+/* api/notifications.c */
+api_handler_fn notifications_list;
 
 /* api/control_clock.c */
 api_handler_fn control_clock_get;

@@ -176,10 +176,8 @@ void auth_database_put(struct api_call *c)
 	bool restrict_access = true, allow_override = false;
 	cJSON *body;
 
-	if (!(caller_permissions(c) & PERM_DATABASE_POLICY)) {
-		reply_problem(c, EKV_PERMISSION_DENIED, permission_title(PERM_DATABASE_POLICY));
+	if (!require_permission(c, PERM_DATABASE_POLICY))
 		return;
-	}
 	if (!c->account.standard_tls) {
 		reply_problem(c, EKV_STANDARD_TLS_REQUIRED);
 		return;

@@ -102,6 +102,31 @@ static size_t count_chars(const char *s, size_t len)
 	return n;
 }
 
+bool items_value_fits(const char *value, size_t len)
+{
+	return count_chars(value, len) <= VALUE_MAX_CHARS;
+}
+
+int64_t items_expires_at(const struct api_call *c, const struct namespace_rec *ns,
+                         const char *sandbox)
+{
+	/* A retention change applies only to data written after it is in force (§5.3). */
+	int64_t retention_s = namespace_retention_at(ns, c->now_ms);
+
+	if (sandbox[0])
+		return c->now_ms + SANDBOX_LIFE_MS;
+	return retention_s ? c->now_ms + retention_s * 1000 : 0;
+}
+
+int64_t items_visible_at(const struct api_call *c)
+{
+	struct account_settings set;
+
+	/* Eventual consistency (§5.9): with a delay, reads miss a write, or see a deleted value. */
+	settings_get(c->account.id, &set);
+	return c->now_ms + set.consistency_delay_ms;
+}
+
 /* PUT …/items/{item}: upsert; the group comes into being with its first item. */
 void items_put(struct api_call *c)
 {
@@ -109,26 +134,16 @@ void items_put(struct api_call *c)
 	const char *given = api_request_header(c->req, "Content-Type");
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
-	int64_t expires_at = 0, retention_s;
-	struct account_settings set;
 
 	if (!require_item(c, &ref, &ns, sandbox))
 		return;
-	if (count_chars(c->req->body, c->req->body_len) > VALUE_MAX_CHARS) {
+	if (!items_value_fits(c->req->body, c->req->body_len)) {
 		reply_problem(c, EKV_VALUE_TOO_LARGE);
 		return;
 	}
 	snprintf(ctype, sizeof(ctype), "%s", given && *given ? given : "text/plain");
-	/* A retention change applies only to data written after it is in force (§5.3). */
-	retention_s = namespace_retention_at(&ns, c->now_ms);
-	if (sandbox[0])
-		expires_at = c->now_ms + SANDBOX_LIFE_MS;
-	else if (retention_s)
-		expires_at = c->now_ms + retention_s * 1000;
-	/* Eventual consistency (§5.9): with a delay, reads miss the write until it passes. */
-	settings_get(c->account.id, &set);
 	if (store_item_put(c->st, &ref, c->req->body, c->req->body_len, ctype, c->now_ms,
-	                   expires_at, c->now_ms + set.consistency_delay_ms) != STORE_OK) {
+	                   items_expires_at(c, &ns, sandbox), items_visible_at(c)) != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);
 		return;
 	}
@@ -144,14 +159,11 @@ void items_delete(struct api_call *c)
 	char sandbox[STORE_SANDBOX_MAX + 1];
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
-	struct account_settings set;
 
 	if (!require_item(c, &ref, &ns, sandbox))
 		return;
 	/* "stale data may be returned" for the consistency window (§5.5, §5.9). */
-	settings_get(c->account.id, &set);
-	if (store_item_delete(c->st, &ref, c->now_ms, c->now_ms + set.consistency_delay_ms) ==
-	    STORE_ERROR) {
+	if (store_item_delete(c->st, &ref, c->now_ms, items_visible_at(c)) == STORE_ERROR) {
 		reply_problem(c, EKV_INTERNAL);
 		return;
 	}

@@ -7,6 +7,7 @@
 #define NSS "/edgekv/v1/networks/{network}/namespaces"
 #define NS  NSS "/{namespace}"
 #define G   NS "/groups/{group}"
+#define DP  "/api/v1/namespaces/{namespace}/groups/{group}/items/{item}"
 
 /* One row per method and path, in the order of behaviour §3: the table is the API surface. */
 #define INIT ROUTE_NEEDS_INIT
@@ -38,6 +39,17 @@ const struct route api_routes[] = {
         {HTTP_GET, G "/items/{item}", items_get, INIT, CAP_READ_DATA},
         {HTTP_PUT, G "/items/{item}", items_put, INIT | ROUTE_VALUE_BODY, CAP_WRITE_DATA},
         {HTTP_DELETE, G "/items/{item}", items_delete, INIT, CAP_DELETE_DATA},
+
+        {HTTP_POST, "/edgekv/v1/tokens", tokens_create, INIT, CAP_NONE},
+        {HTTP_GET, "/edgekv/v1/tokens", tokens_list, INIT, CAP_NONE},
+        {HTTP_GET, "/edgekv/v1/tokens/{token}", tokens_get, INIT, CAP_NONE},
+        {HTTP_DELETE, "/edgekv/v1/tokens/{token}", tokens_revoke, INIT, CAP_NONE},
+        {HTTP_POST, "/edgekv/v1/tokens/{token}/refresh", tokens_refresh, INIT, CAP_NONE},
+
+        /* The data plane that edgekv.js calls (behaviour §6). */
+        {HTTP_GET, DP, dataplane_get, ROUTE_DATA_PLANE | INIT, CAP_NONE},
+        {HTTP_PUT, DP, dataplane_put, ROUTE_DATA_PLANE | INIT | ROUTE_VALUE_BODY, CAP_NONE},
+        {HTTP_DELETE, DP, dataplane_delete, ROUTE_DATA_PLANE | INIT, CAP_NONE},
 
         /* The emulator's control API (docs/control-api.md) */
         {HTTP_POST, E "/accounts", control_accounts_create, CTL},
@@ -71,6 +83,14 @@ const struct route api_routes[] = {
         {HTTP_POST, E "/import", control_import, CTL},
         {HTTP_GET, E "/requests", control_requests, CTL},
         {HTTP_DELETE, E "/requests", control_requests_clear, CTL},
+
+        /* Tokens (issue 5) */
+        {HTTP_GET, E "/tokens/settings", control_token_settings_get, CTL},
+        {HTTP_PUT, E "/tokens/settings", control_token_settings_put, CTL},
+        {HTTP_GET, E "/tokens/jwks", control_token_jwks, CTL},
+        {HTTP_GET, E "/tokens/public-key.pem", control_token_public_key, CTL},
+        {HTTP_GET, E "/tokens/edgekv_tokens.js", control_token_bundle, CTL},
+        {HTTP_GET, E "/notifications", notifications_list, CTL},
 };
 
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

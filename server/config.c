@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum opt_kind { OPT_STRING, OPT_PORT, OPT_INT, OPT_SIZE, OPT_FLAG, OPT_NEGATED_FLAG };
 
@@ -52,6 +53,18 @@ static const struct option_row options[] = {
          "create the default account without the Standard TLS entitlement"},
         {"--no-access-log", "EDGEKV_NO_ACCESS_LOG", OPT_NEGATED_FLAG, FIELD(access_log), NULL,
          "do not log one line per request on stderr"},
+        {"--token-workflow", "EDGEKV_TOKEN_WORKFLOW", OPT_STRING, FIELD(token_workflow),
+         "auto|legacy|enhanced",
+         "new access tokens: legacy JWTs with an expiry, enhanced ones, or legacy only when"
+         " the request has an expiry (default auto)"},
+        {"--token-limit", "EDGEKV_TOKEN_LIMIT", OPT_SIZE, FIELD(token_limit), "N",
+         "access tokens per account, expired ones under 30 days included (default 100)"},
+        {"--token-activation-delay", "EDGEKV_TOKEN_ACTIVATION_DELAY", OPT_SIZE,
+         FIELD(token_activation_s), "SECONDS",
+         "how long a new enhanced token stays IN_PROGRESS (default 5)"},
+        {"--data-plane-network", "EDGEKV_DATA_PLANE_NETWORK", OPT_STRING, FIELD(data_plane_network),
+         "staging|production",
+         "network of /api/v1 requests without X-EdgeKV-Network (default staging)"},
         {"--probe", NULL, OPT_FLAG, FIELD(probe), NULL,
          "ask the configured HTTP listener whether it answers; exit 0 if so"},
         {"--help", NULL, OPT_FLAG, FIELD(help), NULL, "print this help and exit"},
@@ -133,6 +146,10 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 	cfg->access_log = true;
 	strcpy(cfg->auth, "strict");
 	cfg->auth_window = 300;
+	strcpy(cfg->token_workflow, "auto");
+	cfg->token_limit = 100;
+	cfg->token_activation_s = 5;
+	strcpy(cfg->data_plane_network, "staging");
 
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		const char *v = options[i].env ? getenv(options[i].env) : NULL;
@@ -172,6 +189,18 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 	}
 	if (cfg->threads > 256) {
 		snprintf(err, size, "--threads: at most 256");
+		return -1;
+	}
+	if (strcmp(cfg->token_workflow, "auto") != 0 &&
+	    strcmp(cfg->token_workflow, "legacy") != 0 &&
+	    strcmp(cfg->token_workflow, "enhanced") != 0) {
+		snprintf(err, size, "--token-workflow: invalid value '%s'", cfg->token_workflow);
+		return -1;
+	}
+	if (strcasecmp(cfg->data_plane_network, "staging") != 0 &&
+	    strcasecmp(cfg->data_plane_network, "production") != 0) {
+		snprintf(err, size, "--data-plane-network: invalid value '%s'",
+		         cfg->data_plane_network);
 		return -1;
 	}
 	if (!cfg->tls_cert[0] != !cfg->tls_key[0]) {

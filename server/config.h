@@ -27,6 +27,10 @@ struct server_config {
 	bool uninitialized;         /* start the default account uninitialized */
 	bool no_standard_tls;
 	bool access_log;
+	char token_workflow[16];     /* auto, legacy or enhanced */
+	size_t token_limit;          /* access tokens per account */
+	size_t token_activation_s;   /* enhanced tokens stay IN_PROGRESS this long */
+	char data_plane_network[16]; /* staging or production, without X-EdgeKV-Network */
 	bool help;
 	bool version;
 	bool probe;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/api.h"
 #include "base/buf.h"
@@ -55,6 +56,8 @@ struct request {
 	int64_t started_ms;
 	struct api_header headers[HEADERS_MAX];
 	size_t header_count;
+	const char *content_length; /* the first one seen */
+	bool framing_invalid;       /* another Content-Length disagreed with it */
 };
 
 /* MHD_OPTION_URI_LOG_CALLBACK: the raw target, before unescaping (EdgeGrid signs it). */
@@ -84,6 +87,11 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 	struct request *req = cls;
 
 	(void)kind;
+	if (key && value && strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (req->content_length && strcmp(req->content_length, value) != 0)
+			req->framing_invalid = true;
+		req->content_length = value;
+	}
 	if (req->header_count < HEADERS_MAX && key) {
 		req->headers[req->header_count].name = key;
 		req->headers[req->header_count].value = value ? value : "";
@@ -209,6 +217,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *
 	in.body = req->body.ptr ? req->body.ptr : "";
 	in.body_len = req->body.len;
 	in.body_too_large = req->body_too_large;
+	in.framing_invalid = req->framing_invalid;
 	in.request_id = id;
 	in.peer = peer;
 	in.tls = srv->tls;
@@ -225,6 +234,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *
 	if (out.content_type[0])
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type);
 	MHD_add_response_header(response, "X-Trace-Id", id);
+	if (req->framing_invalid) /* what follows on the connection cannot be trusted */
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
 	for (size_t i = 0; i < out.header_count; i++)
 		MHD_add_response_header(response, out.headers[i].name, out.headers[i].value);
 	if (srv->access_log)

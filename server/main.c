@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,6 +109,7 @@ int main(int argc, char **argv)
 	api_init();
 	db = store_db_open(cfg.db, SWEEP_MS);
 	api.db = db;
+	api_config_defaults(&api.config);
 	api.config.default_account = DEFAULT_ACCOUNT;
 	api.config.max_body = cfg.max_body;
 	api.config.auth_mode = auth_mode_parse(cfg.auth);
@@ -117,6 +119,15 @@ int main(int argc, char **argv)
 	api.config.seed_dir = cfg.seed[0] ? cfg.seed : NULL;
 	api.config.start_uninitialized = cfg.uninitialized;
 	api.config.start_no_standard_tls = cfg.no_standard_tls;
+	api.config.token_workflow =
+	        strcmp(cfg.token_workflow, "legacy") == 0     ? TOKEN_WORKFLOW_LEGACY
+	        : strcmp(cfg.token_workflow, "enhanced") == 0 ? TOKEN_WORKFLOW_ENHANCED
+	                                                      : TOKEN_WORKFLOW_AUTO;
+	api.config.token_limit = (int64_t)cfg.token_limit;
+	api.config.token_activation_ms = (int64_t)cfg.token_activation_s * 1000;
+	api.config.data_plane_network = strcasecmp(cfg.data_plane_network, "production") == 0
+	                                        ? NETWORK_PRODUCTION
+	                                        : NETWORK_STAGING;
 	if (!db || (api.config.seed_dir ? api_seed_dir(&api, api.config.seed_dir)
 	                                : api_default_world(&api, !cfg.uninitialized,
 	                                                    !cfg.no_standard_tls)) != 0) {
@@ -156,6 +167,7 @@ out:
 	http_stop(http);
 	http_stop(https);
 	store_db_close(db);
+	api_release(&api);
 	tls_material_release(&tls);
 	return status;
 }

@@ -52,6 +52,53 @@ static int exec_bound(struct store *st, const char *sql, const char *account)
  * Generic over the schema, so that tables later issues add (tokens) are
  * reset too without a change here.
  */
+/*
+ * Rows of tables without an account column that belong to an account
+ * through a foreign key (token_namespace → token): deleted first, so the
+ * parents can go without breaking the key.
+ */
+static int delete_children(struct store *st, const char *account, char names[][64],
+                           const bool *has_account, int n)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(st->conn,
+	                            "SELECT t.name, f.\"table\", f.\"from\", f.\"to\""
+	                            " FROM sqlite_schema AS t, pragma_foreign_key_list(t.name) AS f"
+	                            " WHERE t.type = 'table'",
+	                            -1, &q, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *child = (const char *)sqlite3_column_text(q, 0);
+		const char *parent = (const char *)sqlite3_column_text(q, 1);
+		bool child_scoped = false, parent_scoped = false;
+		char sql[512];
+		int erc;
+
+		for (int i = 0; i < n; i++) {
+			if (strcmp(names[i], child) == 0)
+				child_scoped = has_account[i];
+			if (strcmp(names[i], parent) == 0)
+				parent_scoped = has_account[i];
+		}
+		if (child_scoped || !parent_scoped)
+			continue;
+		snprintf(sql, sizeof(sql),
+		         "DELETE FROM \"%.63s\" WHERE \"%.63s\" IN (SELECT \"%.63s\" FROM"
+		         " \"%.63s\" WHERE account = ?1)",
+		         child, (const char *)sqlite3_column_text(q, 2),
+		         (const char *)sqlite3_column_text(q, 3), parent);
+		erc = exec_bound(st, sql, account);
+		if (erc != SQLITE_DONE) {
+			rc = erc;
+			break;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* The identity tables a data-only reset keeps. */
 static bool identity_table(const char *name)
 {
@@ -93,11 +140,18 @@ enum store_status store_reset(struct store *st, const char *account, bool keep_i
 	if (status != STORE_OK)
 		return status;
 	rc = list_tables(st, names, has_account, &n);
+	/* Everything goes: the keys are checked at commit, when nothing is left to point to. */
+	if (rc == SQLITE_OK && !account)
+		rc = exec_bound(st, "PRAGMA defer_foreign_keys = ON", NULL);
+	rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	if (rc == SQLITE_OK && account)
+		rc = delete_children(st, account, names, has_account, n);
 	for (int i = 0; i < n && rc == SQLITE_OK; i++) {
 		bool is_account = strcmp(names[i], "account") == 0;
 
+		/* The token signing key is the emulator's, not the world's: it stays. */
 		if ((account && !has_account[i] && !is_account) ||
-		    (keep_identity && identity_table(names[i])))
+		    (keep_identity && identity_table(names[i])) || strcmp(names[i], "secret") == 0)
 			continue;
 		if (!account)
 			snprintf(sql, sizeof(sql), "DELETE FROM \"%.63s\"", names[i]);

@@ -311,4 +311,167 @@ typedef void store_client_fn(void *ctx, const struct client_rec *client, const c
 enum store_status store_client_all(struct store *st, const char *account, store_client_fn *fn,
                                    void *ctx);
 
+/*
+ * Access tokens (storage/tokens.c, behaviour §5.6). A token is live until the
+ * end of its expiry day (UTC) unless revoked; names are unique among the live
+ * tokens of an account, so a name is free again once its token expired or was
+ * revoked. Rows are never deleted: expiry notifications look back at them.
+ */
+#define STORE_TOKEN_NAME_MAX      32
+#define STORE_UUID_LEN            36
+#define STORE_TOKEN_NAMESPACES    20
+#define STORE_TOKEN_EWIDS_MAX     512  /* comma-separated EdgeWorker ids; "" means all */
+#define STORE_TOKEN_VALUE_MAX     6144 /* the JWT of a legacy token */
+#define STORE_DAY_MS              86400000LL
+#define STORE_ENHANCED_EXPIRY_DAY 2932896 /* 9999-12-31, days since 1970-01-01 */
+
+struct token_perm {
+	char namespace[STORE_NAMESPACE_MAX + 1];
+	char letters[4]; /* some of "r", "w", "d" in the order given */
+};
+
+struct token_rec {
+	char account[STORE_ACCOUNT_MAX + 1];
+	char name[STORE_TOKEN_NAME_MAX + 1];
+	char uuid[STORE_UUID_LEN + 1];
+	bool legacy; /* a JWT token with an expiry; else the enhanced workflow */
+	int64_t issued_ms;
+	int64_t expiry_day; /* days since the epoch; the token ends when that day does */
+	bool allow_production;
+	bool allow_staging;
+	char ewids[STORE_TOKEN_EWIDS_MAX + 1];
+	char cpcode[STORE_CPCODE_MAX + 1];
+	char value[STORE_TOKEN_VALUE_MAX + 1]; /* "" for enhanced tokens */
+	int64_t active_ms;                     /* activation completes; data-plane use needs it */
+	int64_t refreshed_ms;                  /* the latest manual refresh, 0 if none */
+	int64_t busy_until_ms;                 /* tokenActivationStatus IN_PROGRESS until then */
+	int64_t revoked_ms;                    /* 0 unless revoked */
+	size_t perm_count;
+	struct token_perm perms[STORE_TOKEN_NAMESPACES];
+};
+
+/* The first instant at which the token no longer works: midnight after its expiry day. */
+int64_t store_token_end_ms(const struct token_rec *t);
+
+/* How long an expired token stays listed, counts toward the limit and answers 410. */
+#define STORE_TOKEN_AFTERLIFE_MS (30 * STORE_DAY_MS)
+
+/*
+ * Inserts t (every field but revoked_ms set by the caller) for t->account.
+ * STORE_CONFLICT when a live token has the name; STORE_FULL when limit tokens
+ * already count (live ones and those expired less than 30 days ago).
+ */
+enum store_status store_token_create(struct store *st, const struct token_rec *t, int64_t now_ms,
+                                     int64_t limit);
+
+/*
+ * The newest unrevoked token of that name, live or expired (the caller tells
+ * them apart with store_token_end_ms); STORE_NOT_FOUND when there is none.
+ */
+enum store_status store_token_get(struct store *st, const char *account, const char *name,
+                                  struct token_rec *out);
+
+/* Any token by its uuid, in whatever state (the data plane decides). */
+enum store_status store_token_by_uuid(struct store *st, const char *uuid, struct token_rec *out);
+
+typedef void store_token_fn(void *ctx, const struct token_rec *t);
+
+/*
+ * Calls fn for each live token of the account, oldest first, and with
+ * include_expired also for those expired less than 30 days ago. The record
+ * is borrowed for the call.
+ */
+enum store_status store_token_list(struct store *st, const char *account, int64_t now_ms,
+                                   bool include_expired, store_token_fn *fn, void *ctx);
+
+/* Revokes the token with that uuid; STORE_NOT_FOUND if it was revoked already. */
+enum store_status store_token_revoke(struct store *st, const char *uuid, int64_t now_ms);
+
+/* Records a manual refresh: refreshed now, IN_PROGRESS until busy_until_ms. */
+enum store_status store_token_refresh(struct store *st, const char *uuid, int64_t now_ms,
+                                      int64_t busy_until_ms);
+
+enum token_workflow { TOKEN_WORKFLOW_AUTO, TOKEN_WORKFLOW_LEGACY, TOKEN_WORKFLOW_ENHANCED };
+
+/* "auto", "legacy", "enhanced". */
+const char *token_workflow_name(enum token_workflow w);
+
+#define STORE_EMAIL_MAX 254
+
+/*
+ * Per-account token settings set through the control API. A value of -1
+ * (limit, activation delay) or has_workflow false means "the server default".
+ */
+struct token_settings {
+	bool has_workflow;
+	enum token_workflow workflow;
+	int64_t limit;
+	int64_t activation_delay_ms;
+	/* The account's notification contact (seeds/edgekv-access-tokens.txt). */
+	char contact_email[STORE_EMAIL_MAX + 1]; /* "" for none */
+	bool contact_registered; /* created from within a registered Akamai account */
+	bool contact_active;
+};
+
+/* Fills out with the account's settings, or the "server default" ones when it has none. */
+enum store_status store_token_settings_get(struct store *st, const char *account,
+                                           struct token_settings *out);
+enum store_status store_token_settings_put(struct store *st, const char *account,
+                                           const struct token_settings *s);
+
+/* Emulator secrets such as the token signing key, by name; the text is appended to out. */
+enum store_status store_secret_get(struct store *st, const char *name, struct buf *out);
+/* Keeps an existing secret (STORE_CONFLICT) so that the first writer wins. */
+enum store_status store_secret_put(struct store *st, const char *name, const char *text,
+                                   int64_t now_ms);
+
+/*
+ * Token expiry notifications. The daily check that produced them is run by
+ * the API layer; storage keeps its records and the time of the last check.
+ */
+struct notice_token {
+	char account[STORE_ACCOUNT_MAX + 1];
+	char name[STORE_TOKEN_NAME_MAX + 1];
+	char uuid[STORE_UUID_LEN + 1];
+	int64_t expiry_day;
+};
+
+/* The last daily check run, 0 when none ever ran. */
+enum store_status store_notice_last_check(struct store *st, int64_t *check_ms);
+
+typedef void store_notice_token_fn(void *ctx, const struct notice_token *t);
+
+/*
+ * Legacy tokens that the check at check_ms sees exactly days before their
+ * expiry day: issued before the check and not revoked by then. Ordered by
+ * account, then name.
+ */
+enum store_status store_notice_due(struct store *st, int64_t check_ms, int64_t days,
+                                   store_notice_token_fn *fn, void *ctx);
+
+struct notice_rec {
+	int64_t id;
+	char account[STORE_ACCOUNT_MAX + 1];
+	int64_t created_ms;
+	int64_t days;                        /* 30, 7 or 1 */
+	char channel[24];                    /* "notification-center" or "email" */
+	char recipient[STORE_EMAIL_MAX + 1]; /* "" for the notification center */
+	const char *subject;                 /* borrowed for the callback */
+	const char *body;
+	const char *tokens_json; /* the tokens of the bundle, as JSON text */
+};
+
+/*
+ * Stores the notices n[0..count) of one check and moves the last check to
+ * check_ms, atomically.
+ */
+enum store_status store_notice_record(struct store *st, const struct notice_rec *n, size_t count,
+                                      int64_t check_ms);
+
+typedef void store_notice_fn(void *ctx, const struct notice_rec *n);
+
+/* Every notice of the account, oldest first. */
+enum store_status store_notice_list(struct store *st, const char *account, store_notice_fn *fn,
+                                    void *ctx);
+
 #endif

@@ -271,6 +271,7 @@ describe('unknown paths and methods', () => {
 			`${V1}/networks/staging/namespaces/${NS}/groups/countries/keys/US`,
 			`${V1}/auth/nope`,
 			`${V1}/auth/groups/4284/more`,
+			`${V1}/tokens/t1/refresh/x`,
 		]) {
 			const res = await server.get(path);
 			assertProblem(res, 404, 'EKV_9000', `The requested resource '${path}' was not found.`);
@@ -388,12 +389,16 @@ describe('malformed HTTP', () => {
 		}
 	});
 
-	test('two different Content-Length headers leave the server up', async () => {
-		// libmicrohttpd frames the body by the first one; RFC 9112 would refuse the request.
+	test('two different Content-Length headers are refused with 400 and the connection closed', async () => {
+		// RFC 9112 §6.3: conflicting lengths are an unrecoverable framing error.
 		const target = itemPath('staging', 'default', 'scratch', 'cl');
-		const res = await server.raw(`PUT ${target} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\nConnection: close\r\n\r\nhello!`);
-		assert.ok(res.status === 0 || (res.status >= 200 && res.status < 600), `status ${res.status}`);
-		await server.del(target);
+		const auth = signRaw('PUT', 'http', 'x', target);
+		const res = await server.raw(
+			`PUT ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!`,
+		);
+		assertProblem(res, 400, 'EKV_2000', 'The request has conflicting Content-Length headers.');
+		assert.equal(res.headers.connection, 'close');
+		assert.equal((await server.get(target)).status, 404); // nothing was stored
 	});
 
 	test('plain HTTP sent to the HTTPS port leaves the server up', async () => {

@@ -56,11 +56,12 @@ const tally = { validated: 0, undocumented: [] };
 
 /**
  * Validates res against every spec that documents its operation and status with a schema for its
- * media type. `undocumentedOk` names the specs that are known not to document this response.
+ * media type. `undocumentedOk` names the specs that are known not to document this response;
+ * `only` limits the check to the specs of one token workflow (legacy: SPEC23, enhanced: SPEC24).
  */
-function conform(method, target, res, { undocumentedOk = [] } = {}) {
+function conform(method, target, res, { undocumentedOk = [], only = SPECS } = {}) {
 	let documented = 0;
-	for (const { name, doc } of specs) {
+	for (const { name, doc } of specs.filter((s) => only.includes(s.name))) {
 		const op = operation(doc, method, target);
 		const resp = op?.responses?.[String(res.status)];
 		if (!resp) {
@@ -191,6 +192,31 @@ test('request examples from the specs are accepted', { skip }, async () => {
 		}
 	}
 	assert.ok(sent >= 3, `${sent} request examples sent`);
+});
+
+test('access token responses match the spec of their workflow', { skip }, async () => {
+	const T = `${V1}/tokens`;
+	const legacy = { only: ['akamai-apis'] };
+	const enhanced = { only: ['apis-test-develop'] };
+	const expiry = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+	const body = (name, extra = {}) => ({ name, allowOnProduction: false, allowOnStaging: true, namespacePermissions: { default: ['r', 'w'] }, ...extra });
+	conform('GET', T, await server.get(T));
+	conform('POST', T, await server.post(T, body('conf_legacy', { expiry })), legacy);
+	conform('GET', T, await server.get(T));
+	conform('GET', `${T}/conf_legacy`, await server.get(`${T}/conf_legacy`), legacy);
+	conform('POST', T, await server.post(T, body('conf_enh', { restrictToEdgeWorkerIds: ['1234'] })), enhanced);
+	conform('GET', T, await server.get(T), enhanced);
+	conform('GET', `${T}/conf_enh`, await server.get(`${T}/conf_enh`), enhanced);
+	conform('POST', `${T}/conf_enh/refresh`, await server.post(`${T}/conf_enh/refresh`, ''), enhanced);
+	conform('POST', T, await server.post(T, body('conf_enh')));
+	conform('POST', T, await server.post(T, '{"name":'));
+	for (const [method, suffix] of [['GET', ''], ['DELETE', '']]) {
+		conform(method, `${T}/nope${suffix}`, await server.request(method, `${T}/nope${suffix}`));
+		conform(method, `${T}/-bad${suffix}`, await server.request(method, `${T}/-bad${suffix}`));
+	}
+	conform('POST', `${T}/nope/refresh`, await server.post(`${T}/nope/refresh`, ''), enhanced);
+	conform('DELETE', `${T}/conf_legacy`, await server.del(`${T}/conf_legacy`));
+	conform('DELETE', `${T}/conf_enh`, await server.del(`${T}/conf_enh`));
 });
 
 test('every checked response was documented by a spec and most were schema-validated', { skip }, () => {

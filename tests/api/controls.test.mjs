@@ -23,6 +23,7 @@ import {
 	startServer,
 	uniqueName,
 } from './helpers.mjs';
+import { createToken } from './token-helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const { dirname } = require('node:path');
@@ -86,7 +87,8 @@ describe('the clock', () => {
 
 	test('GET /_emulator/clock reads now (RFC 3339) and whether it is frozen', async () => {
 		const c = assertJson(await ctl(server, 'GET', '/clock'), 200);
-		assert.deepEqual(Object.keys(c).sort(), ['frozen', 'now']);
+		assert.deepEqual(Object.keys(c).sort(), ['frozen', 'now', 'nowMs']);
+		assert.equal(Date.parse(c.now), c.nowMs);
 		assert.equal(c.frozen, false);
 		assert.ok(Math.abs(Date.parse(c.now) - Date.now()) < 5000, c.now);
 	});
@@ -568,6 +570,17 @@ describe('state: reset, snapshots, export and import', () => {
 		assert.deepEqual([...b.bytes], [0xff, 0x00, 0xfe]);
 		assert.equal(b.headers['content-type'], 'application/octet-stream');
 		assert.equal((await signed(server, other, 'GET', nsPath('staging', 'default'))).status, 200, 'imported client signs again');
+	});
+
+	test('a reset removes the account\'s access tokens; a full reset works with tokens present', async () => {
+		await createToken(server, 'keep_me');
+		assert.equal((await server.get(`${V1}/tokens/keep_me`)).status, 200);
+		await ok(ctl(server, 'POST', '/reset', { account: '1-DEFAULT' }));
+		assert.equal((await server.get(`${V1}/tokens/keep_me`)).status, 404);
+		await createToken(server, 'again');
+		await ok(ctl(server, 'POST', '/reset', {}));
+		assert.equal((await server.get(`${V1}/tokens/again`)).status, 404);
+		await createToken(server, 'after');
 	});
 
 	test('a full reset returns to the start world: the clock, settings and faults too', async () => {

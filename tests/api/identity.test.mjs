@@ -281,6 +281,41 @@ describe('grants, clients frozen at creation, and the seed permission quirks', (
 		assertProblem(await signed(server, creds, 'GET', nsPath('staging')), 404, 'EKV_9000', 'The EdgeKV database is not initialized.');
 	});
 
+	test('token creation needs EdgeKV Access Token - Create; listing and retrieval need View', async () => {
+		const token = { name: 'permtok', allowOnProduction: false, allowOnStaging: true, namespacePermissions: { default: ['r'] } };
+		const viewer = await makeClient(server, {
+			user: 'tokenviewer',
+			roles: [{ groupId: 0, capabilities: ALL_CAPS, permissions: ['cpcode-view', 'edgekv-token-view'] }],
+		});
+		assertProblem(
+			await signed(server, viewer, 'POST', `${V1}/tokens`, { body: token }),
+			403,
+			'EKV_1000',
+			"You do not have the 'EdgeKV Access Token - Create' permission needed for this request.",
+		);
+		assert.equal((await signed(server, CREDS, 'POST', `${V1}/tokens`, { body: token })).status, 200);
+		assert.equal((await signed(server, viewer, 'GET', `${V1}/tokens`)).status, 200);
+		assert.equal((await signed(server, viewer, 'GET', `${V1}/tokens/permtok`)).status, 200);
+		assertProblem(await signed(server, viewer, 'DELETE', `${V1}/tokens/permtok`), 403, 'EKV_1000',
+			"You do not have the 'EdgeKV Access Token - Create' permission needed for this request.");
+		const creator = await makeClient(server, {
+			user: 'tokencreator',
+			roles: [{ groupId: 0, capabilities: ALL_CAPS, permissions: ['cpcode-view', 'edgekv-token-create'] }],
+		});
+		const view = "You do not have the 'EdgeKV Access Token - View' permission needed for this request.";
+		assertProblem(await signed(server, creator, 'GET', `${V1}/tokens`), 403, 'EKV_1000', view);
+		assertProblem(await signed(server, creator, 'GET', `${V1}/tokens/permtok`), 403, 'EKV_1000', view);
+	});
+
+	test('without access to the CP code group, token retrieval says the database is not initialized', async () => {
+		// The seed: "ERROR: Unable to retrieve EdgeKV token. The EdgeKV database is not initialized."
+		const creds = await makeClient(server, {
+			user: 'tokenoutsider',
+			roles: [{ groupId: 20000, role: 'admin' }],
+		});
+		assertProblem(await signed(server, creds, 'GET', `${V1}/tokens/permtok`), 404, 'EKV_9000', 'The EdgeKV database is not initialized.');
+	});
+
 	test('changing the database policy needs its permission', async () => {
 		const creds = await makeClient(server, {
 			user: 'nopolicy',

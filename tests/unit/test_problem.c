@@ -131,6 +131,8 @@ static const char *kind_of(int status)
 	switch (status) {
 	case 400:
 		return "bad-request";
+	case 401:
+		return "unauthorized";
 	case 403:
 		return "forbidden";
 	case 404:

@@ -79,8 +79,10 @@ static void every_row_matches_its_pattern(void **state)
 	}
 }
 
+#define DP "/api/v1/namespaces/ns1/groups/g1/items/k1"
+
 /*
- * The management API surface of behaviour §3 (rows 1-19), in the table's
+ * The management API surface of behaviour §3 (rows 1-24) and the data plane (§6), in the table's
  * order, each row with its flags and the capability it needs; every
  * /_emulator row, and only those, is a control route.
  */
@@ -122,6 +124,18 @@ static void the_table_is_the_api_surface(void **state)
 	         CAP_WRITE_DATA},
 	        {HTTP_DELETE, ROUTE_NEEDS_INIT, NS "/groups/g1/items/k1", items_delete,
 	         CAP_DELETE_DATA},
+	        /* Rows 20-24: access tokens (#5); their permissions are checked in api/tokens.c. */
+	        {HTTP_POST, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens", tokens_create, CAP_NONE},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens", tokens_list, CAP_NONE},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens/t1", tokens_get, CAP_NONE},
+	        {HTTP_DELETE, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens/t1", tokens_revoke, CAP_NONE},
+	        {HTTP_POST, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens/t1/refresh", tokens_refresh,
+	         CAP_NONE},
+	        /* The data plane (§6): the token, not EdgeGrid, decides. */
+	        {HTTP_GET, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT, DP, dataplane_get, CAP_NONE},
+	        {HTTP_PUT, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY, DP,
+	         dataplane_put, CAP_NONE},
+	        {HTTP_DELETE, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT, DP, dataplane_delete, CAP_NONE},
 	};
 	size_t management = 0, last = 0;
 
@@ -141,7 +155,8 @@ static void the_table_is_the_api_surface(void **state)
 	for (size_t i = 0; i < api_route_count; i++) {
 		bool control = strncmp(api_routes[i].pattern, "/_emulator/", 11) == 0;
 
-		management += strncmp(api_routes[i].pattern, "/edgekv/v1/", 11) == 0;
+		management += strncmp(api_routes[i].pattern, "/edgekv/v1/", 11) == 0 ||
+		              strncmp(api_routes[i].pattern, "/api/v1/", 8) == 0;
 		assert_int_equal((api_routes[i].flags & ROUTE_CONTROL) != 0, control);
 	}
 	assert_int_equal(management, sizeof(want) / sizeof(want[0]));
@@ -175,7 +190,9 @@ static void unknown_path_is_no_path(void **state)
 	        "/edgekv/v2/initialize",
 	        "/edgekv/v1/Initialize",
 	        "/edgekv/v1/initialize/x",
-	        "/edgekv/v1/tokens",
+	        "/edgekv/v1/tokens/t1/x",
+	        "/api/v1/namespaces/ns1/groups/g1",
+	        "/_emulator",
 	        "/edgekv/v1/auth",
 	        "/edgekv/v1/networks/staging",
 	        "/edgekv/v1/networks/staging/namespaces/ns1/groups/g1/items",
