@@ -23,7 +23,7 @@ import {
 	startServer,
 	uniqueName,
 } from './helpers.mjs';
-import { createToken } from './token-helpers.mjs';
+import { EdgeKV, createToken, importTokenFile } from './token-helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const { dirname } = require('node:path');
@@ -316,6 +316,27 @@ describe('consistency', () => {
 		assert.deepEqual(await ok(ctl(server, 'POST', '/settle')), { settled: true });
 		assert.equal((await getItem(server, 'staging', 'default', 'c2', 'gone')).status, 404);
 		assert.equal((await getItem(server, 'staging', 'default', 'c2', 'new')).body, 'y');
+	});
+
+	test('the data plane follows the same delay, and faults reach it too', async () => {
+		const server2 = await startServer({ args: ['--token-activation-delay', '0'] });
+		try {
+			await createToken(server2, 'dp_tok');
+			const bundle = await ctl(server2, 'GET', '/tokens/edgekv_tokens.js?namespace=default');
+			const edgekv = new EdgeKV({ edgekv_uri: server2.httpUrl, tokens: await importTokenFile(bundle.body), group: 'dpc' });
+			await ok(ctl(server2, 'PUT', '/settings', { consistencyDelaySeconds: 10 }));
+			await clock(server2, { freeze: true });
+			assert.equal(await edgekv.putText({ item: 'k', value: 'v' }), 'Item was upserted in database, namespace default, group dpc, and key k.');
+			assert.equal(await edgekv.getText({ item: 'k', default_value: 'missing' }), 'missing');
+			await advance(server2, 10);
+			assert.equal(await edgekv.getText({ item: 'k' }), 'v');
+			await ok(ctl(server2, 'POST', '/faults', { pathPrefix: '/api/v1/', status: 429 }), 201);
+			const err = await edgekv.getText({ item: 'k' }).then(() => null, (e) => e);
+			assert.equal(err?.status, 429);
+			assert.equal(err.body.errorCode, 'EKV_9100');
+		} finally {
+			await server2.close();
+		}
 	});
 
 	test('the delay is per account: another account stays immediate', async () => {
