@@ -301,7 +301,8 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 	return false;
 }
 
-static void dispatch(struct api_call *c)
+/* token: room for the data plane's token, owned by the caller (it outlives the handler). */
+static void dispatch(struct api_call *c, struct token_rec *token)
 {
 	struct api *api = c->api;
 	const struct api_request *req = c->req;
@@ -309,7 +310,6 @@ static void dispatch(struct api_call *c)
 	size_t path_len = q ? (size_t)(q - req->target) : strlen(req->target);
 	unsigned allow = 0;
 	char limit[32];
-	struct token_rec token;
 
 	c->query = q ? q + 1 : "";
 	/* RFC 9112 §6.3: a message with conflicting lengths is refused, never guessed at. */
@@ -359,7 +359,7 @@ static void dispatch(struct api_call *c)
 	}
 	if (c->route->flags & ROUTE_DATA_PLANE) {
 		/* The token names the account (behaviour §6); it replies 401 itself. */
-		c->token = &token;
+		c->token = token;
 		if (require_data_token(c) && apply_controls(c, path_len))
 			c->route->handler(c);
 		return;
@@ -376,8 +376,9 @@ static void dispatch(struct api_call *c)
 void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res)
 {
 	struct api_call c = {.api = api, .req = req, .res = res};
+	struct token_rec token;
 
-	dispatch(&c);
+	dispatch(&c, &token);
 	/* The journal records the API, not the controls that read it. */
 	if (strncmp(req->target, "/_emulator/", 11) != 0)
 		journal_add(req, res, c.account.id[0] ? c.account.id : c.caller.account,
