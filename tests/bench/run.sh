@@ -73,7 +73,7 @@ verdict() { # name figure target pass(0|1)
 		mark=FAIL
 		failures=$((failures + 1))
 	fi
-	report+=("$(printf '%-42s %12s   %-10s %s' "$1" "$2" "$3" "$mark")")
+	report+=("$(printf '%-48s %12s   %-10s %s' "$1" "$2" "$3" "$mark")")
 }
 field() { # key line: the value of key=value in line
 	sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"
@@ -226,7 +226,7 @@ cold "restart on the ${items}-item db" "$target_cold_ms" --runs 5 --db "$tmp/ben
 cold "first start, HTTPS on (makes its cert)" "$target_cold_ms" --runs 5 --https
 
 echo
-printf '%-42s %12s   %-10s %s\n' "measure" "figure" "target" "result"
+printf '%-48s %12s   %-10s %s\n' "measure" "figure" "target" "result"
 printf '%s\n' "${report[@]}"
 if [ "$failures" -gt 0 ]; then
 	echo "bench: $failures FAIL"
