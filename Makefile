@@ -97,8 +97,9 @@ fuzz-run: $(FUZZ)
 bench: $(BIN)
 	tests/bench/run.sh $(BIN)
 
+# make run RUN_ARGS='--auth off' passes flags through.
 run: $(BIN)
-	$(BIN)
+	$(BIN) $(RUN_ARGS)
 
 deps-build:
 	@missing=$$(for p in $(DEPS_BUILD); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

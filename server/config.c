@@ -66,7 +66,7 @@ static const struct option_row options[] = {
          "staging|production",
          "network of /api/v1 requests without X-EdgeKV-Network (default staging)"},
         {"--probe", NULL, OPT_FLAG, FIELD(probe), NULL,
-         "ask the configured HTTP listener whether it answers; exit 0 if so"},
+         "ask /_emulator/health on the configured HTTP listener; exit 0 on a 200"},
         {"--help", NULL, OPT_FLAG, FIELD(help), NULL, "print this help and exit"},
         {"--version", NULL, OPT_FLAG, FIELD(version), NULL, "print the version and exit"},
 };
@@ -76,8 +76,10 @@ static const struct option_row options[] = {
 void config_usage(FILE *out)
 {
 	fprintf(out, "usage: edgekv-emulator [options]\n\n"
-	             "A self-hosted emulator of Akamai EdgeKV: the /edgekv/v1 management API\n"
-	             "on one small process backed by SQLite.\n\noptions (environment twin):\n");
+	             "A self-hosted emulator of Akamai EdgeKV backed by SQLite: the /edgekv/v1\n"
+	             "management API (EdgeGrid-signed), the /api/v1 data plane of edgekv.js,\n"
+	             "and the /_emulator control API, on one HTTP and one HTTPS listener.\n\n"
+	             "options (environment twin):\n");
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		char left[64];
 
