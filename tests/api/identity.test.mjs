@@ -479,6 +479,25 @@ describe('accounts', () => {
 		);
 	});
 
+	test('two accounts never see each other\'s tokens, and a token reads only its own account', async () => {
+		const tok = (name) => ({ name, allowOnProduction: false, allowOnStaging: true, namespacePermissions: { shared: ['r'] } });
+		const mine = assertJson(await signed(server, CREDS, 'POST', `${V1}/tokens`, { body: tok('mytok') }), 200);
+		const theirs = assertJson(await signed(server, other, 'POST', `${V1}/tokens`, { body: tok('theirtok') }), 200);
+		const mineList = assertJson(await signed(server, CREDS, 'GET', `${V1}/tokens`), 200).tokens.map((t) => t.name);
+		const theirList = assertJson(await signed(server, other, 'GET', `${V1}/tokens`), 200).tokens.map((t) => t.name);
+		assert.deepEqual(mineList, ['mytok']);
+		assert.deepEqual(theirList, ['theirtok']);
+		assertProblem(await signed(server, CREDS, 'GET', `${V1}/tokens/theirtok`), 404, 'EKV_3000', 'Token with name theirtok does not exist.');
+		// The same name is free in the other account.
+		assert.equal((await signed(server, other, 'POST', `${V1}/tokens`, { body: tok('mytok') })).status, 200);
+		// On the data plane the token names the account: each reads its own value of shared/g/k.
+		await control(server, 'POST', '/clock', { advanceSeconds: 60 }); // past the activation delay
+		const read = (uuid) =>
+			plainRequest(`${server.httpUrl}/api/v1/namespaces/shared/groups/g/items/k`, { headers: { 'X-Akamai-EdgeDB-Auth-Ref': uuid } });
+		assert.equal((await read(mine.uuid)).body, 'mine');
+		assert.equal((await read(theirs.uuid)).body, 'theirs');
+	});
+
 	test('accountSwitchKey acts for an account the client may switch to, and only then', async () => {
 		const plain = await makeClient(server, { user: 'homebody', roles: [{ groupId: 0, role: 'admin' }] });
 		const denied = await signed(server, plain, 'GET', `${nsPath('staging')}?accountSwitchKey=1-OTHER`);
