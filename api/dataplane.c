@@ -141,27 +141,13 @@ void dataplane_get(struct api_call *c)
 /* PUT: the body is the value (edgekv.js sets no Content-Type, so text/plain is assumed). */
 void dataplane_put(struct api_call *c)
 {
-	char sandbox[STORE_SANDBOX_MAX + 1], ctype[STORE_CTYPE_MAX + 1];
-	const char *given = api_request_header(c->req, "Content-Type");
+	char sandbox[STORE_SANDBOX_MAX + 1];
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
 
-	if (!require_dp_item(c, 'w', &ref, &ns, sandbox))
-		return;
-	if (!items_value_fits(c->req->body, c->req->body_len)) {
-		reply_problem(c, EKV_VALUE_TOO_LARGE);
-		return;
-	}
-	snprintf(ctype, sizeof(ctype), "%s", given && *given ? given : "text/plain");
-	if (store_item_put(c->st, &ref, c->req->body, c->req->body_len, ctype, c->now_ms,
-	                   items_expires_at(c, &ns, sandbox), items_visible_at(c)) != STORE_OK) {
-		reply_problem(c, EKV_INTERNAL);
-		return;
-	}
-	/* The management API's text (SPEC23 put-item); the data plane's is not public. */
-	reply_textf(c, 200, "text/plain;charset=utf-8",
-	            "Item was upserted in database, namespace %s, group %s, and key %s.", ns.name,
-	            ref.group, ref.key);
+	/* The management API's write and text (SPEC23 put-item); the data plane's is not public. */
+	if (require_dp_item(c, 'w', &ref, &ns, sandbox))
+		items_write(c, &ref, &ns, sandbox);
 }
 
 /* DELETE: 200, or 404 (which edgekv.js reads as "nothing there") for a missing item. */

@@ -130,27 +130,34 @@ int64_t items_visible_at(const struct api_call *c)
 /* PUT …/items/{item}: upsert; the group comes into being with its first item. */
 void items_put(struct api_call *c)
 {
-	char sandbox[STORE_SANDBOX_MAX + 1], ctype[STORE_CTYPE_MAX + 1];
-	const char *given = api_request_header(c->req, "Content-Type");
+	char sandbox[STORE_SANDBOX_MAX + 1];
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
 
-	if (!require_item(c, &ref, &ns, sandbox))
-		return;
+	if (require_item(c, &ref, &ns, sandbox))
+		items_write(c, &ref, &ns, sandbox);
+}
+
+void items_write(struct api_call *c, const struct item_ref *ref, const struct namespace_rec *ns,
+                 const char *sandbox)
+{
+	const char *given = api_request_header(c->req, "Content-Type");
+	char ctype[STORE_CTYPE_MAX + 1];
+
 	if (!items_value_fits(c->req->body, c->req->body_len)) {
 		reply_problem(c, EKV_VALUE_TOO_LARGE);
 		return;
 	}
 	snprintf(ctype, sizeof(ctype), "%s", given && *given ? given : "text/plain");
-	if (store_item_put(c->st, &ref, c->req->body, c->req->body_len, ctype, c->now_ms,
-	                   items_expires_at(c, &ns, sandbox), items_visible_at(c)) != STORE_OK) {
+	if (store_item_put(c->st, ref, c->req->body, c->req->body_len, ctype, c->now_ms,
+	                   items_expires_at(c, ns, sandbox), items_visible_at(c)) != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);
 		return;
 	}
 	/* SPEC23 put-item example, verbatim. */
 	reply_textf(c, 200, "text/plain;charset=utf-8",
-	            "Item was upserted in database, namespace %s, group %s, and key %s.", ns.name,
-	            ref.group, ref.key);
+	            "Item was upserted in database, namespace %s, group %s, and key %s.", ns->name,
+	            ref->group, ref->key);
 }
 
 /* DELETE …/items/{item}: 200 whether or not the item was there (no 404 is documented). */
