@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/call.h"
 #include "api/default_world.h"
@@ -727,7 +728,7 @@ static bool import_ewids(const cJSON *list, struct token_rec *t)
 			snprintf(id, sizeof(id), "%s", v->valuestring);
 		else
 			id[0] = '\0';
-		if (strcmp(id, "all") == 0) {
+		if (strcasecmp(id, "all") == 0) {
 			all = true;
 			continue;
 		}
