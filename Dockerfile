@@ -20,6 +20,8 @@ COPY base/ base/
 COPY storage/ storage/
 COPY api/ api/
 COPY server/ server/
+# fixtures/default/world.json is compiled in: the bare-start world (api_default_world).
+COPY fixtures/ fixtures/
 RUN make && strip -o /edgekv-emulator build/release/edgekv-emulator \
  && /edgekv-emulator --version
 

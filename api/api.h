@@ -122,9 +122,12 @@ void api_init(void);
 int api_account_ensure(struct api *api, const char *id, bool initialized, bool standard_tls);
 
 /*
- * The bare-start world (fixtures/default): the default account with its
- * top-level access group, an admin user and the development API client of
- * fixtures/default/edgerc. What an earlier start made is left as it is.
+ * The bare-start world: the default account of fixtures/default/world.json,
+ * compiled in and loaded through api_import's code path (its top-level
+ * access group, admin user and the development API client of
+ * fixtures/default/edgerc). initialized false leaves it uninitialized as
+ * --uninitialized does; standard_tls false as --no-standard-tls. Does
+ * nothing when the default account exists (an earlier start made it).
  */
 int api_default_world(struct api *api, bool initialized, bool standard_tls);
 

@@ -20,16 +20,6 @@
 #define DEFAULT_TOP_GROUP      10000
 #define DEFAULT_TOP_GROUP_NAME "Default Group"
 
-/*
- * The development API client of the bare start; fixtures/default/edgerc holds
- * the same credentials, and every black-box test signs with that file.
- */
-#define DEFAULT_CLIENT_TOKEN  "akab-emulator-client-token-000000"
-#define DEFAULT_ACCESS_TOKEN  "akab-emulator-access-token-000000"
-#define DEFAULT_CLIENT_SECRET "ZW11bGF0b3ItZGV2ZWxvcG1lbnQtc2VjcmV0LTAwMDA="
-#define DEFAULT_USER          "admin"
-#define ADMIN_ROLES           "[{\"groupId\":0,\"role\":\"admin\"}]"
-
 static bool account_id_valid(const char *s)
 {
 	size_t n = strlen(s);
@@ -125,33 +115,6 @@ int api_account_ensure(struct api *api, const char *id, bool initialized, bool s
 		return status == STORE_OK ? 0 : -1;
 	return account_create(st, id, initialized, standard_tls, DEFAULT_TOP_GROUP,
 	                      DEFAULT_TOP_GROUP_NAME);
-}
-
-int api_default_world(struct api *api, bool initialized, bool standard_tls)
-{
-	const char *account = api->config.default_account;
-	struct store *st = store_db_thread(api->db);
-	struct client_rec client = {0};
-	struct buf roles = BUF_INIT;
-	enum store_status status;
-
-	if (!st || api_account_ensure(api, account, initialized, standard_tls) != 0)
-		return -1;
-	status = store_client_get(st, DEFAULT_CLIENT_TOKEN, &client, &roles);
-	buf_release(&roles);
-	if (status == STORE_OK)
-		return 0; /* an earlier start made it: leave it as it is now */
-	if (store_user_put(st, account, DEFAULT_USER, "admin@example.com", ADMIN_ROLES) != STORE_OK)
-		return -1;
-	snprintf(client.client_token, sizeof(client.client_token), "%s", DEFAULT_CLIENT_TOKEN);
-	snprintf(client.access_token, sizeof(client.access_token), "%s", DEFAULT_ACCESS_TOKEN);
-	snprintf(client.secret, sizeof(client.secret), "%s", DEFAULT_CLIENT_SECRET);
-	snprintf(client.account, sizeof(client.account), "%s", account);
-	snprintf(client.user, sizeof(client.user), "%s", DEFAULT_USER);
-	client.grant = GRANT_READ_WRITE;
-	/* A development convenience: one .edgerc reaches every account of the emulator. */
-	snprintf(client.switch_accounts, sizeof(client.switch_accounts), "*");
-	return store_client_create(st, &client, ADMIN_ROLES, clock_now_ms()) == STORE_OK ? 0 : -1;
 }
 
 static cJSON *account_json(const struct account_rec *acc)

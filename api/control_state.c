@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/call.h"
+#include "api/default_world.h"
 #include "api/faults.h"
 #include "api/handlers.h"
 #include "api/ids.h"
@@ -19,6 +21,7 @@
 #include "api/problem.h"
 #include "api/reply.h"
 #include "api/settings.h"
+#include "api/tokens.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -381,6 +384,59 @@ static void export_item(void *ctx, const struct item_rec *it)
 	cJSON_AddItemToArray(ctx, o);
 }
 
+static void add_day_text(cJSON *o, const char *name, int64_t day)
+{
+	char text[16];
+
+	tokens_format_day(day, text);
+	cJSON_AddStringToObject(o, name, text);
+}
+
+/* A token with everything its API answers and the data plane depend on. */
+static void export_token(void *ctx, const struct token_rec *t)
+{
+	cJSON *o = cJSON_CreateObject(), *ewids, *perms;
+
+	cJSON_AddStringToObject(o, "name", t->name);
+	cJSON_AddStringToObject(o, "uuid", t->uuid);
+	cJSON_AddStringToObject(o, "workflow", t->legacy ? "legacy" : "enhanced");
+	add_time(o, "issuedAt", t->issued_ms);
+	add_day_text(o, "expiry", t->expiry_day);
+	cJSON_AddStringToObject(o, "cpcode", t->cpcode);
+	cJSON_AddBoolToObject(o, "allowOnProduction", t->allow_production);
+	cJSON_AddBoolToObject(o, "allowOnStaging", t->allow_staging);
+	ewids = cJSON_AddArrayToObject(o, "restrictToEdgeWorkerIds");
+	if (!t->ewids[0])
+		cJSON_AddItemToArray(ewids, cJSON_CreateString("all"));
+	for (const char *p = t->ewids; *p;) {
+		size_t n = strcspn(p, ",");
+		char id[STORE_TOKEN_EWIDS_MAX + 1];
+
+		snprintf(id, sizeof(id), "%.*s", (int)n, p);
+		cJSON_AddItemToArray(ewids, cJSON_CreateString(id));
+		p += n + (p[n] == ',');
+	}
+	perms = cJSON_AddObjectToObject(o, "namespacePermissions");
+	for (size_t i = 0; i < t->perm_count; i++) {
+		cJSON *letters = cJSON_AddArrayToObject(perms, t->perms[i].namespace);
+
+		for (const char *l = t->perms[i].letters; *l; l++) {
+			char one[2] = {*l, '\0'};
+
+			cJSON_AddItemToArray(letters, cJSON_CreateString(one));
+		}
+	}
+	add_time(o, "activeAt", t->active_ms);
+	add_time(o, "inProgressUntil", t->busy_until_ms);
+	if (t->refreshed_ms)
+		add_time(o, "refreshedAt", t->refreshed_ms);
+	if (t->revoked_ms)
+		add_time(o, "revokedAt", t->revoked_ms);
+	if (t->legacy)
+		cJSON_AddStringToObject(o, "value", t->value);
+	cJSON_AddItemToArray(ctx, o);
+}
+
 /* One account in the fixture format; NULL if it cannot be read (logged). */
 static cJSON *export_account(struct store *st, const char *id, int64_t now_ms)
 {
@@ -416,6 +472,8 @@ static cJSON *export_account(struct store *st, const char *id, int64_t now_ms)
 		                                  nets, network_name((enum network)n))) == STORE_OK;
 	ok = ok && store_item_all(st, id, now_ms, export_item,
 	                          cJSON_AddArrayToObject(o, "items")) == STORE_OK;
+	ok = ok &&
+	     store_token_all(st, id, export_token, cJSON_AddArrayToObject(o, "tokens")) == STORE_OK;
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
@@ -638,8 +696,144 @@ static int import_item(struct store *st, const char *id, const cJSON *e, int64_t
 	return rc == 0 ? 0 : import_fail(err, size, "cannot import item", ref.key);
 }
 
+/* An optional RFC 3339 member into *ms (left alone when absent); false when it does not parse. */
+static bool time_or(const cJSON *o, const char *name, bool date_only_ok, int64_t *ms)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (!v)
+		return true;
+	return cJSON_IsString(v) && clock_parse_rfc3339(v->valuestring, date_only_ok, ms) == 0;
+}
+
+static int64_t floor_day(int64_t ms)
+{
+	return ms / STORE_DAY_MS - (ms % STORE_DAY_MS < 0);
+}
+
+/* restrictToEdgeWorkerIds: ["all"], [] or none mean every id; else up to 8 ids. */
+static bool import_ewids(const cJSON *list, struct token_rec *t)
+{
+	struct buf joined = BUF_INIT;
+	const cJSON *v;
+	bool all = false, ok = !list || cJSON_IsArray(list);
+
+	cJSON_ArrayForEach(v, list)
+	{
+		char id[34];
+
+		if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15)
+			snprintf(id, sizeof(id), "%lld", (long long)v->valuedouble);
+		else if (cJSON_IsString(v) && strlen(v->valuestring) <= 32)
+			snprintf(id, sizeof(id), "%s", v->valuestring);
+		else
+			id[0] = '\0';
+		if (strcasecmp(id, "all") == 0) {
+			all = true;
+			continue;
+		}
+		ok = ok && ids_charset_valid(id, strlen(id), 32);
+		if (joined.len)
+			buf_addch(&joined, ',');
+		buf_addstr(&joined, id);
+	}
+	ok = ok && cJSON_GetArraySize(list) <= 8;
+	snprintf(t->ewids, sizeof(t->ewids), "%s", !all && joined.ptr ? joined.ptr : "");
+	buf_release(&joined);
+	return ok;
+}
+
+/* namespacePermissions: 1-20 namespaces, each with 1-3 unique letters of r, w, d. */
+static bool import_permissions(const cJSON *perms, struct token_rec *t)
+{
+	const cJSON *v, *l;
+
+	if (!cJSON_IsObject(perms) || cJSON_GetArraySize(perms) < 1 ||
+	    cJSON_GetArraySize(perms) > STORE_TOKEN_NAMESPACES)
+		return false;
+	cJSON_ArrayForEach(v, perms)
+	{
+		struct token_perm *p = &t->perms[t->perm_count++];
+		size_t n = 0;
+
+		if (!ids_namespace_valid(v->string, strlen(v->string)) || !cJSON_IsArray(v) ||
+		    cJSON_GetArraySize(v) < 1 || cJSON_GetArraySize(v) > 3)
+			return false;
+		snprintf(p->namespace, sizeof(p->namespace), "%s", v->string);
+		cJSON_ArrayForEach(l, v)
+		{
+			if (!cJSON_IsString(l) || strlen(l->valuestring) != 1 ||
+			    !strchr("rwd", l->valuestring[0]) ||
+			    memchr(p->letters, l->valuestring[0], n))
+				return false;
+			p->letters[n++] = l->valuestring[0];
+		}
+		p->letters[n] = '\0';
+	}
+	return true;
+}
+
+/*
+ * One access token (docs/control-api.md "Fixture format"). A legacy token's
+ * JWT is signed again with this emulator's key from the token's own fields:
+ * the same claims, and the same value byte for byte when the key is the one
+ * that signed it (RS256 is deterministic); "value" is not read.
+ */
+static int import_token(struct api *api, struct store *st, const struct account_rec *acc,
+                        const cJSON *e, int64_t now, char *err, size_t size)
+{
+	const char *workflow = str_or(e, "workflow", NULL), *uuid = str_or(e, "uuid", NULL);
+	const cJSON *expiry = cJSON_GetObjectItemCaseSensitive(e, "expiry");
+	struct token_rec *t = xmalloc(sizeof(*t));
+	int64_t expiry_ms = 0;
+	bool ok;
+	int rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->account, sizeof(t->account), "%s", acc->id);
+	snprintf(t->name, sizeof(t->name), "%s", str_or(e, "name", ""));
+	ok = ids_namespace_valid(str_or(e, "name", ""), strlen(str_or(e, "name", "")));
+	if (uuid && tokens_ref_valid(uuid, strlen(uuid))) {
+		for (size_t i = 0; i <= STORE_UUID_LEN; i++)
+			t->uuid[i] = (char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] - 'A' + 'a'
+			                                                     : uuid[i]);
+	} else {
+		ok = ok && !uuid;
+		ids_uuid_v4(t->uuid);
+	}
+	ok = ok && time_or(e, "expiry", true, &expiry_ms);
+	/* Without a workflow, an expiry other than 9999-12-31 makes a legacy token, as "auto" does.
+	 */
+	t->legacy = workflow ? strcmp(workflow, "legacy") == 0
+	                     : expiry && floor_day(expiry_ms) != STORE_ENHANCED_EXPIRY_DAY;
+	ok = ok && (!workflow || t->legacy || strcmp(workflow, "enhanced") == 0);
+	t->expiry_day = t->legacy ? floor_day(expiry_ms) : STORE_ENHANCED_EXPIRY_DAY;
+	ok = ok && (t->legacy ? expiry != NULL : !expiry || floor_day(expiry_ms) == t->expiry_day);
+	t->issued_ms = now;
+	ok = ok && time_or(e, "issuedAt", false, &t->issued_ms);
+	t->active_ms = t->issued_ms;
+	ok = ok && time_or(e, "activeAt", false, &t->active_ms);
+	t->busy_until_ms = t->active_ms;
+	ok = ok && time_or(e, "inProgressUntil", false, &t->busy_until_ms) &&
+	     time_or(e, "refreshedAt", false, &t->refreshed_ms) &&
+	     time_or(e, "revokedAt", false, &t->revoked_ms);
+	t->allow_production = bool_or(e, "allowOnProduction", true);
+	t->allow_staging = bool_or(e, "allowOnStaging", true);
+	ok = ok && (t->allow_production || t->allow_staging);
+	snprintf(t->cpcode, sizeof(t->cpcode), "%s", str_or(e, "cpcode", acc->cpcode));
+	ok = ok &&
+	     import_ewids(cJSON_GetObjectItemCaseSensitive(e, "restrictToEdgeWorkerIds"), t) &&
+	     import_permissions(cJSON_GetObjectItemCaseSensitive(e, "namespacePermissions"), t);
+	if (!ok || (t->legacy && !tokens_sign(api, st, now, t)) ||
+	    store_token_import(st, t) != STORE_OK)
+		rc = import_fail(err, size, "cannot import token", t->name);
+	free(t);
+	return rc;
+}
+
 /* Replaces the account a describes with its content. */
-static int import_account(struct store *st, const cJSON *a, int64_t now, char *err, size_t size)
+static int import_account(struct api *api, struct store *st, const cJSON *a, int64_t now, char *err,
+                          size_t size)
 {
 	const char *id = str_or(a, "id", ""), *status = str_or(a, "status", "INITIALIZED");
 	const cJSON *policy = cJSON_GetObjectItemCaseSensitive(a, "dataAccessPolicy");
@@ -686,28 +880,92 @@ static int import_account(struct store *st, const cJSON *a, int64_t now, char *e
 		if (import_item(st, id, e, now, err, size) != 0)
 			return -1;
 	}
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(a, "tokens"))
+	{
+		if (import_token(api, st, &acc, e, now, err, size) != 0)
+			return -1;
+	}
 	return 0;
 }
 
-int api_import(struct api *api, const char *text, size_t len, const char *only, char *err,
-               size_t size)
+/* Imports the accounts of the fixture document root (with only set, just that one). */
+static int import_doc(struct api *api, const cJSON *root, const char *only, char *err, size_t size)
 {
 	struct store *st = store_db_thread(api->db);
-	cJSON *root = cJSON_ParseWithLength(text, len);
 	const cJSON *accounts = cJSON_GetObjectItemCaseSensitive(root, "accounts"), *a;
 	int64_t now = clock_now_ms();
 	int rc = 0;
 
 	if (!st || !cJSON_IsArray(accounts)) {
 		snprintf(err, size, "a fixture is a JSON object with an \"accounts\" array");
-		cJSON_Delete(root);
 		return -1;
 	}
 	cJSON_ArrayForEach(a, accounts)
 	{
 		if (rc == 0 && (!only || strcmp(str_or(a, "id", ""), only) == 0))
-			rc = import_account(st, a, now, err, size);
+			rc = import_account(api, st, a, now, err, size);
 	}
+	return rc;
+}
+
+int api_import(struct api *api, const char *text, size_t len, const char *only, char *err,
+               size_t size)
+{
+	cJSON *root = cJSON_ParseWithLength(text, len);
+	int rc = import_doc(api, root, only, err, size);
+
+	cJSON_Delete(root);
+	return rc;
+}
+
+/*
+ * The default account of fixtures/default/world.json (compiled in, see the
+ * Makefile) through the importer, shaped by --uninitialized (no CP code,
+ * policy, namespaces, items or tokens: what PUT /initialize makes) and
+ * --no-standard-tls. An existing default account is left as it is.
+ */
+int api_default_world(struct api *api, bool initialized, bool standard_tls)
+{
+	const char *id = api->config.default_account;
+	struct store *st = store_db_thread(api->db);
+	cJSON *root, *a, *found = NULL;
+	struct account_rec acc;
+	enum store_status status;
+	char err[256];
+	int rc;
+
+	if (!st)
+		return -1;
+	status = store_account_get(st, id, &acc);
+	if (status != STORE_NOT_FOUND)
+		return status == STORE_OK ? 0 : -1;
+	root = cJSON_ParseWithLength((const char *)default_world_json, default_world_json_len);
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(root, "accounts"))
+	{
+		if (strcmp(str_or(a, "id", ""), id) == 0)
+			found = a;
+	}
+	if (!found) {
+		log_error("fixtures/default/world.json has no account '%s'", id);
+		cJSON_Delete(root);
+		return -1;
+	}
+	if (!initialized) {
+		static const char *const init_only[] = {"cpcode", "dataAccessPolicy", "namespaces",
+		                                        "items",  "tokens",           NULL};
+
+		for (const char *const *f = init_only; *f; f++)
+			cJSON_DeleteItemFromObjectCaseSensitive(found, *f);
+		cJSON_DeleteItemFromObjectCaseSensitive(found, "status");
+		cJSON_AddStringToObject(found, "status", "UNINITIALIZED");
+	}
+	if (!standard_tls) {
+		cJSON_DeleteItemFromObjectCaseSensitive(found, "standardTls");
+		cJSON_AddFalseToObject(found, "standardTls");
+	}
+	rc = import_doc(api, root, id, err, sizeof(err));
+	if (rc != 0)
+		log_error("the default world: %s", err);
 	cJSON_Delete(root);
 	return rc;
 }

@@ -40,11 +40,11 @@
 static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Loads the key kept in the database, or makes and keeps one; NULL after logging. */
-static struct jwt_key *load_key(struct api_call *c)
+static struct jwt_key *load_key(struct store *st, int64_t now_ms)
 {
 	struct buf pem = BUF_INIT;
 	struct jwt_key *key = NULL;
-	enum store_status status = store_secret_get(c->st, SIGNING_KEY_SECRET, &pem);
+	enum store_status status = store_secret_get(st, SIGNING_KEY_SECRET, &pem);
 
 	if (status == STORE_NOT_FOUND) {
 		key = jwt_key_generate(SIGNING_KEY_BITS);
@@ -53,7 +53,7 @@ static struct jwt_key *load_key(struct api_call *c)
 			key = NULL;
 		}
 		if (key) {
-			status = store_secret_put(c->st, SIGNING_KEY_SECRET, pem.ptr, c->now_ms);
+			status = store_secret_put(st, SIGNING_KEY_SECRET, pem.ptr, now_ms);
 			if (status != STORE_OK) {
 				jwt_key_free(key);
 				key = NULL;
@@ -62,7 +62,7 @@ static struct jwt_key *load_key(struct api_call *c)
 		/* Another process sharing the database stored its key first: use that one. */
 		if (status == STORE_CONFLICT) {
 			buf_reset(&pem);
-			status = store_secret_get(c->st, SIGNING_KEY_SECRET, &pem);
+			status = store_secret_get(st, SIGNING_KEY_SECRET, &pem);
 		}
 	}
 	if (!key && status == STORE_OK) {
@@ -74,16 +74,21 @@ static struct jwt_key *load_key(struct api_call *c)
 	return key;
 }
 
-const struct jwt_key *tokens_key(struct api_call *c)
+const struct jwt_key *tokens_key_of(struct api *api, struct store *st, int64_t now_ms)
 {
 	struct jwt_key *key;
 
 	pthread_mutex_lock(&key_lock);
-	if (!c->api->jwt_key)
-		c->api->jwt_key = load_key(c);
-	key = c->api->jwt_key;
+	if (!api->jwt_key)
+		api->jwt_key = load_key(st, now_ms);
+	key = api->jwt_key;
 	pthread_mutex_unlock(&key_lock);
 	return key;
+}
+
+const struct jwt_key *tokens_key(struct api_call *c)
+{
+	return tokens_key_of(c->api, c->st, c->now_ms);
 }
 
 bool tokens_settings(struct api_call *c, const char *account, struct token_settings *out)
@@ -528,10 +533,9 @@ static char *legacy_claims(const struct token_rec *t)
 	return text;
 }
 
-/* Signs t's claims into t->value; false after logging. */
-static bool sign_legacy(struct api_call *c, struct token_rec *t)
+bool tokens_sign(struct api *api, struct store *st, int64_t now_ms, struct token_rec *t)
 {
-	const struct jwt_key *key = tokens_key(c);
+	const struct jwt_key *key = tokens_key_of(api, st, now_ms);
 	char *claims = key ? legacy_claims(t) : NULL;
 	struct buf jwt = BUF_INIT;
 	bool ok = false;
@@ -591,7 +595,7 @@ void tokens_create(struct api_call *c)
 	t.issued_ms = c->now_ms;
 	t.active_ms = t.legacy ? c->now_ms : c->now_ms + settings.activation_delay_ms;
 	t.busy_until_ms = t.active_ms;
-	if (t.legacy && !sign_legacy(c, &t)) {
+	if (t.legacy && !tokens_sign(c->api, c->st, c->now_ms, &t)) {
 		reply_problem(c, EKV_INTERNAL);
 		goto out;
 	}

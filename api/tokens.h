@@ -12,6 +12,7 @@
  * plane and the daily expiry check. Used by dispatch (api/api.c), the data
  * plane (api/dataplane.c) and the control API (api/control.c).
  */
+struct api;
 struct api_call;
 struct jwt_key;
 
@@ -20,6 +21,17 @@ struct jwt_key;
  * kept in it, loaded on first use. Borrowed from c->api; NULL after logging.
  */
 const struct jwt_key *tokens_key(struct api_call *c);
+
+/* tokens_key() outside a request (fixture import at start): the same key, loaded with st. */
+const struct jwt_key *tokens_key_of(struct api *api, struct store *st, int64_t now_ms);
+
+/*
+ * Signs the legacy claims of t (§5.6, all taken from t: sub, cpc, env,
+ * ewids, namespaces, iat, exp, jti) with the key into t->value. RS256 is
+ * deterministic, so the same token and key always give the same value.
+ * False after logging.
+ */
+bool tokens_sign(struct api *api, struct store *st, int64_t now_ms, struct token_rec *t);
 
 /* The account's token settings with every "server default" filled in from c->api->config. */
 bool tokens_settings(struct api_call *c, const char *account, struct token_settings *out);

@@ -384,6 +384,20 @@ typedef void store_token_fn(void *ctx, const struct token_rec *t);
 enum store_status store_token_list(struct store *st, const char *account, int64_t now_ms,
                                    bool include_expired, store_token_fn *fn, void *ctx);
 
+/*
+ * Every token of the account in any state (revoked, expired), oldest first:
+ * what export writes.
+ */
+enum store_status store_token_all(struct store *st, const char *account, store_token_fn *fn,
+                                  void *ctx);
+
+/*
+ * Stores t exactly as given, with its refresh and revocation times and
+ * without the name and limit checks of store_token_create (import of a
+ * fixture); STORE_CONFLICT if its uuid is taken.
+ */
+enum store_status store_token_import(struct store *st, const struct token_rec *t);
+
 /* Revokes the token with that uuid; STORE_NOT_FOUND if it was revoked already. */
 enum store_status store_token_revoke(struct store *st, const char *uuid, int64_t now_ms);
 

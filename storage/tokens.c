@@ -111,6 +111,10 @@ static int insert_token(struct store *st, const struct token_rec *t)
 	bind_text(q, 11, t->value);
 	sqlite3_bind_int64(q, 12, t->active_ms);
 	sqlite3_bind_int64(q, 13, t->busy_until_ms);
+	if (t->refreshed_ms) /* else NULL: never refreshed */
+		sqlite3_bind_int64(q, 14, t->refreshed_ms);
+	if (t->revoked_ms)
+		sqlite3_bind_int64(q, 15, t->revoked_ms);
 	rc = step_in_tx(q);
 	stmt_done(q);
 	id = sqlite3_last_insert_rowid(st->conn);
@@ -161,6 +165,17 @@ enum store_status store_token_create(struct store *st, const struct token_rec *t
 	return tx_end(st, STORE_OK);
 }
 
+enum store_status store_token_import(struct store *st, const struct token_rec *t)
+{
+	enum store_status status = tx_begin(st);
+	int rc;
+
+	if (status != STORE_OK)
+		return status;
+	rc = insert_token(st, t);
+	return tx_end(st, rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "token import"));
+}
+
 enum store_status store_token_get(struct store *st, const char *account, const char *name,
                                   struct token_rec *out)
 {
@@ -198,6 +213,26 @@ enum store_status store_token_list(struct store *st, const char *account, int64_
 	}
 	stmt_done(q);
 	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "token list");
+}
+
+enum store_status store_token_all(struct store *st, const char *account, store_token_fn *fn,
+                                  void *ctx)
+{
+	sqlite3_stmt *q = st->stmt[STMT_TOKEN_ALL];
+	struct token_rec t;
+	int rc;
+
+	bind_text(q, 1, account);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t id = read_token(q, &t);
+
+		rc = read_perms(st, id, &t);
+		if (rc != SQLITE_DONE)
+			break;
+		fn(ctx, &t);
+	}
+	stmt_done(q);
+	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "token all");
 }
 
 static enum store_status update_token(struct store *st, sqlite3_stmt *q, const char *what)

@@ -186,6 +186,42 @@ static void refresh_records_the_time_and_the_busy_window(void **state)
 	assert_int_equal(store_token_refresh(st, U2, T0, T0), STORE_NOT_FOUND);
 }
 
+static void import_keeps_every_time_and_all_lists_every_token(void **state)
+{
+	int64_t day0 = T0 / DAY;
+	struct token_rec a = make("a", U1, day0 - 40), b = make("b", U2, -1), c = make("c", U3, -1);
+	struct token_rec got, dup = make("a", U4, -1);
+	struct buf names = BUF_INIT;
+
+	(void)state;
+	b.refreshed_ms = T0 + DAY;
+	b.busy_until_ms = T0 + DAY + 5000;
+	c.revoked_ms = T0 + 2 * DAY;
+	/* No limit and no live-name check: an import stores what the fixture says. */
+	assert_int_equal(store_token_import(st, &a), STORE_OK);
+	assert_int_equal(store_token_import(st, &b), STORE_OK);
+	assert_int_equal(store_token_import(st, &c), STORE_OK);
+	assert_int_equal(store_token_import(st, &dup), STORE_OK);
+	assert_int_equal(store_token_by_uuid(st, U2, &got), STORE_OK);
+	assert_int_equal(got.refreshed_ms, T0 + DAY);
+	assert_int_equal(got.busy_until_ms, T0 + DAY + 5000);
+	assert_int_equal(got.revoked_ms, 0);
+	assert_int_equal(store_token_by_uuid(st, U3, &got), STORE_OK);
+	assert_int_equal(got.revoked_ms, T0 + 2 * DAY);
+	assert_int_equal(got.refreshed_ms, 0);
+	assert_int_equal(got.perm_count, 2);
+	assert_string_equal(got.perms[1].letters, "d");
+	c.name[0] = 'x'; /* another token with a uuid already taken */
+	assert_int_equal(store_token_import(st, &c), STORE_CONFLICT);
+	/* Revoked and long-expired tokens too, in the order they were stored. */
+	assert_int_equal(store_token_all(st, ACC, count_name, &names), STORE_OK);
+	assert_string_equal(names.ptr, "a,b,c,a");
+	buf_reset(&names);
+	assert_int_equal(store_token_list(st, ACC, T0, true, count_name, &names), STORE_OK);
+	assert_string_equal(names.ptr, "b,a");
+	buf_release(&names);
+}
+
 static void settings_default_then_keep_what_was_put(void **state)
 {
 	struct token_settings s;
@@ -303,6 +339,8 @@ int main(void)
 	                refresh_records_the_time_and_the_busy_window),
 	        TEST_FX("token settings default to the server's, then keep what was put",
 	                settings_default_then_keep_what_was_put),
+	        TEST_FX("an import keeps refresh and revoke times; all lists every token",
+	                import_keeps_every_time_and_all_lists_every_token),
 	        TEST_FX("the first writer of a secret wins", the_first_secret_wins),
 	        TEST_FX("the daily check sees tokens issued before it and not yet revoked",
 	                the_check_sees_tokens_issued_before_it_and_not_yet_revoked),
