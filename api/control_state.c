@@ -908,12 +908,37 @@ static int import_doc(struct api *api, const cJSON *root, const char *only, char
 	return rc;
 }
 
+/*
+ * Runs the import on a scratch in-memory store first: a fixture that fails
+ * halfway must not leave an account half replaced (bad input never loses
+ * data), and the same code path is the only complete check of a fixture.
+ */
+static int rehearse(const struct api *api, const cJSON *root, const char *only, char *err,
+                    size_t size)
+{
+	struct api scratch = {0};
+	int rc;
+
+	scratch.config = api->config;
+	scratch.db = store_db_open(":memory:", 3600000);
+	if (!scratch.db) {
+		snprintf(err, size, "no scratch store to check the fixture in");
+		return -1;
+	}
+	rc = import_doc(&scratch, root, only, err, size);
+	api_release(&scratch);
+	store_db_close(scratch.db);
+	return rc;
+}
+
 int api_import(struct api *api, const char *text, size_t len, const char *only, char *err,
                size_t size)
 {
 	cJSON *root = cJSON_ParseWithLength(text, len);
-	int rc = import_doc(api, root, only, err, size);
+	int rc = rehearse(api, root, only, err, size);
 
+	if (rc == 0)
+		rc = import_doc(api, root, only, err, size);
 	cJSON_Delete(root);
 	return rc;
 }
@@ -1031,7 +1056,7 @@ void control_import(struct api_call *c)
 	cJSON *root;
 
 	if (api_import(c->api, c->req->body, c->req->body_len, NULL, err, sizeof(err)) != 0) {
-		reply_problem(c, EKV_FIELD_INVALID, err);
+		reply_problem(c, EKV_IMPORT_INVALID, err);
 		return;
 	}
 	root = cJSON_CreateObject();

@@ -226,8 +226,21 @@ describe('hand-written token fixtures', () => {
 		for (const t of bad) {
 			const res = await control(server, 'POST', '/_emulator/import', account([t]));
 			assertProblem(res, 400, 'EKV_2000');
-			assert.match(res.json.detail, /cannot import token/, JSON.stringify(t));
+			assert.match(res.json.detail, /^The fixture cannot be imported: cannot import token '[^']*'/, JSON.stringify(t));
 		}
+	});
+
+	test('a fixture refused halfway changes nothing: the account keeps its namespaces, items and tokens', async () => {
+		const item = itemPath('staging', 'default', 'keep', 'k');
+		assert.equal((await server.put(item, 'kept', { headers: { 'Content-Type': 'text/plain' } })).status, 200);
+		const before = await control(server, 'GET', '/_emulator/export');
+		assert.equal(before.status, 200);
+		// A valid account first, then a token the importer refuses: nothing of it may land.
+		const res = await control(server, 'POST', '/_emulator/import', account([{ name: 'ok', namespacePermissions: { default: ['r'] } }, { name: 'bad', uuid: 'nope', namespacePermissions: { default: ['r'] } }]));
+		assertProblem(res, 400, 'EKV_2000');
+		const after = await control(server, 'GET', '/_emulator/export');
+		assert.deepEqual(after.json, before.json);
+		assert.equal((await server.get(item)).body, 'kept');
 	});
 });
 
