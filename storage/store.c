@@ -97,6 +97,12 @@ int step_item_write(struct store *st, sqlite3_stmt *q)
 {
 	int rc;
 
+	if (st->batch) {
+		/* A failed commit-level error ends the transaction: write nothing after it. */
+		if (sqlite3_get_autocommit(st->conn))
+			return SQLITE_ABORT;
+		return sqlite3_step(q);
+	}
 	pthread_mutex_lock(&st->db->write_lock);
 	rc = sqlite3_step(q);
 	pthread_mutex_unlock(&st->db->write_lock);
@@ -116,10 +122,18 @@ int step_in_tx(sqlite3_stmt *q)
 	return sqlite3_step(q);
 }
 
+static int exec(sqlite3 *conn, const char *sql);
+
 enum store_status tx_begin(struct store *st)
 {
 	int rc;
 
+	if (st->batch) { /* nested in the batch's transaction */
+		if (sqlite3_get_autocommit(st->conn))
+			return STORE_ERROR;
+		rc = exec(st->conn, "SAVEPOINT tx");
+		return rc == SQLITE_OK ? STORE_OK : store_failed(st, rc, "savepoint");
+	}
 	pthread_mutex_lock(&st->db->write_lock);
 	rc = sqlite3_step(st->stmt[STMT_BEGIN]);
 	sqlite3_reset(st->stmt[STMT_BEGIN]);
@@ -131,6 +145,15 @@ enum store_status tx_begin(struct store *st)
 
 enum store_status tx_end(struct store *st, enum store_status status)
 {
+	if (st->batch) {
+		int rc = exec(st->conn,
+		              status == STORE_OK ? "RELEASE tx" : "ROLLBACK TO tx; RELEASE tx");
+
+		if (rc != SQLITE_OK && status == STORE_OK)
+			status = store_failed(st, rc, "release");
+		meta_changed(st->db);
+		return status;
+	}
 	sqlite3_stmt *q = st->stmt[status == STORE_OK ? STMT_COMMIT : STMT_ROLLBACK];
 	int rc = sqlite3_step(q);
 
@@ -143,6 +166,30 @@ enum store_status tx_end(struct store *st, enum store_status status)
 	meta_changed(st->db);
 	pthread_mutex_unlock(&st->db->write_lock);
 	return status;
+}
+
+enum store_status store_batch_begin(struct store *st)
+{
+	enum store_status status = tx_begin(st);
+
+	st->batch = status == STORE_OK;
+	return status;
+}
+
+enum store_status store_batch_end(struct store *st, bool commit)
+{
+	enum store_status status = STORE_OK;
+
+	if (!st->batch)
+		return STORE_ERROR;
+	st->batch = false;
+	if (sqlite3_get_autocommit(st->conn)) { /* SQLite rolled it back after an error */
+		meta_changed(st->db);
+		pthread_mutex_unlock(&st->db->write_lock);
+		return STORE_ERROR;
+	}
+	return tx_end(st, commit ? status : STORE_ERROR) == STORE_OK && commit ? STORE_OK
+	                                                                       : STORE_ERROR;
 }
 
 static int exec(sqlite3 *conn, const char *sql)
@@ -190,8 +237,9 @@ static sqlite3 *connect(struct store_db *db)
 	sqlite3_db_config(conn, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
 	sqlite3_db_config(conn, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
 	/* Checkpoints run on the sweeper thread, never inside a request (P3). */
-	if (exec(conn, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-	               " PRAGMA wal_autocheckpoint = 0") != SQLITE_OK) {
+	if (exec(conn,
+	         "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1024;"
+	         " PRAGMA wal_autocheckpoint = 0") != SQLITE_OK) {
 		sqlite3_close(conn);
 		return NULL;
 	}
@@ -314,8 +362,7 @@ static void sync_files(sqlite3 *conn)
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		sqlite3_file *f = NULL;
 
-		if (sqlite3_file_control(conn, "main", ops[i], &f) == SQLITE_OK && f &&
-		    f->pMethods)
+		if (sqlite3_file_control(conn, "main", ops[i], &f) == SQLITE_OK && f && f->pMethods)
 			f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
 	}
 }
