@@ -384,3 +384,42 @@ void api_dispatch(struct api *api, const struct api_request *req, struct api_res
 		journal_add(req, res, c.account.id[0] ? c.account.id : c.caller.account,
 		            c.now_ms ? c.now_ms : clock_now_ms());
 }
+
+bool api_batchable(const struct api *api, const struct api_request *req)
+{
+	const char *q = strchr(req->target, '?');
+	size_t path_len = q ? (size_t)(q - req->target) : strlen(req->target);
+	const struct route *route;
+	struct route_params params;
+	unsigned allow = 0;
+
+	(void)api;
+	if ((req->method != HTTP_PUT && req->method != HTTP_DELETE) || req->framing_invalid)
+		return false;
+	return route_match(api_routes, api_route_count, req->method, req->target, path_len, &route,
+	                   &params, &allow) == ROUTE_FOUND &&
+	       (route->flags & ROUTE_BATCH);
+}
+
+bool api_batch_begin(struct api *api)
+{
+	struct store *st = store_db_thread(api->db);
+
+	return st && store_batch_begin(st) == STORE_OK;
+}
+
+bool api_batch_end(struct api *api)
+{
+	struct store *st = store_db_thread(api->db);
+
+	return st && store_batch_end(st, true) == STORE_OK;
+}
+
+void api_batch_failed(struct api *api, const struct api_request *req, struct api_response *res)
+{
+	struct api_call c = {.api = api, .req = req, .res = res};
+
+	api_response_release(res);
+	api_response_init(res);
+	reply_problem(&c, EKV_INTERNAL);
+}

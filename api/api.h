@@ -151,4 +151,18 @@ void api_set_ready(bool ready);
 /* Routes, authenticates, runs the handler and fills res; never fails to fill it. */
 void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res);
 
+/*
+ * Group commit (docs/architecture.md "Threads"). api_batchable(): req is an
+ * item write (PUT or DELETE of an item, management API or data plane), whose
+ * handler may run between api_batch_begin() and api_batch_end() on one
+ * thread: its writes then become durable and visible together, at
+ * api_batch_end(), which returns false when they did not (rolled back).
+ * The replies of a batch must not be sent before it returns; when it
+ * returns false, api_batch_failed() turns each of them into a 500.
+ */
+bool api_batchable(const struct api *api, const struct api_request *req);
+bool api_batch_begin(struct api *api);
+bool api_batch_end(struct api *api);
+void api_batch_failed(struct api *api, const struct api_request *req, struct api_response *res);
+
 #endif

@@ -37,8 +37,9 @@ const struct route api_routes[] = {
         {HTTP_GET, NS "/groups", groups_list, INIT, CAP_READ_DATA},
         {HTTP_GET, G, items_list, INIT, CAP_READ_DATA},
         {HTTP_GET, G "/items/{item}", items_get, INIT, CAP_READ_DATA},
-        {HTTP_PUT, G "/items/{item}", items_put, INIT | ROUTE_VALUE_BODY, CAP_WRITE_DATA},
-        {HTTP_DELETE, G "/items/{item}", items_delete, INIT, CAP_DELETE_DATA},
+        {HTTP_PUT, G "/items/{item}", items_put, INIT | ROUTE_VALUE_BODY | ROUTE_BATCH,
+         CAP_WRITE_DATA},
+        {HTTP_DELETE, G "/items/{item}", items_delete, INIT | ROUTE_BATCH, CAP_DELETE_DATA},
 
         {HTTP_POST, "/edgekv/v1/tokens", tokens_create, INIT, CAP_NONE},
         {HTTP_GET, "/edgekv/v1/tokens", tokens_list, INIT, CAP_NONE},
@@ -48,8 +49,9 @@ const struct route api_routes[] = {
 
         /* The data plane that edgekv.js calls (behaviour §6). */
         {HTTP_GET, DP, dataplane_get, ROUTE_DATA_PLANE | INIT, CAP_NONE},
-        {HTTP_PUT, DP, dataplane_put, ROUTE_DATA_PLANE | INIT | ROUTE_VALUE_BODY, CAP_NONE},
-        {HTTP_DELETE, DP, dataplane_delete, ROUTE_DATA_PLANE | INIT, CAP_NONE},
+        {HTTP_PUT, DP, dataplane_put, ROUTE_DATA_PLANE | INIT | ROUTE_VALUE_BODY | ROUTE_BATCH,
+         CAP_NONE},
+        {HTTP_DELETE, DP, dataplane_delete, ROUTE_DATA_PLANE | INIT | ROUTE_BATCH, CAP_NONE},
 
         /* The emulator's control API (docs/control-api.md) */
         {HTTP_POST, E "/accounts", control_accounts_create, CTL},

@@ -21,6 +21,7 @@ enum route_flags {
 	ROUTE_DATA_PLANE = 1 << 2, /* /api/v1: an access token, not EdgeGrid, names the account */
 	ROUTE_CONTROL = 1 << 3,    /* /_emulator: loopback or the admin secret, no EdgeGrid */
 	ROUTE_OPEN = 1 << 4,       /* with ROUTE_CONTROL: anyone (health and readiness probes) */
+	ROUTE_BATCH = 1 << 5,      /* an item write: may run in a group commit (api_batchable) */
 };
 
 struct route {

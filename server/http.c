@@ -18,6 +18,8 @@
 #include "base/xalloc.h"
 
 #define HEADERS_MAX 64
+/* Item writes the writer thread commits together at most (group commit). */
+#define BATCH_MAX 256
 
 /*
  * A reply held back by injected latency (issue 4): its connection is
@@ -43,21 +45,38 @@ struct http_server {
 	pthread_cond_t timer_cond; /* on CLOCK_MONOTONIC */
 	bool timer_stopping;
 	struct delayed *delayed; /* by due time */
+	/* Group commit: item writes queue here for the writer thread (batch_main). */
+	pthread_t writer;
+	bool writer_started;
+	pthread_mutex_t batch_lock;
+	pthread_cond_t batch_cond;
+	bool batch_stopping;
+	struct request *queue, **queue_tail;
 };
 
 /* Everything one request owns; freed only in on_completed(). */
 struct request {
 	char *target;                 /* raw request target, copied before MHD parses it in place */
-	bool started;                 /* the headers-only first call has happened */
 	struct MHD_Response *pending; /* a reply waiting for its injected latency */
-	unsigned pending_status;
-	struct buf body;
-	bool body_too_large;
 	int64_t started_ms;
-	struct api_header headers[HEADERS_MAX];
 	size_t header_count;
 	const char *content_length; /* the first one seen */
-	bool framing_invalid;       /* another Content-Length disagreed with it */
+	/* A request handed to the writer thread: everything it needs outlives the call. */
+	const char *method;
+	struct MHD_Connection *conn;
+	struct request *next; /* in the writer's queue */
+	struct buf body;
+	struct api_request in;
+	struct api_header headers[HEADERS_MAX];
+	struct api_response out;
+	unsigned pending_status;
+	bool started; /* the headers-only first call has happened */
+	bool body_too_large;
+	bool framing_invalid; /* another Content-Length disagreed with it */
+	bool batched;         /* handed to the writer thread: never dispatched again */
+	bool answered;        /* the writer queued its reply */
+	char id[17];
+	char peer[64];
 };
 
 /* MHD_OPTION_URI_LOG_CALLBACK: the raw target, before unescaping (EdgeGrid signs it). */
@@ -128,8 +147,12 @@ static void peer_address(struct MHD_Connection *conn, char *out, size_t size)
 		          out, (socklen_t)size);
 }
 
-/* Holds conn back for delay_ms; false when stopping (then reply at once). */
-static bool delay_connection(struct http_server *srv, struct MHD_Connection *conn, int64_t delay_ms)
+/*
+ * Holds conn back for delay_ms; false when stopping (then reply at once).
+ * suspend: conn is running and is suspended here; else it is already.
+ */
+static bool delay_connection(struct http_server *srv, struct MHD_Connection *conn, int64_t delay_ms,
+                             bool suspend)
 {
 	struct delayed *d, **p;
 
@@ -146,7 +169,8 @@ static bool delay_connection(struct http_server *srv, struct MHD_Connection *con
 	d->next = *p;
 	*p = d;
 	/* Suspended under the lock, so the timer cannot resume it first. */
-	MHD_suspend_connection(conn);
+	if (suspend)
+		MHD_suspend_connection(conn);
 	pthread_cond_signal(&srv->timer_cond);
 	pthread_mutex_unlock(&srv->timer_lock);
 	return true;
@@ -195,57 +219,198 @@ static void *timer_main(void *arg)
 	return NULL;
 }
 
-static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *srv,
-                               struct request *req, const char *method)
+/* Fills req->in from the connection: everything api_dispatch() reads. */
+static void request_fill(struct MHD_Connection *conn, struct http_server *srv, struct request *req,
+                         const char *method)
 {
-	struct api_request in = {0};
-	struct api_response out;
-	struct MHD_Response *response;
-	char id[17], peer[64];
-	size_t len;
-	char *body;
-	enum MHD_Result ok;
+	struct api_request *in = &req->in;
 
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, req);
-	request_id(id);
-	peer_address(conn, peer, sizeof(peer));
-	in.method = http_method_parse(method);
-	in.method_name = method;
-	in.target = req->target;
-	in.headers = req->headers;
-	in.header_count = req->header_count;
-	in.body = req->body.ptr ? req->body.ptr : "";
-	in.body_len = req->body.len;
-	in.body_too_large = req->body_too_large;
-	in.framing_invalid = req->framing_invalid;
-	in.request_id = id;
-	in.peer = peer;
-	in.tls = srv->tls;
+	request_id(req->id);
+	peer_address(conn, req->peer, sizeof(req->peer));
+	memset(in, 0, sizeof(*in));
+	in->method = http_method_parse(method);
+	in->method_name = method;
+	in->target = req->target;
+	in->headers = req->headers;
+	in->header_count = req->header_count;
+	in->body = req->body.ptr ? req->body.ptr : "";
+	in->body_len = req->body.len;
+	in->body_too_large = req->body_too_large;
+	in->framing_invalid = req->framing_invalid;
+	in->request_id = req->id;
+	in->peer = req->peer;
+	in->tls = srv->tls;
+	req->method = method;
+	req->conn = conn;
+}
 
-	api_response_init(&out);
-	api_dispatch(srv->api, &in, &out);
-	body = buf_detach(&out.body, &len);
+/* The MHD response for out (its body moves into it), after the access log line; NULL: none. */
+static struct MHD_Response *make_response(struct http_server *srv, struct request *req,
+                                          struct api_response *out)
+{
+	struct MHD_Response *response;
+	size_t len;
+	char *body = buf_detach(&out->body, &len);
+
 	response = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (!response) {
 		free(body);
+		return NULL;
+	}
+	if (out->content_type[0])
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, out->content_type);
+	MHD_add_response_header(response, "X-Trace-Id", req->id);
+	if (req->framing_invalid) /* what follows on the connection cannot be trusted */
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
+	for (size_t i = 0; i < out->header_count; i++)
+		MHD_add_response_header(response, out->headers[i].name, out->headers[i].value);
+	if (srv->access_log)
+		log_info("%s \"%s %s\" %d %zu %lldms%s trace=%s", req->peer, req->method,
+		         req->target, out->status, len,
+		         (long long)(clock_monotonic_ms() - req->started_ms),
+		         out->delay_ms > 0 ? " (delayed)" : "", req->id);
+	return response;
+}
+
+/* Queues req for the writer thread and suspends its connection; false: answer it here. */
+static bool batch_enqueue(struct http_server *srv, struct request *req)
+{
+	pthread_mutex_lock(&srv->batch_lock);
+	if (!srv->writer_started || srv->batch_stopping) {
+		pthread_mutex_unlock(&srv->batch_lock);
+		return false;
+	}
+	req->batched = true;
+	req->next = NULL;
+	*srv->queue_tail = req;
+	srv->queue_tail = &req->next;
+	/* Suspended under the lock, so the writer cannot resume it first. */
+	MHD_suspend_connection(req->conn);
+	pthread_cond_signal(&srv->batch_cond);
+	pthread_mutex_unlock(&srv->batch_lock);
+	return true;
+}
+
+/*
+ * The writer thread's end of a request: its reply is final. MHD lets another
+ * thread queue a response on a suspended connection; queued before the
+ * resume, it goes out even if the client has already shut down its side
+ * (a resumed connection that reads EOF before the access handler runs again
+ * is closed without a reply). With injected latency the timer resumes it.
+ */
+static void batch_finish(struct http_server *srv, struct request *req)
+{
+	struct MHD_Response *response = make_response(srv, req, &req->out);
+	int64_t delay_ms = req->out.delay_ms;
+	unsigned status = (unsigned)req->out.status;
+
+	api_response_release(&req->out);
+	if (response) { /* else on_request closes the connection */
+		req->answered = MHD_queue_response(req->conn, status, response) == MHD_YES;
+		MHD_destroy_response(response);
+	}
+	if (req->answered && delay_ms > 0 && delay_connection(srv, req->conn, delay_ms, false))
+		return;
+	MHD_resume_connection(req->conn);
+}
+
+/*
+ * One group commit: every queued item write runs its handler inside one
+ * transaction (api_batch_begin), and no reply goes out before the commit.
+ * If the transaction cannot start, each write commits on its own, as on a
+ * worker thread; if the commit fails, each reply becomes a 500.
+ */
+static void batch_run(struct http_server *srv, struct request *list)
+{
+	bool tx = api_batch_begin(srv->api);
+
+	for (struct request *r = list; r; r = r->next) {
+		api_response_init(&r->out);
+		api_dispatch(srv->api, &r->in, &r->out);
+	}
+	if (tx && !api_batch_end(srv->api)) {
+		for (struct request *r = list; r; r = r->next)
+			api_batch_failed(srv->api, &r->in, &r->out);
+	}
+	while (list) {
+		struct request *r = list;
+
+		list = r->next; /* r may be gone once resumed */
+		batch_finish(srv, r);
+	}
+}
+
+static void *batch_main(void *arg)
+{
+	struct http_server *srv = arg;
+
+	pthread_mutex_lock(&srv->batch_lock);
+	for (;;) {
+		struct request *list, **end;
+		int n = 0;
+
+		while (!srv->queue && !srv->batch_stopping)
+			pthread_cond_wait(&srv->batch_cond, &srv->batch_lock);
+		if (!srv->queue)
+			break; /* stopping, and every queued write done */
+		list = srv->queue;
+		for (end = &list; *end && n < BATCH_MAX; end = &(*end)->next)
+			n++;
+		srv->queue = *end;
+		if (!srv->queue)
+			srv->queue_tail = &srv->queue;
+		*end = NULL;
+		pthread_mutex_unlock(&srv->batch_lock);
+		batch_run(srv, list);
+		pthread_mutex_lock(&srv->batch_lock);
+	}
+	pthread_mutex_unlock(&srv->batch_lock);
+	return NULL;
+}
+
+/*
+ * Whether the client keeps the connection open after this request. A
+ * suspended connection whose client has shut down its side (what a client
+ * that sends Connection: close may do right after the request) is closed by
+ * MHD 0.9.75 when it is resumed, and the queued reply is lost: such requests
+ * are answered on the worker thread, at once.
+ */
+static bool keeps_alive(struct MHD_Connection *conn, const char *version)
+{
+	const char *c =
+	        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONNECTION);
+
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) != 0)
+		return false;
+	for (; c && *c; c++) /* a "close" token anywhere in the list */
+		if (strncasecmp(c, "close", 5) == 0)
+			return false;
+	return true;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *srv,
+                               struct request *req, const char *method, const char *version)
+{
+	struct api_response out;
+	struct MHD_Response *response;
+	enum MHD_Result ok;
+
+	request_fill(conn, srv, req, method);
+	if (keeps_alive(conn, version) && api_batchable(srv->api, &req->in) &&
+	    batch_enqueue(srv, req))
+		return MHD_YES; /* on_request queues the reply once the writer resumes it */
+	api_response_init(&out);
+	api_dispatch(srv->api, &req->in, &out);
+	response = make_response(srv, req, &out);
+	if (!response) {
 		api_response_release(&out);
 		return MHD_NO;
 	}
-	if (out.content_type[0])
-		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type);
-	MHD_add_response_header(response, "X-Trace-Id", id);
-	if (req->framing_invalid) /* what follows on the connection cannot be trusted */
-		MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
-	for (size_t i = 0; i < out.header_count; i++)
-		MHD_add_response_header(response, out.headers[i].name, out.headers[i].value);
-	if (srv->access_log)
-		log_info("%s \"%s %s\" %d %zu %lldms%s trace=%s", peer, method, req->target,
-		         out.status, len, (long long)(clock_monotonic_ms() - req->started_ms),
-		         out.delay_ms > 0 ? " (delayed)" : "", id);
 	if (out.delay_ms > 0) {
 		req->pending = response;
 		req->pending_status = (unsigned)out.status;
-		if (delay_connection(srv, conn, out.delay_ms)) {
+		if (delay_connection(srv, conn, out.delay_ms, true)) {
 			api_response_release(&out);
 			return MHD_YES; /* on_request queues it once resumed */
 		}
@@ -266,7 +431,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct request *req = *req_cls;
 
 	(void)url;
-	(void)version;
 	if (!req)
 		return MHD_NO; /* on_uri always runs first; never here */
 	if (req->pending) {    /* resumed after its injected latency */
@@ -278,6 +442,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		MHD_destroy_response(response);
 		return ok;
 	}
+	if (req->batched) /* resumed by the writer: MHD_YES once it has queued the reply */
+		return req->answered ? MHD_YES : MHD_NO;
 	if (!req->started) { /* headers only: never reply yet (P1: keep-alive) */
 		req->started = true;
 		return MHD_YES;
@@ -290,7 +456,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	return respond(conn, srv, req, method);
+	return respond(conn, srv, req, method, version);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -347,6 +513,9 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 		return NULL;
 	}
 	srv->api = api;
+	pthread_mutex_init(&srv->batch_lock, NULL);
+	pthread_cond_init(&srv->batch_cond, NULL);
+	srv->queue_tail = &srv->queue;
 	pthread_mutex_init(&srv->timer_lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -369,12 +538,19 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 		log_error("http: cannot listen on %s port %d", opt->listen, opt->port);
 		pthread_mutex_destroy(&srv->timer_lock);
 		pthread_cond_destroy(&srv->timer_cond);
+		pthread_mutex_destroy(&srv->batch_lock);
+		pthread_cond_destroy(&srv->batch_cond);
 		free(srv);
 		return NULL;
 	}
 	srv->timer_started = pthread_create(&srv->timer, NULL, timer_main, srv) == 0;
 	if (!srv->timer_started)
 		log_warn("http: no timer thread: injected latency is off");
+	pthread_mutex_lock(&srv->batch_lock);
+	srv->writer_started = pthread_create(&srv->writer, NULL, batch_main, srv) == 0;
+	pthread_mutex_unlock(&srv->batch_lock);
+	if (!srv->writer_started)
+		log_warn("http: no writer thread: item writes commit one by one");
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : opt->port;
 	return srv;
@@ -389,7 +565,14 @@ void http_stop(struct http_server *srv)
 {
 	if (!srv)
 		return;
-	/* Held replies go out first: MHD must not stop with suspended connections. */
+	/* Queued writes commit first (their replies may go to the timer), then held replies go
+	 * out: MHD must not stop with suspended connections. */
+	pthread_mutex_lock(&srv->batch_lock);
+	srv->batch_stopping = true;
+	pthread_cond_signal(&srv->batch_cond);
+	pthread_mutex_unlock(&srv->batch_lock);
+	if (srv->writer_started)
+		pthread_join(srv->writer, NULL);
 	pthread_mutex_lock(&srv->timer_lock);
 	srv->timer_stopping = true;
 	pthread_cond_signal(&srv->timer_cond);
@@ -399,5 +582,7 @@ void http_stop(struct http_server *srv)
 	MHD_stop_daemon(srv->daemon);
 	pthread_mutex_destroy(&srv->timer_lock);
 	pthread_cond_destroy(&srv->timer_cond);
+	pthread_mutex_destroy(&srv->batch_lock);
+	pthread_cond_destroy(&srv->batch_cond);
 	free(srv);
 }

@@ -38,6 +38,7 @@ struct store {
 	struct account_rec account;
 	struct namespace_cached namespaces[STORE_NAMESPACE_CACHE];
 	unsigned namespace_next; /* the slot to overwrite next */
+	bool batch;              /* inside store_batch_begin(): holds the write mutex */
 };
 
 /*

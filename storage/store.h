@@ -91,6 +91,18 @@ void store_db_close(struct store_db *db);
  */
 struct store *store_db_thread(struct store_db *db);
 
+/*
+ * Group commit: every write st makes between store_batch_begin() and
+ * store_batch_end() is one transaction under the write mutex, held
+ * throughout. Inside it, single-statement writes run as they are (a failed
+ * statement undoes only itself) and the multi-statement ones nest as
+ * savepoints. store_batch_end() commits, or rolls back when commit is false;
+ * it returns STORE_OK only if the commit happened. No write of the batch is
+ * durable, or visible to other connections, before it.
+ */
+enum store_status store_batch_begin(struct store *st);
+enum store_status store_batch_end(struct store *st, bool commit);
+
 /* Runs one sweep now (what the background thread does); for tests and shutdown. */
 void store_db_sweep(struct store_db *db, int64_t now_ms);
 

@@ -120,10 +120,10 @@ static void the_table_is_the_api_surface(void **state)
 	        {HTTP_GET, ROUTE_NEEDS_INIT, NS "/groups", groups_list, CAP_READ_DATA},
 	        {HTTP_GET, ROUTE_NEEDS_INIT, NS "/groups/g1", items_list, CAP_READ_DATA},
 	        {HTTP_GET, ROUTE_NEEDS_INIT, NS "/groups/g1/items/k1", items_get, CAP_READ_DATA},
-	        {HTTP_PUT, ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY, NS "/groups/g1/items/k1", items_put,
-	         CAP_WRITE_DATA},
-	        {HTTP_DELETE, ROUTE_NEEDS_INIT, NS "/groups/g1/items/k1", items_delete,
-	         CAP_DELETE_DATA},
+	        {HTTP_PUT, ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY | ROUTE_BATCH,
+	         NS "/groups/g1/items/k1", items_put, CAP_WRITE_DATA},
+	        {HTTP_DELETE, ROUTE_NEEDS_INIT | ROUTE_BATCH, NS "/groups/g1/items/k1",
+	         items_delete, CAP_DELETE_DATA},
 	        /* Rows 20-24: access tokens (#5); their permissions are checked in api/tokens.c. */
 	        {HTTP_POST, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens", tokens_create, CAP_NONE},
 	        {HTTP_GET, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens", tokens_list, CAP_NONE},
@@ -133,9 +133,10 @@ static void the_table_is_the_api_surface(void **state)
 	         CAP_NONE},
 	        /* The data plane (§6): the token, not EdgeGrid, decides. */
 	        {HTTP_GET, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT, DP, dataplane_get, CAP_NONE},
-	        {HTTP_PUT, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY, DP,
+	        {HTTP_PUT, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY | ROUTE_BATCH, DP,
 	         dataplane_put, CAP_NONE},
-	        {HTTP_DELETE, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT, DP, dataplane_delete, CAP_NONE},
+	        {HTTP_DELETE, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT | ROUTE_BATCH, DP,
+	         dataplane_delete, CAP_NONE},
 	};
 	size_t management = 0, last = 0;
 

@@ -846,6 +846,83 @@ static void unopenable_path_is_refused(void **state)
 	assert_null(store_db_open("/nonexistent-dir-ekv/sub/edgekv.db", NEVER));
 }
 
+struct batch_peek {
+	struct store_db *db;
+	bool opened; /* the other thread has a connection of its own */
+	bool seen;   /* and found k1 with it */
+};
+
+static void *peek_k1(void *p)
+{
+	struct batch_peek *arg = p;
+	struct store *st = store_db_thread(arg->db);
+	struct item_ref ref = ref_of("ns1", "g", "k1");
+
+	arg->opened = st != NULL;
+	arg->seen = st && get(st, &ref, T0) != NULL;
+	return NULL;
+}
+
+static bool other_thread_sees_k1(struct store_db *db)
+{
+	struct batch_peek arg = {db, false, false};
+	pthread_t t;
+
+	assert_int_equal(pthread_create(&t, NULL, peek_k1, &arg), 0);
+	pthread_join(t, NULL);
+	assert_true(arg.opened);
+	return arg.seen;
+}
+
+/* Group commit (a WAL file, as served): a batch's writes land together at its end, or not at all.
+ */
+static void batch_commits_together_or_not_at_all(void **state)
+{
+	const char *path = db_path();
+	struct store_db *db;
+	struct store *st;
+	struct item_ref k0 = ref_of("ns1", "g", "k0"), k1 = ref_of("ns1", "g", "k1"),
+	                k2 = ref_of("ns1", "g", "k2");
+
+	(void)state;
+	db = store_db_open(path, NEVER);
+	assert_non_null(db);
+	st = store_db_thread(db);
+	assert_non_null(st);
+	make_account(st, ACC, false);
+	make_namespace(st, NETWORK_STAGING, "ns1");
+	put(st, &k0, "zero", T0, 0);
+
+	/* Rolled back: neither the puts nor the delete happened. */
+	assert_int_equal(store_batch_begin(st), STORE_OK);
+	put(st, &k1, "one", T0, 0);
+	put(st, &k2, "two", T0, 0);
+	assert_int_equal(store_item_delete(st, &k0, T0, 0), STORE_OK);
+	assert_string_equal(get(st, &k1, T0), "one"); /* the batch sees its own writes */
+	assert_false(other_thread_sees_k1(db));       /* nobody else does yet */
+	assert_int_equal(store_batch_end(st, false), STORE_ERROR);
+	assert_null(get(st, &k1, T0));
+	assert_null(get(st, &k2, T0));
+	assert_string_equal(get(st, &k0, T0), "zero");
+
+	/* Committed, with a multi-statement write nested in it as a savepoint. */
+	assert_int_equal(store_batch_begin(st), STORE_OK);
+	put(st, &k1, "one", T0, 0);
+	assert_int_equal(store_settle(st, ACC), STORE_OK);
+	assert_false(other_thread_sees_k1(db));
+	assert_int_equal(store_batch_end(st, true), STORE_OK);
+	assert_true(other_thread_sees_k1(db));
+	assert_string_equal(get(st, &k1, T0), "one");
+
+	/* Ending a batch that was never begun is an error, and writes go on one by one. */
+	assert_int_equal(store_batch_end(st, true), STORE_ERROR);
+	put(st, &k2, "two", T0, 0);
+	assert_true(other_thread_sees_k1(db));
+	assert_string_equal(get(st, &k2, T0), "two");
+	store_db_close(db);
+	remove_db(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -885,6 +962,9 @@ int main(void)
 	        TEST_FX("two :memory: stores are separate databases", memory_stores_are_separate),
 	        TEST_FX("another thread gets its own connection to the same memory database",
 	                threads_share_the_memory_database),
+	        TEST("a batch's writes are seen by others at its commit, and never after a "
+	             "rollback; a transaction inside it nests",
+	             batch_commits_together_or_not_at_all),
 	        TEST("a file store keeps its data when opened again (migrations run twice)",
 	             file_store_keeps_data_across_opens),
 	        TEST("a database with a newer user_version is refused",
