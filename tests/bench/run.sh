@@ -34,7 +34,7 @@ target_get_rps=30000
 target_put_rps=10000
 target_p99_us=5000
 target_cold_ms=50
-target_rss_kb=$((20 * 1024))
+target_rss_kb=19531 # 20 MB read strictly: 20,000,000 bytes, not 20 MiB
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (make deps)" >&2; exit 1; }
 [ -x "$bin" ] || { echo "bench: $bin is not an executable" >&2; exit 1; }
@@ -185,8 +185,8 @@ hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
 rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
 wal=$(stat -c %s "$tmp/bench.db-wal" 2>/dev/null || echo 0)
 echo "bench: server VmHWM ${hwm} kB, VmRSS ${rss} kB; WAL file $((wal / 1024)) kB"
-verdict "server RSS peak (VmHWM)" "$((hwm / 1024)) MiB" "< 20 MB" "$(lt "$hwm" "$target_rss_kb" && echo 1)"
-verdict "server RSS after the runs (VmRSS)" "$((rss / 1024)) MiB" "< 20 MB" \
+verdict "server RSS peak (VmHWM)" "${hwm} kB" "< 19531 kB" "$(lt "$hwm" "$target_rss_kb" && echo 1)"
+verdict "server RSS after the runs (VmRSS)" "${rss} kB" "< 19531 kB" \
 	"$(lt "$rss" "$target_rss_kb" && echo 1)"
 
 kill -TERM "$pid"
