@@ -39,6 +39,8 @@ struct store_db {
 	sqlite3 *keeper;            /* keeps a memdb alive; the sweeper's connection */
 	pthread_key_t key;
 	pthread_mutex_t write_lock; /* one writer at a time: see performance-notes P2 */
+	/* The sweeper's connection is opened without SQLite's mutex: one user at a time. */
+	pthread_mutex_t sweeper_lock;
 	pthread_mutex_t list_lock;
 	struct store *open; /* every connection, for store_db_close */
 	struct store *sweeper;
@@ -420,7 +422,7 @@ static void checkpoint(struct store_db *db)
 		log_error("store: checkpoint failed: %s", sqlite3_errstr(rc));
 }
 
-void store_db_sweep(struct store_db *db, int64_t now_ms)
+static void sweep(struct store_db *db, int64_t now_ms)
 {
 	struct store *st = db->sweeper;
 	sqlite3_stmt *q = st->stmt[STMT_ITEM_SWEEP];
@@ -439,6 +441,13 @@ void store_db_sweep(struct store_db *db, int64_t now_ms)
 		checkpoint(db);
 }
 
+void store_db_sweep(struct store_db *db, int64_t now_ms)
+{
+	pthread_mutex_lock(&db->sweeper_lock);
+	sweep(db, now_ms);
+	pthread_mutex_unlock(&db->sweeper_lock);
+}
+
 static void *sweeper_main(void *arg)
 {
 	struct store_db *db = arg;
@@ -447,7 +456,7 @@ static void *sweeper_main(void *arg)
 	pthread_mutex_lock(&db->stop_lock);
 	while (!db->stopping) {
 		int64_t wait_ms = next_sweep - clock_monotonic_ms();
-		bool sweep;
+		bool due;
 
 		if (wait_ms > 0 && !atomic_load(&db->checkpoint_asked)) {
 			struct timespec until;
@@ -464,13 +473,15 @@ static void *sweeper_main(void *arg)
 		if (db->stopping)
 			break;
 		pthread_mutex_unlock(&db->stop_lock);
-		sweep = clock_monotonic_ms() >= next_sweep;
-		if (sweep) {
-			store_db_sweep(db, clock_now_ms());
+		due = clock_monotonic_ms() >= next_sweep;
+		pthread_mutex_lock(&db->sweeper_lock);
+		if (due) {
+			sweep(db, clock_now_ms());
 			next_sweep = clock_monotonic_ms() + db->sweep_ms;
 		} else if (!db->in_memory) {
 			checkpoint(db);
 		}
+		pthread_mutex_unlock(&db->sweeper_lock);
 		/* After: a commit that still finds the WAL long asks again. */
 		atomic_store(&db->checkpoint_asked, false);
 		pthread_mutex_lock(&db->stop_lock);
@@ -499,6 +510,7 @@ struct store_db *store_db_open(const char *path, int64_t sweep_ms)
 	atomic_init(&db->checkpoint_asked, false);
 	pthread_key_create(&db->key, thread_store_close);
 	pthread_mutex_init(&db->write_lock, NULL);
+	pthread_mutex_init(&db->sweeper_lock, NULL);
 	pthread_mutex_init(&db->list_lock, NULL);
 	pthread_mutex_init(&db->stop_lock, NULL);
 	pthread_cond_init(&db->stop_cond, NULL);
@@ -560,6 +572,7 @@ void store_db_close(struct store_db *db)
 	}
 	pthread_key_delete(db->key);
 	pthread_mutex_destroy(&db->write_lock);
+	pthread_mutex_destroy(&db->sweeper_lock);
 	pthread_mutex_destroy(&db->list_lock);
 	pthread_mutex_destroy(&db->stop_lock);
 	pthread_cond_destroy(&db->stop_cond);
