@@ -1,5 +1,6 @@
 /* Items of a group (behaviour §5.5): values are stored and returned byte for byte. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +50,10 @@ void items_list(struct api_call *c)
 	if (!require_item(c, &ref, &ns, sandbox))
 		return;
 	if (query_param(c, "maxItems", max_text, sizeof(max_text))) {
+		/* Digits only: strtoll alone takes " 5", "+5" and clamps what overflows. */
+		errno = 0;
 		limit = strtoll(max_text, &end, 10);
-		if (!max_text[0] || *end || limit < 1) {
+		if (max_text[0] < '0' || max_text[0] > '9' || *end || errno || limit < 1) {
 			reply_problem(c, EKV_QUERY_INVALID, "maxItems");
 			return;
 		}

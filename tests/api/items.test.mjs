@@ -188,7 +188,7 @@ describe('list items', () => {
 	});
 
 	test('an invalid maxItems answers 400', async () => {
-		for (const v of ['0', '-1', 'abc', '', '1.5', '10x']) {
+		for (const v of ['0', '-1', 'abc', '', '1.5', '10x', '%205', '+5', '99999999999999999999']) {
 			assertProblem(await server.get(`${groupPath('staging', NS, 'many')}?maxItems=${v}`), 400, 'EKV_2000', "The value of query parameter 'maxItems' is not valid.");
 		}
 	});
