@@ -110,32 +110,14 @@ static bool require_dp_item(struct api_call *c, char letter, struct item_ref *re
 /* GET: the stored bytes; with sandboxFallback=true a sandbox miss reads staging (§5.8). */
 void dataplane_get(struct api_call *c)
 {
-	char sandbox[STORE_SANDBOX_MAX + 1], ctype[STORE_CTYPE_MAX + 1], fallback[8];
+	char sandbox[STORE_SANDBOX_MAX + 1], fallback[8];
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
-	enum store_status status;
 
-	if (!require_dp_item(c, 'r', &ref, &ns, sandbox))
-		return;
-	status = store_item_get(c->st, &ref, c->now_ms, &c->res->body, ctype);
-	if (status == STORE_NOT_FOUND && sandbox[0] &&
-	    query_param(c, "sandboxFallback", fallback, sizeof(fallback)) &&
-	    strcasecmp(fallback, "true") == 0) {
-		ref.sandbox = "";
-		status = store_item_get(c->st, &ref, c->now_ms, &c->res->body, ctype);
-	}
-	switch (status) {
-	case STORE_OK:
-		c->res->status = 200;
-		snprintf(c->res->content_type, sizeof(c->res->content_type), "%s", ctype);
-		break;
-	case STORE_NOT_FOUND:
-		reply_problem(c, EKV_ITEM_NOT_FOUND, ref.key, ref.group);
-		break;
-	default:
-		reply_problem(c, EKV_INTERNAL);
-		break;
-	}
+	if (require_dp_item(c, 'r', &ref, &ns, sandbox))
+		items_read(c, &ref,
+		           query_param(c, "sandboxFallback", fallback, sizeof(fallback)) &&
+		                   strcasecmp(fallback, "true") == 0);
 }
 
 /* PUT: the body is the value (edgekv.js sets no Content-Type, so text/plain is assumed). */

@@ -53,6 +53,9 @@ struct api_call;
 struct namespace_rec;
 struct item_ref;
 /* At most 262144 characters (§5.5 item-413). */
+/* Replies with ref's stored bytes and content type, or the real 404; with staging_fallback a
+ * sandbox miss reads staging. */
+void items_read(struct api_call *c, struct item_ref *ref, bool staging_fallback);
 /* Stores the request body as ref's value and replies 200 with the real message (or 413). */
 void items_write(struct api_call *c, const struct item_ref *ref, const struct namespace_rec *ns,
                  const char *sandbox);

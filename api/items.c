@@ -75,19 +75,30 @@ void items_list(struct api_call *c)
 /* GET …/items/{item}: the stored bytes with the content type they were written with. */
 void items_get(struct api_call *c)
 {
-	char sandbox[STORE_SANDBOX_MAX + 1], ctype[STORE_CTYPE_MAX + 1];
+	char sandbox[STORE_SANDBOX_MAX + 1];
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
 
-	if (!require_item(c, &ref, &ns, sandbox))
-		return;
-	switch (store_item_get(c->st, &ref, c->now_ms, &c->res->body, ctype)) {
+	if (require_item(c, &ref, &ns, sandbox))
+		items_read(c, &ref, false);
+}
+
+void items_read(struct api_call *c, struct item_ref *ref, bool staging_fallback)
+{
+	char ctype[STORE_CTYPE_MAX + 1];
+	enum store_status status = store_item_get(c->st, ref, c->now_ms, &c->res->body, ctype);
+
+	if (status == STORE_NOT_FOUND && staging_fallback && ref->sandbox[0]) {
+		ref->sandbox = "";
+		status = store_item_get(c->st, ref, c->now_ms, &c->res->body, ctype);
+	}
+	switch (status) {
 	case STORE_OK:
 		c->res->status = 200;
 		snprintf(c->res->content_type, sizeof(c->res->content_type), "%s", ctype);
 		break;
 	case STORE_NOT_FOUND:
-		reply_problem(c, EKV_ITEM_NOT_FOUND, ref.key, ref.group);
+		reply_problem(c, EKV_ITEM_NOT_FOUND, ref->key, ref->group);
 		break;
 	default:
 		reply_problem(c, EKV_INTERNAL);
