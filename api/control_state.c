@@ -908,37 +908,27 @@ static int import_doc(struct api *api, const cJSON *root, const char *only, char
 	return rc;
 }
 
-/*
- * Runs the import on a scratch in-memory store first: a fixture that fails
- * halfway must not leave an account half replaced (bad input never loses
- * data), and the same code path is the only complete check of a fixture.
- */
-static int rehearse(const struct api *api, const cJSON *root, const char *only, char *err,
-                    size_t size)
-{
-	struct api scratch = {0};
-	int rc;
-
-	scratch.config = api->config;
-	scratch.db = store_db_open(":memory:", 3600000);
-	if (!scratch.db) {
-		snprintf(err, size, "no scratch store to check the fixture in");
-		return -1;
-	}
-	rc = import_doc(&scratch, root, only, err, size);
-	api_release(&scratch);
-	store_db_close(scratch.db);
-	return rc;
-}
-
 int api_import(struct api *api, const char *text, size_t len, const char *only, char *err,
                size_t size)
 {
 	cJSON *root = cJSON_ParseWithLength(text, len);
-	int rc = rehearse(api, root, only, err, size);
+	struct store *st = store_db_thread(api->db);
+	int rc;
 
-	if (rc == 0)
-		rc = import_doc(api, root, only, err, size);
+	/*
+	 * One transaction: a fixture refused halfway must not leave an account
+	 * half replaced (bad input never loses data).
+	 */
+	if (!st || store_batch_begin(st) != STORE_OK) {
+		snprintf(err, size, "the store cannot start a transaction");
+		cJSON_Delete(root);
+		return -1;
+	}
+	rc = import_doc(api, root, only, err, size);
+	if (store_batch_end(st, rc == 0) != STORE_OK && rc == 0) {
+		snprintf(err, size, "the store cannot commit the import");
+		rc = -1;
+	}
 	cJSON_Delete(root);
 	return rc;
 }
