@@ -194,15 +194,13 @@ enum store_status store_token_by_uuid(struct store *st, const char *uuid, struct
 	return one_token(st, q, out, "token by uuid");
 }
 
-enum store_status store_token_list(struct store *st, const char *account, int64_t now_ms,
-                                   bool include_expired, store_token_fn *fn, void *ctx)
+/* Calls fn with each token row of q (bound by the caller) and its permissions; resets q. */
+static enum store_status each_token(struct store *st, sqlite3_stmt *q, store_token_fn *fn,
+                                    void *ctx, const char *what)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TOKEN_LIST];
 	struct token_rec t;
 	int rc;
 
-	bind_text(q, 1, account);
-	sqlite3_bind_int64(q, 2, include_expired ? now_ms - STORE_TOKEN_AFTERLIFE_MS : now_ms);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		int64_t id = read_token(q, &t);
 
@@ -212,27 +210,26 @@ enum store_status store_token_list(struct store *st, const char *account, int64_
 		fn(ctx, &t);
 	}
 	stmt_done(q);
-	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "token list");
+	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, what);
+}
+
+enum store_status store_token_list(struct store *st, const char *account, int64_t now_ms,
+                                   bool include_expired, store_token_fn *fn, void *ctx)
+{
+	sqlite3_stmt *q = st->stmt[STMT_TOKEN_LIST];
+
+	bind_text(q, 1, account);
+	sqlite3_bind_int64(q, 2, include_expired ? now_ms - STORE_TOKEN_AFTERLIFE_MS : now_ms);
+	return each_token(st, q, fn, ctx, "token list");
 }
 
 enum store_status store_token_all(struct store *st, const char *account, store_token_fn *fn,
                                   void *ctx)
 {
 	sqlite3_stmt *q = st->stmt[STMT_TOKEN_ALL];
-	struct token_rec t;
-	int rc;
 
 	bind_text(q, 1, account);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int64_t id = read_token(q, &t);
-
-		rc = read_perms(st, id, &t);
-		if (rc != SQLITE_DONE)
-			break;
-		fn(ctx, &t);
-	}
-	stmt_done(q);
-	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "token all");
+	return each_token(st, q, fn, ctx, "token all");
 }
 
 static enum store_status update_token(struct store *st, sqlite3_stmt *q, const char *what)
