@@ -3,6 +3,7 @@
  * the setup statements, preparing every statement of statements.def, and
  * closing. Nothing here knows about threads, transactions or the sweeper.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,10 @@ static void log_open_failure(const struct store_db *db, sqlite3 *conn, int rc)
 {
 	int err = conn ? sqlite3_system_errno(conn) : 0;
 	const char *what = conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc);
+
+	/* The folder refused the WAL or shared-memory file: SQLite says only "readonly". */
+	if (!err && (rc & 0xff) == SQLITE_READONLY)
+		err = EACCES;
 
 	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
 		log_error("store: the database '%s' is damaged or not an SQLite database (%s);"

@@ -25,8 +25,11 @@ static void on_row(void *ctx, sqlite3_stmt *row)
 
 	if (text && strcmp(text, "ok") == 0)
 		return;
-	if (c->ok)
+	if (c->ok) { /* on one line: SQLite's text may hold several */
 		snprintf(c->first, sizeof(c->first), "%s", text ? text : "");
+		for (char *p = c->first; *p; p++)
+			*p = *p == '\n' ? ' ' : *p;
+	}
 	c->ok = false;
 }
 
