@@ -345,6 +345,7 @@ static void dispatch(struct api_call *c, struct token_rec *token)
 		return;
 	}
 	c->st = store_db_thread(api->db);
+	store_fault_clear(c->st); /* a fault of an earlier request is not this one's */
 	c->now_ms = clock_now_ms();
 	if (!c->st) {
 		reply_problem(c, EKV_INTERNAL);
@@ -417,7 +418,8 @@ bool api_batch_end(struct api *api)
 
 void api_batch_failed(struct api *api, const struct api_request *req, struct api_response *res)
 {
-	struct api_call c = {.api = api, .req = req, .res = res};
+	/* The writer's connection: a full disk at the commit answers 507 (api/problem.c). */
+	struct api_call c = {.api = api, .st = store_db_thread(api->db), .req = req, .res = res};
 
 	api_response_release(res);
 	api_response_init(res);

@@ -64,6 +64,8 @@ const char *status_title(int status)
 		return "Service Unavailable Error"; /* sic: GO initialize test */
 	case 504:
 		return "Gateway Timeout";
+	case 507:
+		return "Insufficient Storage";
 	default:
 		return "Internal Server Error";
 	}
@@ -95,9 +97,28 @@ static void format_detail(struct buf *out, const char *fmt, va_list ap)
 	}
 }
 
+/*
+ * An internal error the storage traces to its disk (storage/store.h: a full
+ * disk, an I/O error) gets its own answer, so a client and its operator
+ * can tell it from a bug; every handler answers EKV_INTERNAL alike.
+ */
+static enum ekv_error storage_cause(const struct api_call *c, enum ekv_error err)
+{
+	if (err != EKV_INTERNAL)
+		return err;
+	switch (store_fault(c->st)) {
+	case STORE_FAULT_NO_SPACE:
+		return EKV_STORAGE_FULL;
+	case STORE_FAULT_IO:
+		return EKV_STORAGE_IO;
+	default:
+		return err;
+	}
+}
+
 void reply_problem(struct api_call *c, enum ekv_error err, ...)
 {
-	const struct ekv_error_row *row = &rows[err];
+	const struct ekv_error_row *row = &rows[storage_cause(c, err)];
 	struct buf detail = BUF_INIT, text = BUF_INIT;
 	char instance[80], uuid[IDS_UUID_LEN + 1];
 	cJSON *root = cJSON_CreateObject(), *more;

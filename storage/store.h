@@ -119,7 +119,9 @@ enum store_status store_batch_end(struct store *st, bool commit);
 /*
  * The storage fault behind st's latest STORE_ERROR since store_fault_clear()
  * (which the API calls as each request starts); STORE_FAULT_NONE for other
- * errors, none, or st NULL.
+ * errors, none, or st NULL. Inside a group commit a fault stays until
+ * store_batch_end() (SQLite ended the transaction: every later write of the
+ * batch fails for that reason); store_batch_begin() clears it.
  */
 enum store_fault store_fault(const struct store *st);
 void store_fault_clear(struct store *st);

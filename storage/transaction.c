@@ -59,7 +59,8 @@ enum store_fault store_fault(const struct store *st)
 
 void store_fault_clear(struct store *st)
 {
-	if (st)
+	/* Inside a group commit a fault ends the whole transaction: it stays until the end. */
+	if (st && !st->batch)
 		st->fault = STORE_FAULT_NONE;
 }
 
@@ -164,8 +165,10 @@ enum store_status tx_end(struct store *st, enum store_status status)
 
 enum store_status store_batch_begin(struct store *st)
 {
-	enum store_status status = tx_begin(st);
+	enum store_status status;
 
+	store_fault_clear(st);
+	status = tx_begin(st);
 	st->batch = status == STORE_OK;
 	return status;
 }

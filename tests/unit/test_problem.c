@@ -153,6 +153,8 @@ static const char *kind_of(int status)
 	case 500:
 	case 503: /* EKV_0000 as the GO initialize test's 503 */
 		return "internal-server-error";
+	case 507: /* the emulator's full disk */
+		return "insufficient-storage";
 	default:
 		return "?";
 	}
