@@ -4,7 +4,6 @@
  * WAL once nothing has been written for a whole sweep, so that an idle
  * server neither keeps a large WAL nor syncs anything.
  */
-#include "base/log.h"
 #include "storage/internal.h"
 
 /* Unlocked checkpoint passes before the locked one, and the gap that ends them early. */
@@ -107,8 +106,9 @@ void checkpoint_run(struct store_db *db)
 		rc = copy_wal(db, &frames);
 	else if (rc == SQLITE_OK && frames > 0 && frames == db->wal_frames_seen)
 		rc = truncate_wal(db);
+	/* Through store_failed(): a full disk fails every checkpoint, logged once. */
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-		log_error("store: checkpoint failed: %s", sqlite3_errstr(rc));
+		store_failed(db->sweeper, rc, "checkpoint");
 	db->wal_frames_seen = rc == SQLITE_OK ? frames : -1;
 }
 
@@ -117,5 +117,5 @@ void checkpoint_truncate(struct store_db *db)
 	int rc = truncate_wal(db);
 
 	if (rc != SQLITE_OK)
-		log_error("store: checkpoint failed: %s", sqlite3_errstr(rc));
+		store_failed(db->sweeper, rc, "checkpoint");
 }

@@ -7,7 +7,7 @@ import { chmodSync, closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, read
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, itemPath, namespaceBody, nsPath, startServer } from './helpers.mjs';
+import { assertProblem, BIN, itemPath, namespaceBody, nsPath, plainRequest, startServer } from './helpers.mjs';
 
 const EXIT_TIMEOUT_MS = 10_000;
 
@@ -142,5 +142,71 @@ test('an existing database in a folder the emulator may not write is refused, na
 	} finally {
 		chmodSync(server.dir, 0o700);
 		await server.close();
+	}
+});
+
+/**
+ * The emulator on a 3 MiB tmpfs of its own (a private mount namespace, so nothing outside
+ * changes), a 1 MiB ballast file beside the database: deleting it gives space back.
+ * Resolves {proc, url, dir, stderr()}.
+ */
+async function startOnSmallDisk() {
+	const dir = mkdtempSync(join(tmpdir(), 'ekv-full-'));
+	const script = 'mount -t tmpfs -o size=3m tmpfs "$0" && head -c 1048576 /dev/zero >"$0/ballast" && ' +
+		'exec "$1" --db "$0/edgekv.db" --http-port 0 --https-port off --auth off';
+	const unshare = process.getuid?.() === 0 ? ['-m'] : ['-r', '-m'];
+	const proc = spawn('unshare', [...unshare, 'sh', '-c', script, dir, BIN], { stdio: ['ignore', 'pipe', 'pipe'] });
+	let out = '';
+	let err = '';
+	proc.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+	const exited = new Promise((res) => proc.on('exit', (code) => res(code)));
+	const url = await new Promise((res, rej) => {
+		const timer = setTimeout(() => rej(new Error(`not ready after ${EXIT_TIMEOUT_MS} ms:\n${err}`)), EXIT_TIMEOUT_MS);
+		proc.stdout.setEncoding('utf8').on('data', (d) => {
+			out += d;
+			const m = /^listening (http:\/\/\S+)$/m.exec(out);
+			if (m && /^ready$/m.test(out)) {
+				clearTimeout(timer);
+				res(m[1]);
+			}
+		});
+		exited.then((code) => rej(new Error(`exited with ${code} before ready:\n${err}`)));
+	});
+	return { proc, url, dir, exited, stderr: () => err };
+}
+
+test('a full disk answers 507 with its own problem, logs it once, and writes succeed again once space is back', async () => {
+	const srv = await startOnSmallDisk();
+	const item = (key) => `${srv.url}${itemPath('staging', 'default', 'g', key)}`;
+	const value = 'x'.repeat(200_000);
+	const put = (key) => plainRequest(item(key), { method: 'PUT', headers: { 'Content-Type': 'text/plain' }, body: value });
+	try {
+		assert.equal((await put('first')).status, 200);
+		let res;
+		let n = 0;
+		for (; n < 40; n++) {
+			res = await put(`k${n}`);
+			if (res.status !== 200) break;
+		}
+		assertProblem(res, 507, 'EKV_0000', "The emulator's disk is full: nothing was changed. Free some space and try again.");
+		assert.equal(res.json.title, 'Insufficient Storage');
+		assert.equal(res.json.type, '/edgekv/error-types/edgekv-insufficient-storage');
+		assertProblem(await put('again'), 507, 'EKV_0000');
+		assert.equal((await plainRequest(item('again'))).status, 404, 'the refused write left nothing');
+		assert.equal((await plainRequest(item('first'))).status, 200, 'reads go on');
+		assert.equal(srv.stderr().match(/database or disk is full/g)?.length, 1, srv.stderr());
+
+		// Space comes back (seen through the emulator's own mount namespace): no restart needed.
+		rmSync(`/proc/${srv.proc.pid}/root${srv.dir}/ballast`);
+		res = await put('again');
+		assert.equal(res.status, 200, res.body);
+		assert.equal((await plainRequest(item('again'))).body, value);
+		assert.match(srv.stderr(), /writes succeed again/);
+	} finally {
+		srv.proc.kill('SIGTERM');
+		const code = await Promise.race([srv.exited, sleep(EXIT_TIMEOUT_MS).then(() => 'timeout')]);
+		if (code === 'timeout') srv.proc.kill('SIGKILL');
+		rmSync(srv.dir, { recursive: true, force: true });
+		assert.equal(code, 0, srv.stderr());
 	}
 });
