@@ -85,6 +85,7 @@ lint:
 	! grep -rl 'sqlite3\.h' api server base
 	! grep -rl 'microhttpd\.h' api storage base $(filter-out server/http.c,$(wildcard server/*.c server/*.h))
 	! grep -rl 'cJSON\.h' storage base server
+	tests/lint/storage_layers.sh storage
 	@# One file per run: clang-tidy 14's valist checker keeps state from one file of an
 	@# invocation to the next and then flags every later va_start'ed list as uninitialized.
 	@for f in $(SRC) server/main.c $(TESTSRC); do echo "clang-tidy $$f"; \

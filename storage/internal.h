@@ -3,20 +3,22 @@
 
 /*
  * Private to storage/: the database, its connections and the helpers every
- * file of the folder shares. Calls run one way, down this list; a file never
- * calls a file above it:
+ * file of the folder shares. Calls run one way, down these levels; a file
+ * calls only files of lower levels, never one of its own level or above
+ * (tests/lint/storage_layers.sh checks it in make lint):
  *
- *   store.c        opens and closes the database (the only file that starts
- *                  or stops the sweeper and frees snapshots)
- *   sweeper.c      the background thread: expiry, scheduled namespace
- *                  deletes, and a checkpoint after each
- *   checkpoint.c   the WAL checkpointer (and its truncation when idle)
- *   integrity.c    the start-up integrity check
- *   snapshots.c, state.c, accounts.c, namespaces.c, items.c, identity.c,
- *   tokens.c       what is stored, one kind of record per file
- *   transaction.c  the write mutex, transactions, group commit, failures
- *   connection.c   connections: their settings and prepared statements
- *   migrations.c   the schema
+ *   1 store.c        opens and closes the database (the only file that
+ *                    starts or stops the sweeper and frees snapshots)
+ *   2 sweeper.c      the background thread: expiry, scheduled namespace
+ *                    deletes, and a checkpoint after each
+ *   3 checkpoint.c   the WAL checkpointer (and its truncation when idle)
+ *     integrity.c    the start-up integrity check
+ *     snapshots.c, state.c, accounts.c, namespaces.c, items.c, identity.c,
+ *     tokens.c       what is stored, one kind of record per file
+ *   4 transaction.c  the write mutex, transactions, group commit, failures
+ *     migrations.c   the schema
+ *   5 connection.c   connections: their settings and prepared statements
+ *   6 names.c        the names of the enums
  *
  * Every SQL statement is in statements.def; the schema's DDL is in
  * migrations.c.

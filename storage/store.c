@@ -1,8 +1,7 @@
 /*
  * Opening and closing the database: its files (owner-only), the start-up
  * integrity check, migrations, the first connection (the sweeper's), each
- * thread's own connection, and the sweeper thread. The names of the enums
- * every layer prints live here too.
+ * thread's own connection, and the sweeper thread.
  */
 #include "storage/store.h"
 
@@ -17,18 +16,6 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "storage/internal.h"
-
-const char *network_name(enum network net)
-{
-	return net == NETWORK_PRODUCTION ? "production" : "staging";
-}
-
-const char *init_status_name(enum init_status status)
-{
-	static const char *const names[] = {"UNINITIALIZED", "PENDING", "INITIALIZED"};
-
-	return names[status];
-}
 
 static void list_remove(struct store_db *db, struct store *st)
 {
