@@ -79,14 +79,24 @@ static int copy_wal(struct store_db *db, int *frames)
 	return rc;
 }
 
-/* Under the write mutex, so no writer of this process waits on SQLite's busy loop. */
-static int truncate_wal(struct store_db *db)
+/*
+ * Under the write mutex, so no writer of this process waits on SQLite's busy
+ * loop. A truncation also waits for every reader to leave the WAL; while
+ * idle (wait false) it does not: a long read (an export) must not hold the
+ * write mutex through the busy timeout. SQLITE_BUSY then, and the next idle
+ * sweep tries again.
+ */
+static int truncate_wal(struct store_db *db, bool wait)
 {
+	sqlite3 *conn = db->sweeper->conn;
 	int rc;
 
 	pthread_mutex_lock(&db->write_lock);
-	rc = sqlite3_wal_checkpoint_v2(db->sweeper->conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
-	                               NULL);
+	if (!wait)
+		sqlite3_busy_timeout(conn, 0);
+	rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (!wait)
+		sqlite3_busy_timeout(conn, CONNECTION_BUSY_MS);
 	pthread_mutex_unlock(&db->write_lock);
 	return rc;
 }
@@ -105,7 +115,7 @@ void checkpoint_run(struct store_db *db)
 	if (rc == SQLITE_OK && frames > 0 && copied < frames)
 		rc = copy_wal(db, &frames);
 	else if (rc == SQLITE_OK && frames > 0 && frames == db->wal_frames_seen)
-		rc = truncate_wal(db);
+		rc = truncate_wal(db, false);
 	/* Through store_failed(): a full disk fails every checkpoint, logged once. */
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		store_failed(db->sweeper, rc, "checkpoint");
@@ -114,7 +124,7 @@ void checkpoint_run(struct store_db *db)
 
 void checkpoint_truncate(struct store_db *db)
 {
-	int rc = truncate_wal(db);
+	int rc = truncate_wal(db, true);
 
 	if (rc != SQLITE_OK)
 		store_failed(db->sweeper, rc, "checkpoint");

@@ -116,7 +116,7 @@ sqlite3 *connection_open(struct store_db *db)
 
 	if (rc == SQLITE_OK) {
 		sqlite3_extended_result_codes(conn, 1);
-		sqlite3_busy_timeout(conn, 5000);
+		sqlite3_busy_timeout(conn, CONNECTION_BUSY_MS);
 		sqlite3_db_config(conn, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
 		sqlite3_db_config(conn, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
 		sqlite3_db_config(conn, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);

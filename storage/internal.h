@@ -103,6 +103,9 @@ struct store_db {
 
 /* connection.c */
 
+/* How long a connection waits for a lock another connection holds. */
+#define CONNECTION_BUSY_MS 5000
+
 /*
  * Opens a connection to db->uri with the settings every connection has;
  * NULL after logging the cause (with the system's reason, such as a
