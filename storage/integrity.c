@@ -27,8 +27,8 @@ static void on_row(void *ctx, sqlite3_stmt *row)
 		return;
 	if (c->ok) { /* on one line: SQLite's text may hold several */
 		snprintf(c->first, sizeof(c->first), "%s", text ? text : "");
-		for (char *p = c->first; *p; p++)
-			*p = *p == '\n' ? ' ' : *p;
+		for (char *p = strchr(c->first, '\n'); p; p = strchr(p, '\n'))
+			*p = ' ';
 	}
 	c->ok = false;
 }

@@ -47,7 +47,7 @@ static int setup(void **state)
 	memset(&api, 0, sizeof(api));
 	api.db = db;
 	api.config.default_account = ACCOUNT;
-	api.config.max_body = 1024 * 1024;
+	api.config.max_body = (size_t)1024 * 1024;
 	api.config.auth_mode = AUTH_OFF;
 	api_response_init(&res);
 	return api_account_ensure(&api, ACCOUNT, true, false);

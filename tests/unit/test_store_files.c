@@ -183,9 +183,9 @@ static void checkpoint_copies_the_wal_and_truncates_it_when_idle(void **state)
 
 	(void)state;
 	write_a_lot();
-	assert_true(file_size("-wal") > 1024 * 1024);
+	assert_true(file_size("-wal") > 1024LL * 1024);
 	store_db_sweep(db, T0); /* there were writes: copy, keep the file */
-	assert_true(file_size("") > db_before + 512 * 1024);
+	assert_true(file_size("") > db_before + 512LL * 1024);
 	store_db_sweep(db, T0); /* nothing since: truncate */
 	assert_int_equal(file_size("-wal"), 0);
 	assert_true(exists_on(st, "k599"));
@@ -325,7 +325,7 @@ static void damage_pages(long long first)
 
 	assert_non_null(f);
 	memset(junk, 0xA5, sizeof(junk));
-	assert_true(size > 3 * 4096);
+	assert_true(size > 3LL * 4096);
 	for (long long off = first * 4096; off < size; off += 4096) {
 		assert_int_equal(fseek(f, (long)off, SEEK_SET), 0);
 		assert_int_equal(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
