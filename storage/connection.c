@@ -43,7 +43,8 @@ const char *setup_text(enum setup_id id)
 	return setup_texts[id];
 }
 
-int sql_run(sqlite3 *conn, const char *sql, setup_row_fn *fn, void *ctx)
+/* Every statement of sql, each with ?1 bound to arg when given; fn for each row. */
+static int run_text(sqlite3 *conn, const char *sql, const char *arg, setup_row_fn *fn, void *ctx)
 {
 	int rc = SQLITE_OK;
 
@@ -53,13 +54,27 @@ int sql_run(sqlite3 *conn, const char *sql, setup_row_fn *fn, void *ctx)
 		rc = sqlite3_prepare_v2(conn, sql, -1, &q, &sql);
 		if (rc != SQLITE_OK || !q) /* q NULL: only a comment or spaces were left */
 			break;
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if (arg)
+			rc = bind_text(q, 1, arg);
+		while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 			if (fn)
 				fn(ctx, q);
+			rc = SQLITE_OK;
+		}
 		sqlite3_finalize(q);
 		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 	}
 	return rc;
+}
+
+int sql_run(sqlite3 *conn, const char *sql, setup_row_fn *fn, void *ctx)
+{
+	return run_text(conn, sql, NULL, fn, ctx);
+}
+
+int setup_query(sqlite3 *conn, enum setup_id id, const char *arg, setup_row_fn *fn, void *ctx)
+{
+	return run_text(conn, setup_texts[id], arg, fn, ctx);
 }
 
 int setup_run(sqlite3 *conn, enum setup_id id, setup_row_fn *fn, void *ctx, bool quiet)

@@ -134,6 +134,9 @@ int sql_run(sqlite3 *conn, const char *sql, setup_row_fn *fn, void *ctx);
  */
 int setup_run(sqlite3 *conn, enum setup_id id, setup_row_fn *fn, void *ctx, bool quiet);
 
+/* sql_run() of setup statement id with ?1 bound to arg (borrowed); not logged. */
+int setup_query(sqlite3 *conn, enum setup_id id, const char *arg, setup_row_fn *fn, void *ctx);
+
 /* The text of setup statement id (SET_USER_VERSION takes its number appended). */
 const char *setup_text(enum setup_id id);
 
@@ -187,8 +190,8 @@ void items_sweep(struct store *st, int64_t now_ms);
 void snapshots_free(struct store_db *db);
 
 /*
- * integrity.c: a quick integrity check of a database file, bounded in time;
- * 0 if it found nothing wrong (or ran out of time, logged), -1 after logging
+ * integrity.c: a quick integrity check of a database file (its items only
+ * while the file is small); 0 if it found nothing wrong, -1 after logging
  * what is wrong.
  */
 int integrity_check(sqlite3 *conn, const char *path);

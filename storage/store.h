@@ -90,7 +90,7 @@ struct item_ref {
  * expired rows and checkpoints the WAL every sweep_ms. A new file is created
  * readable by its owner only (0600), and so are its WAL and shared-memory
  * files; an existing one is narrowed to that. A file is checked first
- * (SQLite's quick_check, at most about two seconds): a damaged one is
+ * (SQLite's quick_check; the items only in a file of at most 2 MiB): a damaged one is
  * refused. Returns NULL after logging the cause, with the system's reason
  * (such as a permission) and the path. Close with store_db_close() after
  * every thread that used it has stopped.

@@ -164,17 +164,22 @@ static void an_existing_database_readable_by_others_is_narrowed(void **state)
 	assert_int_equal(file_mode(""), 0600);
 }
 
-/* Enough writes for a WAL of several megabytes (each commit appends whole pages). */
-static void write_a_lot(void)
+/* 600 values of 1 KiB from key k<first>: a WAL of several megabytes (commits append pages). */
+static void write_a_lot_from(int first)
 {
 	char key[32], value[1024];
 
 	memset(value, 'v', sizeof(value) - 1);
 	value[sizeof(value) - 1] = '\0';
-	for (int i = 0; i < 600; i++) {
+	for (int i = first; i < first + 600; i++) {
 		snprintf(key, sizeof(key), "k%d", i);
 		assert_int_equal(put(key, value), STORE_OK);
 	}
+}
+
+static void write_a_lot(void)
+{
+	write_a_lot_from(0);
 }
 
 static void checkpoint_copies_the_wal_and_truncates_it_when_idle(void **state)
@@ -374,6 +379,26 @@ static void damaged_data_page_is_found_by_the_check(void **state)
 	assert_int_equal(logged_refusals, 1);
 }
 
+static void open_allowed(void)
+{
+	struct store_db *opened = store_db_open(path, NEVER);
+
+	logged_refusals += opened == NULL;
+	store_db_close(opened);
+}
+
+/* The bound of the check: past 2 MiB the items are not checked at start (the rest is). */
+static void a_large_store_starts_without_checking_its_items(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 3; round++) /* 1800 values of 1 KiB: about 2.5 MiB */
+		write_a_lot_from(round * 600);
+	close_and_damage(true);
+	logged_refusals = 0;
+	assert_int_equal(stderr_lines_with(open_allowed, "its items are not checked at start"), 1);
+	assert_int_equal(logged_refusals, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +424,8 @@ int main(void)
 	                corrupt_database_is_refused_at_open),
 	        TEST_FX("one damaged data page is found by the start-up check",
 	                damaged_data_page_is_found_by_the_check),
+	        TEST_FX("a store over 2 MiB starts without its items checked",
+	                a_large_store_starts_without_checking_its_items),
 	};
 
 	if (vfs_shim_install() != SQLITE_OK)
