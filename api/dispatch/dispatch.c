@@ -110,13 +110,10 @@ static bool load_account(struct api_call *c)
 /* The route's {network} as enum network, or FAULT_NETWORK_ANY. */
 static int route_network(const struct api_call *c)
 {
-	const char *name = route_param(&c->params, "network");
+	enum network net;
 
-	if (name && strcasecmp(name, "staging") == 0)
-		return NETWORK_STAGING;
-	if (name && strcasecmp(name, "production") == 0)
-		return NETWORK_PRODUCTION;
-	return FAULT_NETWORK_ANY;
+	return network_parse(route_param(&c->params, "network"), &net) ? (int)net
+	                                                               : FAULT_NETWORK_ANY;
 }
 
 /*
@@ -141,12 +138,12 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 		return false;
 	}
 	/* Known issues of the seed that fail once per account (docs/known-issues.md). */
-	if ((set.issues & ISSUE_NAMESPACE_TIMEOUT) && c->route->handler == namespaces_create &&
+	if ((c->route->flags & ROUTE_ISSUE_TIMES_OUT) && (set.issues & ISSUE_NAMESPACE_TIMEOUT) &&
 	    settings_issue_first(c->account.id, ISSUE_NAMESPACE_TIMEOUT)) {
 		reply_gateway(c, GW_ORIGIN_TIMEOUT);
 		return false;
 	}
-	if ((set.issues & ISSUE_INIT_FAILS_ONCE) && c->route->handler == initialize_put &&
+	if ((c->route->flags & ROUTE_ISSUE_FAILS_ONCE) && (set.issues & ISSUE_INIT_FAILS_ONCE) &&
 	    c->account.status != INIT_INITIALIZED &&
 	    settings_issue_first(c->account.id, ISSUE_INIT_FAILS_ONCE)) {
 		reply_problem(c, EKV_INTERNAL);
