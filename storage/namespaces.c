@@ -252,9 +252,8 @@ static bool next_due(struct store *st, int64_t now_ms, char *account, enum netwo
 	if (rc == SQLITE_ROW) {
 		snprintf(account, STORE_ACCOUNT_MAX + 1, "%s",
 		         (const char *)sqlite3_column_text(due, 0));
-		*net = strcmp((const char *)sqlite3_column_text(due, 1), "production") == 0
-		               ? NETWORK_PRODUCTION
-		               : NETWORK_STAGING;
+		if (!network_parse((const char *)sqlite3_column_text(due, 1), net))
+			*net = NETWORK_STAGING;
 		snprintf(name, STORE_NAMESPACE_MAX + 1, "%s",
 		         (const char *)sqlite3_column_text(due, 2));
 	} else if (rc != SQLITE_DONE) {

@@ -126,9 +126,8 @@ enum store_status store_item_all(struct store *st, const char *account, int64_t 
 	bind_text(q, 1, account);
 	sqlite3_bind_int64(q, 2, now_ms);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		it.network = strcmp((const char *)sqlite3_column_text(q, 0), "production") == 0
-		                     ? NETWORK_PRODUCTION
-		                     : NETWORK_STAGING;
+		if (!network_parse((const char *)sqlite3_column_text(q, 0), &it.network))
+			it.network = NETWORK_STAGING;
 		it.namespace = (const char *)sqlite3_column_text(q, 1);
 		it.sandbox = (const char *)sqlite3_column_text(q, 2);
 		it.group = (const char *)sqlite3_column_text(q, 3);

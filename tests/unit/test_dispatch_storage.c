@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "api/caller.h"
+#include "api/auth/caller.h"
+#include "api/control/world.h"
 #include "base/clock.h"
 #include "storage/store.h"
 #include "tests/unit/unit.h"
