@@ -3,7 +3,7 @@
  * Every table but the items is small and holds what every request needs
  * (accounts, identities, tokens, settings, the signing key): always checked.
  * The items are the bulk, and SQLite cannot stop a table's check midway, so
- * they are checked only while the file is at most INTEGRITY_ITEMS_MAX bytes:
+ * they are checked only while the file is at most INTEGRITY_ITEMS_MIB MiB:
  * a restart stays fast on a large store (docs/performance.md: cold start),
  * and the bound is the same on a busy machine as on an idle one. A damaged
  * database is refused before the server answers anything, rather than
@@ -16,7 +16,7 @@
 #include "storage/internal.h"
 
 /* About 20 ms of checking on the 2-core machine of docs/performance.md. */
-#define INTEGRITY_ITEMS_MAX (2 * 1024 * 1024)
+#define INTEGRITY_ITEMS_MIB 2
 #define TABLES_MAX          64
 
 struct check {
@@ -66,9 +66,10 @@ static int check_tables(sqlite3 *conn, struct check *c, const char *path)
 	if (rc == SQLITE_OK)
 		rc = setup_query(conn, SETUP_CHECK_BYTES, NULL, on_bytes, c);
 	for (int i = 0; i < c->tables && rc == SQLITE_OK && c->ok; i++) {
-		if (strcmp(c->names[i], "item") == 0 && c->bytes > INTEGRITY_ITEMS_MAX) {
+		if (strcmp(c->names[i], "item") == 0 &&
+		    c->bytes > (int64_t)INTEGRITY_ITEMS_MIB * 1024 * 1024) {
 			log_info("store: '%s' is over %d MiB: its items are not checked at start",
-			         path, INTEGRITY_ITEMS_MAX / (1024 * 1024));
+			         path, INTEGRITY_ITEMS_MIB);
 			continue;
 		}
 		rc = setup_query(conn, SETUP_QUICK_CHECK, c->names[i], on_row, c);
