@@ -29,7 +29,6 @@ export const BIN = process.env.EKV_BIN
 	? resolve(process.env.EKV_BIN)
 	: join(REPO_ROOT, 'build/release/edgekv-emulator');
 export const EDGERC = join(REPO_ROOT, 'fixtures/default/edgerc');
-export const OPENAPI_DIR = resolve(REPO_ROOT, '../shared/reference/edgekv-openapi');
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
