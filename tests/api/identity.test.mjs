@@ -15,6 +15,7 @@ import {
 	nsPath,
 	plainRequest,
 	startServer,
+	assertGateway,
 } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -72,16 +73,6 @@ async function makeClient(server, { account = '1-DEFAULT', user, roles, grant = 
 	const c = await control(server, 'POST', `/accounts/${account}/clients`, body);
 	assert.equal(c.status, 201, c.body);
 	return { client_token: c.json.clientToken, client_secret: c.json.clientSecret, access_token: c.json.accessToken };
-}
-
-function assertGateway(res, status, detail, kind) {
-	assert.equal(res.status, status, res.body);
-	assert.match(res.headers['content-type'] ?? '', /^application\/problem\+json/);
-	assertSchema('gateway-error', res.json);
-	assert.equal(res.json.status, status);
-	assert.equal(res.json.detail, detail);
-	assert.equal(res.json.type, `https://problems.luna.akamaiapis.net/-/${kind}`);
-	assert.equal(res.json.requestId, assertTraceId(res));
 }
 
 const ALL_CAPS = [
