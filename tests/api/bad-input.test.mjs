@@ -157,7 +157,7 @@ describe('strings holding NUL', () => {
 		// Signed over the exact bytes (a JS signer would hash the UTF-8 decoding instead).
 		const body = Buffer.from('{"\xff\xfe":1,"namespace":"utf","retentionInSeconds":86400}', 'latin1');
 		const res = await server.raw({ method: 'POST', target: nsPath('staging'), body, headers: { 'Content-Type': 'application/json' } });
-		assertProblem(res, 400, 'EKV_2000');
+		assertProblem(res, 400, 'EKV_2000', "Unrecognized field '??'.");
 	});
 });
 
@@ -188,7 +188,12 @@ describe('wrong types', () => {
 		const current = baseline.init.dataAccessPolicy;
 		const same = { restrictDataAccess: String(current.restrictDataAccess), allowNamespacePolicyOverride: String(current.allowNamespacePolicyOverride) };
 		assert.deepEqual(assertJson(await server.put(`${V1}/auth/database`, { dataAccessPolicy: same }), 200, 'initialize-status').dataAccessPolicy, current);
-		assertProblem(await server.put(`${V1}/auth/database`, { dataAccessPolicy: { restrictDataAccess: 'TRUE', allowNamespacePolicyOverride: 'false' } }), 400, 'EKV_2000');
+		assertProblem(
+			await server.put(`${V1}/auth/database`, { dataAccessPolicy: { restrictDataAccess: 'TRUE', allowNamespacePolicyOverride: 'false' } }),
+			400,
+			'EKV_2000',
+			'dataAccessPolicy must have the booleans restrictDataAccess and allowNamespacePolicyOverride.',
+		);
 	});
 });
 
@@ -293,7 +298,7 @@ describe('unknown paths and methods', () => {
 
 	test('empty segments do not match a route', async () => {
 		for (const path of [`${V1}/networks//namespaces`, `${nsPath('staging')}//groups`, `${groupPath('staging', NS, '')}items/US`]) {
-			assertProblem(await server.raw({ target: path }), 404, 'EKV_9000');
+			assertProblem(await server.raw({ target: path }), 404, 'EKV_9000', `The requested resource '${path}' was not found.`);
 		}
 	});
 
@@ -370,7 +375,8 @@ describe('odd bytes in keys, groups and namespaces', () => {
 
 	test('odd bytes in a network name answer 400', async () => {
 		const res = await server.raw({ target: `${V1}/networks/st%00aging/namespaces` });
-		assertProblem(res, 400, 'EKV_2000');
+		// The detail echoes the name up to its NUL.
+		assertProblem(res, 400, 'EKV_2000', "Network 'st' is not valid. Please specify one of staging, production.");
 	});
 
 	test('an odd maxItems is refused with 400', async () => {

@@ -113,7 +113,7 @@ describe('the clock', () => {
 
 	test('a bad clock body is refused with the catalogue error', async () => {
 		assertProblem(await ctl(server, 'POST', '/clock', { set: 'yesterday' }), 400, 'EKV_2000', "The value of 'set' is not valid.");
-		assertProblem(await ctl(server, 'POST', '/clock', { advanceSeconds: 'x' }), 400, 'EKV_2000');
+		assertProblem(await ctl(server, 'POST', '/clock', { advanceSeconds: 'x' }), 400, 'EKV_2000', "The value of 'advanceSeconds' is not valid.");
 		assertProblem(await ctl(server, 'POST', '/clock', { jump: 1 }), 400, 'EKV_2000', "Unrecognized field 'jump'.");
 	});
 
@@ -214,7 +214,7 @@ describe('sandbox', () => {
 		assert.equal((await putItem(server, 'staging', ns, 'g', 'k', 'in-sandbox', `?sandboxId=${SB}`)).status, 200);
 		assert.equal((await getItem(server, 'staging', ns, 'g', 'k', `?sandboxId=${SB}`)).body, 'in-sandbox');
 		assert.equal((await getItem(server, 'staging', ns, 'g', 'k')).status, 404);
-		assertProblem(await getItem(server, 'production', 'default', 'g', 'k', `?sandboxId=${SB}`), 400, 'EKV_2000');
+		assertProblem(await getItem(server, 'production', 'default', 'g', 'k', `?sandboxId=${SB}`), 400, 'EKV_2000', 'Sandbox is only supported on the staging network.');
 		assert.deepEqual((await server.get(`${groupPath('staging', ns, 'g')}?sandboxId=${SB}`)).json, ['k']);
 	});
 
@@ -292,7 +292,7 @@ describe('consistency', () => {
 		await clock(server, { freeze: true });
 		await putItem(server, 'staging', 'default', 'c1', 'k', 'v1');
 		assert.equal((await getItem(server, 'staging', 'default', 'c1', 'k')).status, 404);
-		assertProblem(await server.get(groupPath('staging', 'default', 'c1')), 404, 'EKV_9000');
+		assertProblem(await server.get(groupPath('staging', 'default', 'c1')), 404, 'EKV_9000', 'The requested group is empty or not found.');
 		await advance(server, 9);
 		assert.equal((await getItem(server, 'staging', 'default', 'c1', 'k')).status, 404, 'deterministic: same clock, same answer');
 		await advance(server, 1);
@@ -455,7 +455,7 @@ describe('faults and rate limits', () => {
 	test('rules are validated', async () => {
 		assertProblem(await ctl(server, 'POST', '/faults', { status: 418 }), 400, 'EKV_2000', "The value of 'status' is not valid.");
 		assertProblem(await ctl(server, 'POST', '/faults', { route: '/nope' }), 400, 'EKV_2000', "The value of 'route' is not valid.");
-		assertProblem(await ctl(server, 'POST', '/faults', { probability: 2 }), 400, 'EKV_2000');
+		assertProblem(await ctl(server, 'POST', '/faults', { probability: 2 }), 400, 'EKV_2000', "The value of 'probability' is not valid.");
 		assertProblem(await ctl(server, 'DELETE', '/faults/999'), 404, 'EKV_9000', "Fault '999' does not exist.");
 	});
 });
@@ -608,7 +608,7 @@ describe('state: reset, snapshots, export and import', () => {
 		assert.equal(c.frozen, false);
 		assert.deepEqual((await ok(ctl(server, 'GET', '/faults'))).faults, []);
 		assert.equal((await server.get(`${V1}/initialize`)).json.accountStatus, 'INITIALIZED');
-		assertProblem(await ctl(server, 'GET', '/export?account=1-OTHER'), 404, 'EKV_9000');
+		assertProblem(await ctl(server, 'GET', '/export?account=1-OTHER'), 404, 'EKV_9000', "Account '1-OTHER' does not exist.");
 	});
 });
 
