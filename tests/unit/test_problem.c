@@ -1,5 +1,5 @@
 /*
- * The error catalogue (api/errors.def) and the problem+json builders (api/problem.c),
+ * The error catalogue (api/core/errors.def) and the problem+json builders (api/core/problem.c),
  * compared with tests/unit/golden/problems.json (one EdgeKV body per EKV_ERROR row, the
  * instance masked) and tests/unit/golden/gateway.json (one API gateway body per
  * GATEWAY_ERROR row, the requestTime masked).
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/call.h"
-#include "api/problem.h"
+#include "api/core/call.h"
+#include "api/core/problem.h"
 #include "tests/unit/unit.h"
 
 #define REQUEST_ID      "0123456789abcdef"
@@ -19,13 +19,13 @@
 
 static const char *const names[] = {
 #define EKV_ERROR(name, status, code, type, detail) #name,
-#include "api/errors.def"
+#include "api/core/errors.def"
 #undef EKV_ERROR
 };
 
 static const char *const gateway_names[] = {
 #define GATEWAY_ERROR(name, status, kind, title, detail) #name,
-#include "api/errors.def"
+#include "api/core/errors.def"
 #undef GATEWAY_ERROR
 };
 
@@ -107,7 +107,7 @@ static void assert_instance(const char *s)
 {
 	const char *u = s + strlen(INSTANCE_PREFIX);
 
-	/* /edgeKV/: the seed's sandbox body (api/errors.def SANDBOX_NOT_SUPPORTED). */
+	/* /edgeKV/: the seed's sandbox body (api/core/errors.def SANDBOX_NOT_SUPPORTED). */
 	assert_true(strncmp(s, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)) == 0 ||
 	            strncmp(s, "/edgeKV/error-instances/", strlen(INSTANCE_PREFIX)) == 0);
 	assert_int_equal(strlen(u), 36);
@@ -180,7 +180,7 @@ static void every_row_has_a_consistent_status_code_and_kind(void **state)
 	for (int e = 0; e < EKV_ERROR_COUNT; e++) {
 		const struct ekv_error_row *row = problem_row((enum ekv_error)e);
 
-		/* The seed's sandbox body has "type": "" (api/errors.def). */
+		/* The seed's sandbox body has "type": "" (api/core/errors.def). */
 		assert_string_equal(row->type,
 		                    e == EKV_SANDBOX_NOT_SUPPORTED ? "" : kind_of(row->status));
 		assert_int_equal(strlen(row->code), 8);
