@@ -173,6 +173,17 @@ static const char *kind_of(int status)
 	}
 }
 
+/* Same members, same order, same values. */
+static void assert_same_json(const char *name, const cJSON *got, const cJSON *want)
+{
+	char *got_text = cJSON_PrintUnformatted(got), *want_text = cJSON_PrintUnformatted(want);
+
+	if (strcmp(got_text, want_text) != 0)
+		fail_msg("%s:\n got  %s\n want %s", name, got_text, want_text);
+	free(got_text);
+	free(want_text);
+}
+
 static void every_row_has_a_consistent_status_code_and_kind(void **state)
 {
 	(void)state;
@@ -197,7 +208,6 @@ static void every_row_writes_its_golden_body(void **state)
 	for (int e = 0; e < EKV_ERROR_COUNT; e++) {
 		const struct ekv_error_row *row = problem_row((enum ekv_error)e);
 		const cJSON *want = cJSON_GetObjectItemCaseSensitive(golden, names[e]);
-		char *got_text, *want_text;
 		struct fake f;
 		cJSON *got;
 
@@ -207,13 +217,7 @@ static void every_row_writes_its_golden_body(void **state)
 		reply_problem(&f.c, (enum ekv_error)e, "ARG1", "ARG2");
 		assert_int_equal(f.res.status, row->status);
 		got = parse_problem(&f.res);
-		/* Same members, same order, same values. */
-		got_text = cJSON_PrintUnformatted(got);
-		want_text = cJSON_PrintUnformatted(want);
-		if (strcmp(got_text, want_text) != 0)
-			fail_msg("%s:\n got  %s\n want %s", names[e], got_text, want_text);
-		free(got_text);
-		free(want_text);
+		assert_same_json(names[e], got, want);
 		cJSON_Delete(got);
 		api_response_release(&f.res);
 	}
@@ -355,7 +359,6 @@ static void every_gateway_row_writes_its_golden_body(void **state)
 		const cJSON *want =
 		        cJSON_GetObjectItemCaseSensitive(gateway_golden, gateway_names[e]);
 		const cJSON *when;
-		char *got_text, *want_text;
 		struct fake f;
 		cJSON *got;
 
@@ -374,13 +377,7 @@ static void every_gateway_row_writes_its_golden_body(void **state)
 		assert_request_time(when->valuestring);
 		cJSON_ReplaceItemInObjectCaseSensitive(got, "requestTime",
 		                                       cJSON_CreateString("<time>"));
-		/* Same members, same order, same values. */
-		got_text = cJSON_PrintUnformatted(got);
-		want_text = cJSON_PrintUnformatted(want);
-		if (strcmp(got_text, want_text) != 0)
-			fail_msg("%s:\n got  %s\n want %s", gateway_names[e], got_text, want_text);
-		free(got_text);
-		free(want_text);
+		assert_same_json(gateway_names[e], got, want);
 		cJSON_Delete(got);
 		api_response_release(&f.res);
 	}
