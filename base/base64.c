@@ -6,12 +6,10 @@
 /* GnuTLS takes input through a non-const pointer that it only reads. */
 static unsigned char *readonly_bytes(const void *p)
 {
-	union {
-		const void *in;
-		unsigned char *out;
-	} u = {p};
+	unsigned char *bytes;
 
-	return u.out;
+	memcpy(&bytes, &p, sizeof(bytes));
+	return bytes;
 }
 
 int base64_encode(const void *data, size_t len, struct buf *out)
