@@ -3,21 +3,18 @@
 #include <gnutls/gnutls.h>
 #include <string.h>
 
-/* GnuTLS's datum holds a non-const pointer, though encoding and decoding only read it. */
-static gnutls_datum_t datum_of(const void *data, size_t len)
+/* GnuTLS takes input through a non-const pointer that it only reads. */
+static unsigned char *readonly_bytes(const void *p)
 {
-	union {
-		const void *in;
-		unsigned char *out;
-	} cast = {.in = data};
-	gnutls_datum_t d = {cast.out, (unsigned)len};
+	unsigned char *bytes;
 
-	return d;
+	memcpy(&bytes, &p, sizeof(bytes));
+	return bytes;
 }
 
 int base64_encode(const void *data, size_t len, struct buf *out)
 {
-	gnutls_datum_t in = datum_of(data, len), text = {NULL, 0};
+	gnutls_datum_t in = {readonly_bytes(data), (unsigned)len}, text = {NULL, 0};
 
 	buf_add(out, "", 0);
 	if (len == 0)
@@ -31,7 +28,7 @@ int base64_encode(const void *data, size_t len, struct buf *out)
 
 int base64_decode(const char *s, size_t len, struct buf *out)
 {
-	gnutls_datum_t in = datum_of(s, len), bytes = {NULL, 0};
+	gnutls_datum_t in = {readonly_bytes(s), (unsigned)len}, bytes = {NULL, 0};
 
 	buf_add(out, "", 0);
 	if (len == 0)
@@ -53,12 +50,10 @@ int base64url_encode(const void *data, size_t len, struct buf *out)
 		return -1;
 	while (out->len > start && out->ptr[out->len - 1] == '=')
 		out->ptr[--out->len] = '\0';
-	for (size_t i = start; i < out->len; i++) {
-		if (out->ptr[i] == '+')
-			out->ptr[i] = '-';
-		else if (out->ptr[i] == '/')
-			out->ptr[i] = '_';
-	}
+	for (size_t i = start; i < out->len; i++)
+		out->ptr[i] = (char)(out->ptr[i] == '+'   ? '-'
+		                     : out->ptr[i] == '/' ? '_'
+		                                          : out->ptr[i]);
 	return 0;
 }
 
@@ -76,11 +71,7 @@ int base64url_decode(const char *s, size_t len, struct buf *out)
 		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
 		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
 			goto out;
-		if (ch == '-')
-			ch = '+';
-		else if (ch == '_')
-			ch = '/';
-		buf_addch(&std, ch);
+		buf_addch(&std, (char)(ch == '-' ? '+' : ch == '_' ? '/' : ch));
 	}
 	while (std.len % 4)
 		buf_addch(&std, '=');
