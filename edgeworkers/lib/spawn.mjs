@@ -15,11 +15,11 @@ process.on('exit', () => {
 	for (const proc of running) proc.kill('SIGKILL');
 });
 
-/** The binary: option, EDGEKV_EMULATOR_BIN, the repository's release build, or PATH. */
+/** The binary: the option alone when given, else EDGEKV_EMULATOR_BIN, the repository's release build, or PATH. */
 export function findBinary(bin) {
 	const tried = [];
-	const candidates = [bin, process.env.EDGEKV_EMULATOR_BIN, resolve(KIT, '../build/release/edgekv-emulator')];
-	for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir) candidates.push(join(dir, 'edgekv-emulator'));
+	const candidates = bin ? [bin] : [process.env.EDGEKV_EMULATOR_BIN, resolve(KIT, '../build/release/edgekv-emulator')];
+	if (!bin) for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir) candidates.push(join(dir, 'edgekv-emulator'));
 	for (const c of candidates) {
 		if (!c) continue;
 		tried.push(c);
