@@ -1,8 +1,10 @@
 // Test helpers for node:test and Jest: startEmulator() runs a private emulator for a test
 // file, makeRequest() builds the request object an EdgeWorker event handler receives, and
 // readBody() reads what it responded.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ReadableStream } from 'node:stream/web';
 import { control } from './lib/client.mjs';
 import { withEmulator } from './lib/routing.mjs';
@@ -50,7 +52,9 @@ export async function startEmulator({ seed, authMode, clock, network = 'staging'
 	writeFileSync(edgercPath, edgerc);
 	const routing = { emulatorUrl: url, network, ...(edgeworkerId ? { edgeworkerId: String(edgeworkerId) } : {}) };
 	const call = (method, path, body, expect) => control(url, method, path, body, expect);
+	const copies = [];
 	let stopped = false;
+	const tokens = (opts) => writeTokens({ url, edgerc: edgercPath, section: 'http', network, ...(edgeworkerId ? { ewids: [String(edgeworkerId)] } : {}), ...opts });
 
 	const emu = {
 		url,
@@ -76,10 +80,22 @@ export async function startEmulator({ seed, authMode, clock, network = 'staging'
 		clearFaults: () => call('DELETE', '/_emulator/faults', undefined, 204),
 		settings: (settings) => call('PUT', '/_emulator/settings', settings),
 		/** Writes edgekv_tokens.js for namespaces (creating a token if none grants them); see lib/tokens.mjs. */
-		tokens: (opts) => writeTokens({ url, edgerc: edgercPath, section: 'http', network, ...(edgeworkerId ? { ewids: [String(edgeworkerId)] } : {}), ...opts }),
+		tokens,
+		/**
+		 * Copies an EdgeWorker bundle folder (with its edgekv.js) to a temporary folder, writes
+		 * this emulator's edgekv_tokens.js there (your own file is never touched), and imports
+		 * its main.js (or opts.main). opts: namespaces (required) and the options of tokens().
+		 */
+		async bundle(folder, { main = 'main.js', ...opts } = {}) {
+			const copy = copyBundle(folder);
+			copies.push(copy);
+			await tokens({ ...opts, out: copy });
+			return import(pathToFileURL(join(copy, main)).href);
+		},
 		async stop() {
 			if (stopped) return;
 			stopped = true;
+			for (const c of copies) rmSync(c, { recursive: true, force: true });
 			await stopEmulator(child, dir);
 		},
 	};
@@ -90,6 +106,20 @@ export async function startEmulator({ seed, authMode, clock, network = 'staging'
 		throw e;
 	}
 	return emu;
+}
+
+// A copy of an EdgeWorker folder whose package.json says "type": "module", so that every
+// runner (Node, Jest) loads its .js files as the ES modules EdgeWorkers code is.
+function copyBundle(folder) {
+	const src = resolve(folder);
+	if (!existsSync(join(src, 'main.js')) && !existsSync(join(src, 'bundle.json')))
+		throw new Error(`${src} is not an EdgeWorker bundle folder (no main.js or bundle.json)`);
+	const copy = mkdtempSync(join(tmpdir(), `ekv-bundle-${basename(src)}-`));
+	cpSync(src, copy, { recursive: true, filter: (p) => !/[/\\](node_modules|\.git)$/.test(p) });
+	const pkgPath = join(copy, 'package.json');
+	const pkg = existsSync(pkgPath) ? JSON.parse(readFileSync(pkgPath, 'utf8')) : {};
+	writeFileSync(pkgPath, JSON.stringify({ ...pkg, type: 'module' }));
+	return copy;
 }
 
 function headerMap(headers = {}) {

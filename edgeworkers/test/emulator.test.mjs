@@ -1,6 +1,7 @@
 // startEmulator(): private emulators (two at once here, each routed separately), their
 // control helpers, seeds, auth modes and edgerc, and the token command (bin/tokens.mjs) with
 // its messages for bad use.
+import '../register.mjs';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -219,5 +220,22 @@ describe('bin/tokens.mjs', () => {
 		assert.match(r.stderr, /^--namespace is required\n\nusage: node bin\/tokens.mjs/);
 		assert.equal((await cli('--namespace', 'a', '--network', 'prod')).stderr, '--network must be staging or production\n');
 		assert.equal((await cli('--namespace', 'bad name!')).stderr, "error: 'bad name!' is not a namespace name (1-32 of A-Z a-z 0-9 _ -)\n");
+	});
+});
+
+describe('bundle()', () => {
+	test('copies the folder, writes the tokens into the copy only, and imports main.js', async () => {
+		const emu = await startEmulator();
+		try {
+			const dir = makeProject();
+			const main = await emu.bundle(dir, { namespaces: ['default'] });
+			assert.equal(typeof main.onClientRequest, 'function');
+			assert.equal(existsSync(join(dir, 'edgekv_tokens.js')), false, 'the original folder is untouched');
+			await assert.rejects(emu.bundle(join(KIT, 'lib'), { namespaces: ['default'] }), {
+				message: `${join(KIT, 'lib')} is not an EdgeWorker bundle folder (no main.js or bundle.json)`,
+			});
+		} finally {
+			await emu.stop();
+		}
 	});
 });

@@ -5,7 +5,7 @@ import '../register.mjs';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { makeRequest, readBody, startEmulator } from '../testing.mjs';
-import { loadWorker, makeProject } from './helpers.mjs';
+import { makeProject } from './helpers.mjs';
 
 let emu;
 
@@ -15,11 +15,9 @@ before(async () => {
 });
 after(() => emu?.stop());
 
-/** A project whose edgekv_tokens.js holds the token `name` (created with opts when new). */
-async function worker(name, opts = {}) {
-	const dir = makeProject();
-	await emu.tokens({ namespaces: ['default'], out: dir, token: name, ...opts });
-	return loadWorker(dir);
+/** The example's main.js, with an edgekv_tokens.js holding the token `name` (created with opts when new). */
+function worker(name, opts = {}) {
+	return emu.bundle(makeProject(), { namespaces: ['default'], token: name, ...opts });
 }
 
 async function greet(main, country) {

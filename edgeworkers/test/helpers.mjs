@@ -3,7 +3,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 export const KIT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const made = [];
@@ -15,11 +15,6 @@ export function makeProject() {
 	cpSync(join(KIT, 'test/fixtures/edgekv.js'), join(dir, 'edgekv.js'));
 	made.push(dir);
 	return dir;
-}
-
-/** The project's main.js, imported (each project folder is a fresh module graph). */
-export function loadWorker(dir) {
-	return import(pathToFileURL(join(dir, 'main.js')).href);
 }
 
 process.on('exit', () => {

@@ -1,8 +1,5 @@
 // The example EdgeWorker under Jest, with the built-ins mapped by jest-mapper.cjs.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { makeRequest, readBody, startEmulator } from '../../testing.mjs';
 import { makeProject } from '../helpers.mjs';
 
@@ -11,11 +8,8 @@ let main;
 
 beforeAll(async () => {
 	emu = await startEmulator();
-	const dir = makeProject();
-	// Jest decides ES modules from package.json: an EdgeWorker folder says "module".
-	writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-	await emu.tokens({ namespaces: ['default'], out: dir });
-	main = await import(pathToFileURL(join(dir, 'main.js')).href);
+	// The copy bundle() makes says "type": "module" in its package.json, as Jest needs.
+	main = await emu.bundle(makeProject(), { namespaces: ['default'] });
 });
 afterAll(() => emu?.stop());
 
