@@ -119,6 +119,23 @@ describe('options', { concurrency: true }, () => {
 		}
 	});
 
+	test('network production: tokens allow it and requests say so; a staging-only token is refused', async () => {
+		const emu = await startEmulator({ network: 'production' });
+		try {
+			const ref = await tokenRef(emu);
+			assert.equal((await dp(emu, ref, 'PUT', 'g', 'k', 'on production')).status, 200);
+			const onProd = await management(emu.url, emu.credentials, 'GET', '/edgekv/v1/networks/production/namespaces/default/groups/g/items/k');
+			assert.deepEqual([onProd.status, onProd.body], [200, 'on production']);
+			const { text } = await emu.tokens({ namespaces: ['default'], token: 'staging_only', network: 'staging' });
+			const stagingRef = /"reference": "([^"]+)"/.exec(text)[1];
+			const denied = await dp(emu, stagingRef, 'GET', 'g', 'k');
+			assert.equal(denied.status, 403);
+			assert.equal(JSON.parse(denied.body).detail, 'The EdgeKV access token is not valid on the production network.');
+		} finally {
+			await emu.stop();
+		}
+	});
+
 	test('stop() removes the throw-away database', async () => {
 		const emu = await startEmulator();
 		const dir = join(emu.edgercPath, '..');

@@ -20,8 +20,8 @@ function worker(name, opts = {}) {
 	return emu.bundle(makeProject(), { namespaces: ['default'], token: name, ...opts });
 }
 
-async function greet(main, country) {
-	const request = makeRequest({ url: `https://www.example.com/?country=${country}` });
+async function greet(main, country, extra = {}) {
+	const request = makeRequest({ url: `https://www.example.com/?country=${country}`, ...extra });
 	await emu.run(() => main.onClientRequest(request));
 	return { status: request.responded.status, body: await readBody(request.responded), headers: request.responded.headers };
 }
@@ -61,6 +61,14 @@ test('success: responseProvider writes, onClientRequest reads, through the data 
 test('a missing item gives the default value', async () => {
 	const main = await worker('rwd_all');
 	assert.deepEqual([(await greet(main, 'zz')).status, (await greet(main, 'zz')).body], [200, 'Hello']);
+});
+
+test('a sandbox request (ew_request.sandboxId) keeps its data in that sandbox', async () => {
+	const main = await worker('rwd_all');
+	const put = await provide(main, { url: 'https://www.example.com/?country=nl', method: 'PUT', body: 'Hallo', sandboxId: 'sandbox-1' });
+	assert.equal(put.status, 200);
+	assert.equal((await greet(main, 'nl', { sandboxId: 'sandbox-1' })).body, 'Hallo');
+	assert.equal((await greet(main, 'nl')).body, 'Hello', 'staging has none');
 });
 
 test('permission denied: a read-only token cannot write', async () => {
