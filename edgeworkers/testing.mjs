@@ -6,17 +6,17 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ReadableStream } from 'node:stream/web';
-import { control } from './lib/client.mjs';
+import { control, readEdgerc } from './lib/client.mjs';
 import { withEmulator } from './lib/routing.mjs';
 import { findBinary, seedClient, seedDir, spawnEmulator, stopEmulator, tempDir } from './lib/spawn.mjs';
 import { DEFAULT_EDGERC, writeTokens } from './lib/tokens.mjs';
-import { readEdgerc } from './lib/client.mjs';
 import { createResponse } from './builtins/create-response.mjs';
 
 export { withEmulator } from './lib/routing.mjs';
 export { writeTokens } from './lib/tokens.mjs';
 
 function edgercText(creds, emu) {
+	if (!creds) return '';
 	const section = (name, host) =>
 		`[${name}]\nclient_secret = ${creds.client_secret}\nhost = ${host}\naccess_token = ${creds.access_token}\nclient_token = ${creds.client_token}\n`;
 	const parts = [];
@@ -46,7 +46,8 @@ export async function startEmulator({ seed, authMode, clock, network = 'staging'
 	argv.push('--token-activation-delay', String(tokenActivationDelay), ...args);
 	const child = await spawnEmulator(binary, argv, dir);
 	const url = child.httpUrl;
-	const credentials = seedClient(seedFolder) ?? readEdgerc(DEFAULT_EDGERC, 'default');
+	// The default world's client is in the repository's fixtures; a kit used elsewhere has none.
+	const credentials = seedClient(seedFolder) ?? (existsSync(DEFAULT_EDGERC) ? readEdgerc(DEFAULT_EDGERC, 'default') : null);
 	const edgerc = edgercText(credentials, child);
 	const edgercPath = join(dir, 'edgerc');
 	writeFileSync(edgercPath, edgerc);
@@ -67,18 +68,7 @@ export async function startEmulator({ seed, authMode, clock, network = 'staging'
 		env: { EDGEKV_EMULATOR_URL: url, EDGEKV_NETWORK: network, ...(edgeworkerId ? { EDGEKV_EDGEWORKER_ID: String(edgeworkerId) } : {}) },
 		/** Runs fn with every EdgeKV sub-request it makes routed to this emulator. */
 		run: (fn, overrides = {}) => withEmulator({ ...routing, ...overrides }, fn),
-		/** A control API call: resolves the JSON answer; rejects unless the status is `expect` (200). */
-		control: call,
-		now: async () => (await call('GET', '/_emulator/clock')).now,
-		setClock: (iso, { freeze = true } = {}) => call('POST', '/_emulator/clock', { set: iso, freeze }),
-		advanceClock: (seconds) => call('POST', '/_emulator/clock', { advanceSeconds: seconds }),
-		freezeClock: (freeze = true) => call('POST', '/_emulator/clock', { freeze }),
-		settle: () => call('POST', '/_emulator/settle', {}),
-		reset: (body = {}) => call('POST', '/_emulator/reset', body),
-		/** Adds a fault rule (docs/control-api.md "Faults"); resolves it with its id. */
-		addFault: (rule) => call('POST', '/_emulator/faults', rule, 201),
-		clearFaults: () => call('DELETE', '/_emulator/faults', undefined, 204),
-		settings: (settings) => call('PUT', '/_emulator/settings', settings),
+		...controlHelpers(call),
 		/** Writes edgekv_tokens.js for namespaces (creating a token if none grants them); see lib/tokens.mjs. */
 		tokens,
 		/**
@@ -120,6 +110,24 @@ function copyBundle(folder) {
 	const pkg = existsSync(pkgPath) ? JSON.parse(readFileSync(pkgPath, 'utf8')) : {};
 	writeFileSync(pkgPath, JSON.stringify({ ...pkg, type: 'module' }));
 	return copy;
+}
+
+/** The control API calls a test needs most, over `call(method, path, body, expect)`. */
+function controlHelpers(call) {
+	return {
+		/** A control API call: resolves the JSON answer; rejects unless the status is `expect` (200). */
+		control: call,
+		now: async () => (await call('GET', '/_emulator/clock')).now,
+		setClock: (iso, { freeze = true } = {}) => call('POST', '/_emulator/clock', { set: iso, freeze }),
+		advanceClock: (seconds) => call('POST', '/_emulator/clock', { advanceSeconds: seconds }),
+		freezeClock: (freeze = true) => call('POST', '/_emulator/clock', { freeze }),
+		settle: () => call('POST', '/_emulator/settle', {}),
+		reset: (body = {}) => call('POST', '/_emulator/reset', body),
+		/** Adds a fault rule (docs/control-api.md "Faults"); resolves it with its id. */
+		addFault: (rule) => call('POST', '/_emulator/faults', rule, 201),
+		clearFaults: () => call('DELETE', '/_emulator/faults', undefined, 204),
+		settings: (settings) => call('PUT', '/_emulator/settings', settings),
+	};
 }
 
 function headerMap(headers = {}) {
