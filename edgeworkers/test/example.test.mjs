@@ -58,6 +58,15 @@ test('success: responseProvider writes, onClientRequest reads, through the data 
 	assert.equal(headers['x-edgekv-edgeworker-id'], '4242');
 });
 
+test('a value of 128000 bytes or more is read as edgekv.js reads it, through the body stream', async () => {
+	const main = await worker('rwd_all');
+	const big = 'é'.repeat(70_000); // 140000 bytes
+	assert.equal((await provide(main, { url: 'https://www.example.com/?country=big', method: 'PUT', body: big })).status, 200);
+	const got = await greet(main, 'big');
+	assert.equal(got.status, 200);
+	assert.equal(got.body, big);
+});
+
 test('a missing item gives the default value', async () => {
 	const main = await worker('rwd_all');
 	assert.deepEqual([(await greet(main, 'zz')).status, (await greet(main, 'zz')).body], [200, 'Hello']);
