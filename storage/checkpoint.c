@@ -4,6 +4,7 @@
  * WAL once nothing has been written for a whole sweep, so that an idle
  * server neither keeps a large WAL nor syncs anything.
  */
+#include "base/log.h"
 #include "storage/internal.h"
 
 /* Unlocked checkpoint passes before the locked one, and the gap that ends them early. */
@@ -102,6 +103,23 @@ static int truncate_wal(struct store_db *db, bool wait)
 }
 
 /*
+ * A full disk fails every checkpoint, once a second, while writes may still
+ * find room in the WAL: logged once until a checkpoint succeeds again, apart
+ * from the writes' own log line (transaction.c).
+ */
+static void checkpoint_report(struct store_db *db, int rc)
+{
+	if (rc == SQLITE_OK && db->checkpoint_failing) {
+		db->checkpoint_failing = false;
+		log_info("store: checkpoints succeed again");
+	} else if (rc != SQLITE_OK && rc != SQLITE_BUSY && !db->checkpoint_failing) {
+		db->checkpoint_failing = true;
+		log_error("store: checkpoint failed: %s (%d); not logged again until one succeeds",
+		          sqlite3_errstr(rc), rc);
+	}
+}
+
+/*
  * Runs once per sweep, and sooner when a commit finds the WAL long
  * (connection.c). A pass that finds every frame copied costs no I/O; when
  * the WAL has not moved since the previous run, the server is idle: one
@@ -116,9 +134,7 @@ void checkpoint_run(struct store_db *db)
 		rc = copy_wal(db, &frames);
 	else if (rc == SQLITE_OK && frames > 0 && frames == db->wal_frames_seen)
 		rc = truncate_wal(db, false);
-	/* Through store_failed(): a full disk fails every checkpoint, logged once. */
-	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-		store_failed(db->sweeper, rc, "checkpoint");
+	checkpoint_report(db, rc);
 	db->wal_frames_seen = rc == SQLITE_OK ? frames : -1;
 }
 

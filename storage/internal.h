@@ -98,7 +98,8 @@ struct store_db {
 	int64_t sweep_ms;
 	/* A commit found the WAL past CHECKPOINT_FRAMES: checkpoint before the next sweep. */
 	atomic_bool checkpoint_asked;
-	int wal_frames_seen; /* the WAL's length at the last checkpoint (sweeper only) */
+	int wal_frames_seen;     /* the WAL's length at the last checkpoint (sweeper only) */
+	bool checkpoint_failing; /* a failure was logged (sweeper only) */
 };
 
 /* connection.c */

@@ -85,7 +85,7 @@ int step_item_write(struct store *st, sqlite3_stmt *q)
 	pthread_mutex_lock(&st->db->write_lock);
 	rc = sqlite3_step(q);
 	pthread_mutex_unlock(&st->db->write_lock);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE && sqlite3_changes(st->conn) > 0) /* a no-op proves nothing */
 		writes_succeed(st->db);
 	return rc;
 }
