@@ -22,6 +22,7 @@ enum route_flags {
 	ROUTE_CONTROL = 1 << 3,    /* /_emulator: loopback or the admin secret, no EdgeGrid */
 	ROUTE_OPEN = 1 << 4,       /* with ROUTE_CONTROL: anyone (health and readiness probes) */
 	ROUTE_BATCH = 1 << 5,      /* an item write: may run in a group commit (api_batchable) */
+	ROUTE_ACCOUNT = 1 << 6,    /* with ROUTE_CONTROL: acts on ?account=ID or the default one */
 };
 
 struct route {
