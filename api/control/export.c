@@ -12,7 +12,6 @@
 #include "api/core/call.h"
 #include "api/core/problem.h"
 #include "api/core/reply.h"
-#include "api/edgekv/tokens.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
@@ -157,9 +156,9 @@ static void export_item(void *ctx, const struct item_rec *it)
 
 static void add_day_text(cJSON *o, const char *name, int64_t day)
 {
-	char text[16];
+	char text[CLOCK_RFC3339_MAX];
 
-	tokens_format_day(day, text);
+	clock_format_date(day * STORE_DAY_MS, text);
 	cJSON_AddStringToObject(o, name, text);
 }
 

@@ -9,7 +9,7 @@
 
 #include "api/control/import.h"
 #include "api/core/ids.h"
-#include "api/edgekv/tokens.h"
+#include "api/auth/access_token.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
@@ -112,7 +112,7 @@ int import_token(struct api *api, struct store *st, const struct account_rec *ac
 	snprintf(t->account, sizeof(t->account), "%s", acc->id);
 	snprintf(t->name, sizeof(t->name), "%s", fixture_str(e, "name", ""));
 	ok = ids_namespace_valid(fixture_str(e, "name", ""), strlen(fixture_str(e, "name", "")));
-	if (uuid && tokens_ref_valid(uuid, strlen(uuid))) {
+	if (uuid && access_token_ref_valid(uuid, strlen(uuid))) {
 		for (size_t i = 0; i <= STORE_UUID_LEN; i++)
 			t->uuid[i] = (char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] - 'A' + 'a'
 			                                                     : uuid[i]);
@@ -143,7 +143,7 @@ int import_token(struct api *api, struct store *st, const struct account_rec *ac
 	ok = ok &&
 	     import_ewids(cJSON_GetObjectItemCaseSensitive(e, "restrictToEdgeWorkerIds"), t) &&
 	     import_permissions(cJSON_GetObjectItemCaseSensitive(e, "namespacePermissions"), t);
-	if (!ok || (t->legacy && !tokens_sign(api, st, now, t)) ||
+	if (!ok || (t->legacy && !access_token_sign(api, st, now, t)) ||
 	    store_token_import(st, t) != STORE_OK)
 		rc = import_fail(err, EKV_IMPORT_TOKEN, t->name);
 	free(t);

@@ -12,7 +12,7 @@
 #include "api/core/reply.h"
 #include "api/dispatch/routes.h"
 #include "api/edgekv/handlers.h"
-#include "api/edgekv/tokens.h"
+#include "api/auth/access_token.h"
 #include "api/state/faults.h"
 #include "api/state/settings.h"
 #include "base/clock.h"

@@ -21,11 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/auth/access_token.h"
 #include "api/core/call.h"
-#include "api/edgekv/handlers.h"
 #include "api/core/problem.h"
 #include "api/core/reply.h"
-#include "api/edgekv/tokens.h"
+#include "api/edgekv/notifications.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
@@ -70,10 +70,10 @@ static void add_notices(struct api_call *c, struct batch *b, int64_t check_ms, i
 	struct token_settings contact;
 	struct buf subject = BUF_INIT, body = BUF_INIT;
 	cJSON *list = cJSON_CreateArray();
-	char *tokens_json, day[16];
+	char *tokens_json, day[CLOCK_RFC3339_MAX];
 	bool email;
 
-	tokens_format_day(tokens[0].expiry_day, day);
+	clock_format_date(tokens[0].expiry_day * STORE_DAY_MS, day);
 	if (n == 1) {
 		buf_addf(&subject, "Your EdgeKV access token %s expires in %lld day%s",
 		         tokens[0].name, (long long)days, days == 1 ? "" : "s");
@@ -94,7 +94,7 @@ static void add_notices(struct api_call *c, struct batch *b, int64_t check_ms, i
 	for (size_t i = 0; i < n; i++) {
 		cJSON *entry = cJSON_CreateObject();
 
-		tokens_format_day(tokens[i].expiry_day, day);
+		clock_format_date(tokens[i].expiry_day * STORE_DAY_MS, day);
 		cJSON_AddStringToObject(entry, "name", tokens[i].name);
 		cJSON_AddStringToObject(entry, "uuid", tokens[i].uuid);
 		cJSON_AddStringToObject(entry, "expiry", day);
@@ -103,7 +103,7 @@ static void add_notices(struct api_call *c, struct batch *b, int64_t check_ms, i
 	tokens_json = cJSON_PrintUnformatted(list);
 	cJSON_Delete(list);
 
-	email = days == 1 && tokens_settings(c, tokens[0].account, &contact) &&
+	email = days == 1 && access_token_settings(c, tokens[0].account, &contact) &&
 	        strchr(contact.contact_email, '@') && contact.contact_registered &&
 	        contact.contact_active;
 	for (int copy = 0; copy < (email ? 2 : 1); copy++) {
