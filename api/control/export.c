@@ -12,28 +12,10 @@
 #include "api/core/call.h"
 #include "api/core/problem.h"
 #include "api/core/reply.h"
+#include "base/array.h"
+#include "base/base64.h"
 #include "base/buf.h"
 #include "base/clock.h"
-#include "base/xalloc.h"
-
-/* The 64 digits, then the pad at index 64. */
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
-
-static void base64_encode(struct buf *out, const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16;
-
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		buf_addch(out, b64[v >> 18 & 63]);
-		buf_addch(out, b64[v >> 12 & 63]);
-		buf_addch(out, b64[i + 1 < n ? v >> 6 & 63 : 64]);
-		buf_addch(out, b64[i + 2 < n ? v & 63 : 64]);
-	}
-}
 
 /* Whether p holds well-formed UTF-8 without NULs (a JSON string can carry it exactly). */
 static bool utf8_text(const unsigned char *p, size_t n)
@@ -144,7 +126,8 @@ static void export_item(void *ctx, const struct item_rec *it)
 		buf_add(&text, it->value, it->len);
 		cJSON_AddStringToObject(o, "value", text.ptr ? text.ptr : "");
 	} else {
-		base64_encode(&text, it->value, it->len);
+		if (base64_encode(it->value, it->len, &text) != 0)
+			buf_reset(&text); /* GnuTLS fails only without memory */
 		cJSON_AddStringToObject(o, "valueBase64", text.ptr ? text.ptr : "");
 	}
 	buf_release(&text);
@@ -261,10 +244,7 @@ static void add_id(void *ctx, const char *name, size_t len)
 	struct id_list *l = ctx;
 
 	(void)len;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		l->ids = xrealloc(l->ids, l->cap * sizeof(*l->ids));
-	}
+	ARRAY_GROW(l->ids, l->n, l->cap);
 	snprintf(l->ids[l->n++], STORE_ACCOUNT_MAX + 1, "%s", name);
 }
 

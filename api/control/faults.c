@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "api/control/handlers.h"
 #include "api/core/call.h"
@@ -170,12 +169,11 @@ static const char *rule_invalid(const struct api_call *c, const cJSON *body, str
 			return "method";
 	}
 	if (b->has_network) {
-		if (strcasecmp(b->network, "staging") == 0)
-			r->network = NETWORK_STAGING;
-		else if (strcasecmp(b->network, "production") == 0)
-			r->network = NETWORK_PRODUCTION;
-		else
+		enum network net;
+
+		if (!network_parse(b->network, &net))
 			return "network";
+		r->network = (int)net;
 	}
 	/* The statuses with a real body: apply_controls of api/dispatch/dispatch.c. */
 	if (b->status != 0 && b->status != 102 && b->status != 429 && b->status != 500 &&

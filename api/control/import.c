@@ -15,34 +15,11 @@
 #include "api/core/problem.h"
 #include "api/core/reply.h"
 #include "api/state/settings.h"
+#include "base/base64.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
-
-/* The 64 digits, then the pad at index 64. */
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
-
-/* Returns 0, or -1 for text that is not base64. */
-static int base64_decode(struct buf *out, const char *s)
-{
-	uint32_t v = 0;
-	int bits = 0;
-
-	for (; *s && *s != '='; s++) {
-		const char *pos = strchr(b64, *s);
-
-		if (!pos || !*s)
-			return -1;
-		v = v << 6 | (uint32_t)(pos - b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf_addch(out, (char)(v >> bits & 0xff));
-		}
-	}
-	return 0;
-}
 
 const char *fixture_str(const cJSON *o, const char *name, const char *dflt)
 {
@@ -218,9 +195,8 @@ static int import_item(struct store *st, const char *id, const cJSON *e, int64_t
 	int rc = 0;
 
 	ref.account = id;
-	ref.network = strcmp(fixture_str(e, "network", "staging"), "production") == 0
-	                      ? NETWORK_PRODUCTION
-	                      : NETWORK_STAGING;
+	if (!network_parse(fixture_str(e, "network", "staging"), &ref.network))
+		ref.network = NETWORK_STAGING;
 	ref.namespace = fixture_str(e, "namespace", "default");
 	ref.sandbox = fixture_str(e, "sandboxId", "");
 	ref.group = fixture_str(e, "group", "");
@@ -234,7 +210,7 @@ static int import_item(struct store *st, const char *id, const cJSON *e, int64_t
 		free(text);
 		if (!ctype)
 			ctype = "application/json";
-	} else if (!b64text || base64_decode(&bytes, b64text) != 0) {
+	} else if (!b64text || base64_decode(b64text, strlen(b64text), &bytes) != 0) {
 		rc = -1;
 	}
 	if (when && clock_parse_rfc3339(when, false, &expires) != 0)
