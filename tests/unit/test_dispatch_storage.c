@@ -46,12 +46,13 @@ static int setup(void **state)
 	if (!db)
 		return -1;
 	memset(&api, 0, sizeof(api));
+	api_init(&api);
 	api.db = db;
 	api.config.default_account = ACCOUNT;
 	api.config.max_body = (size_t)1024 * 1024;
 	api.config.auth_mode = AUTH_OFF;
 	api_response_init(&res);
-	return api_account_ensure(&api, ACCOUNT, true, false);
+	return world_account_ensure(&api, ACCOUNT, true, false);
 }
 
 static int teardown(void **state)
@@ -217,6 +218,5 @@ int main(void)
 
 	if (vfs_shim_install() != SQLITE_OK)
 		return 1;
-	api_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
