@@ -1,4 +1,4 @@
-/* Whole-account operations of the testing controls (issue 4): reset and export. */
+/* Whole-account operations of the testing controls: reset and export. */
 #include "storage/store.h"
 
 #include <stdio.h>
@@ -106,7 +106,7 @@ static bool identity_table(const char *name)
 	       strcmp(name, "app_user") == 0 || strcmp(name, "api_client") == 0;
 }
 
-/* The default namespace on both networks of an initialized account (behaviour §4.2). */
+/* The default namespace on both networks of an initialized account (docs/behaviour.md §4.2). */
 static int recreate_defaults(struct store *st, const char *account, int64_t now_ms)
 {
 	sqlite3_stmt *q;

@@ -1,6 +1,6 @@
 /*
  * Per-account settings, known issues, injected faults and the request
- * journal (issue 4). JSON in and out under /_emulator; "?account=ID" picks
+ * journal. JSON in and out under /_emulator; "?account=ID" picks
  * the account (default: the default account).
  */
 #include <cjson/cJSON.h>
@@ -19,7 +19,7 @@
 #include "api/state/settings.h"
 #include "base/clock.h"
 
-/* The real service's documented window: "10 seconds or less in the majority of cases" (§5.9). */
+/* The real service's documented window: "10 seconds or less in the majority of cases" (docs/behaviour.md §5.9). */
 #define EVENTUAL_DELAY_S 10LL
 #define DELAY_MAX_S      (366LL * 86400)
 

@@ -1,5 +1,5 @@
 /*
- * The control API for identities (issue 3): accounts, access groups, users
+ * The control API for identities: accounts, access groups, users
  * with roles, API clients. JSON in and out under /_emulator; dispatch lets
  * only loopback callers, or holders of the admin secret, reach it.
  */

@@ -1,5 +1,5 @@
 /*
- * State controls (issue 4): health and readiness, reset, settle, snapshots,
+ * State controls: health and readiness, reset, settle, snapshots,
  * and export/import in the fixture format that --seed DIR loads at start
  * (docs/control-api.md "Fixture format").
  */

@@ -24,7 +24,7 @@ struct api_config {
 	const char *seed_dir;        /* --seed DIR: the start world; NULL: the built-in one */
 	bool start_uninitialized;    /* the built-in world's default account: --uninitialized */
 	bool start_no_standard_tls;  /* and --no-standard-tls */
-	/* Access tokens (#5): defaults for accounts without their own setting. */
+	/* Access tokens: defaults for accounts without their own setting. */
 	enum token_workflow token_workflow;
 	int64_t token_limit;         /* tokens per account, expired ones under 30 days included */
 	int64_t token_activation_ms; /* enhanced tokens are IN_PROGRESS this long */

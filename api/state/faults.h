@@ -9,7 +9,7 @@
 #include "storage/store.h"
 
 /*
- * Injected faults (issue 4): rules matched by account, route, method,
+ * Injected faults: rules matched by account, route, method,
  * network and namespace that add latency and/or answer a status with the
  * real service's body. The matching and the seeded randomness are pure
  * (unit-tested); the rule list is process-wide and thread-safe.

@@ -5,12 +5,12 @@
 #include <stdint.h>
 
 /*
- * Per-account switches of the testing controls (issue 4), kept in memory:
+ * Per-account switches of the testing controls, kept in memory:
  * they shape answers but are not data, so snapshots leave them alone and a
  * restart forgets them. All functions are thread-safe.
  */
 
-/* Known issues of seeds/edgekv-known-issues.txt that can be switched on and off
+/* Known issues of docs/behaviour.md §8 that can be switched on and off
  * (docs/known-issues.md). */
 enum known_issue {
 	ISSUE_SANDBOX_LIST_GROUPS = 1u << 0,   /* sandboxId on list groups: 400 EKV_2000 (on) */

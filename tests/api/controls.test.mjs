@@ -1,4 +1,4 @@
-// Testing controls (issue 4): the clock and every time-driven rule, sandbox, consistency,
+// Testing controls: the clock and every time-driven rule, sandbox, consistency,
 // faults and rate limits, known issues, reset, snapshots, export/import, seeding, health,
 // readiness and the request journal. Every /_emulator call goes over loopback, unsigned.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Identity and permissions (issue 3): EdgeGrid verification, grants, API clients frozen at
+// Identity and permissions: EdgeGrid verification, grants, API clients frozen at
 // creation, access groups and capabilities, the seed's permission quirks, accounts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -38,7 +38,7 @@ function stamp(offsetSeconds = 0) {
 
 /**
  * A request signed by npm akamai-edgegrid with the given credentials (timestamp and nonce may
- * be fixed). Over HTTPS when tls is set; plain HTTP otherwise (clients.md §1.2).
+ * be fixed). Over HTTPS when tls is set; plain HTTP otherwise (docs/clients.md §1.2).
  */
 function signed(server, creds, method, path, { body, timestamp, nonce, tls = false, headers = {} } = {}) {
 	const base = tls ? server.httpsUrl : `${server.httpUrl}#https://x`;

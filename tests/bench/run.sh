@@ -29,7 +29,7 @@ warmup=${BENCH_WARMUP_SECONDS:-2}
 cold_runs=${BENCH_COLD_RUNS:-20}
 base=/edgekv/v1/networks/staging/namespaces/default/groups/bench/items/
 
-# Targets (issue 2, "Tests and figures").
+# Targets ("Tests and figures").
 target_get_rps=30000
 target_put_rps=10000
 target_p99_us=5000

@@ -405,7 +405,7 @@ static void booleans_as_literals_or_strings(void **state)
 	(void)state;
 	bool_of("{\"b\":true}", true, true, true);
 	bool_of("{\"b\":false}", true, false, true);
-	bool_of("{\"b\":\"true\"}", true, true, true); /* Postman, clients.md §6.3 */
+	bool_of("{\"b\":\"true\"}", true, true, true); /* Postman, docs/clients.md §6.3 */
 	bool_of("{\"b\":\"false\"}", true, false, true);
 	bool_of("{}", true, false, false);
 	bool_of("{\"b\":null}", true, false, false);
@@ -474,7 +474,7 @@ static void query_parameters_by_exact_name(void **state)
 	assert_null(query("detailsx=on", "details", 64));
 	assert_null(query("Details=on", "details", 64));
 	assert_null(query("=on", "details", 64));
-	/* accountSwitchKey arrives unencoded (clients.md §2). */
+	/* accountSwitchKey arrives unencoded (docs/clients.md §2). */
 	assert_string_equal(
 	        query("details=true&accountSwitchKey=1-ABCDE:1-FGHIJ", "accountSwitchKey", 64),
 	        "1-ABCDE:1-FGHIJ");

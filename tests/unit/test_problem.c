@@ -140,7 +140,7 @@ static cJSON *parse_problem(const struct api_response *res)
 	return body;
 }
 
-/* The kind of type each status goes with (behaviour §2.1; 405 and 414 are the emulator's). */
+/* The kind of type each status goes with (docs/behaviour.md §2.1; 405 and 414 are the emulator's). */
 static const char *kind_of(int status)
 {
 	switch (status) {
@@ -166,7 +166,7 @@ static const char *kind_of(int status)
 	case 429:
 		return "too-many-requests";
 	case 500:
-	case 503: /* EKV_0000 as the GO initialize test's 503 */
+	case 503: /* EKV_0000 as the 503 in the initialize test of the Go client */
 		return "internal-server-error";
 	default:
 		return "?";
@@ -418,14 +418,14 @@ static void status_titles_follow_the_spec(void **state)
 	        {404, "Not Found"},
 	        {405, "Method Not Allowed"},
 	        {409, "Conflict"},
-	        {410, "Not Found"}, /* sic: token-410.json */
+	        {410, "Not Found"}, /* sic: example token-410 of the 2023 spec */
 	        {413, "Payload Too Large"},
 	        {414, "URI Too Long"},
 	        {422, "Unprocessable Entity"},
 	        {429, "Too Many Requests"},
 	        {500, "Internal Server Error"},
 	        {501, "Not Implemented"},
-	        {503, "Service Unavailable Error"}, /* sic: GO initialize test */
+	        {503, "Service Unavailable Error"}, /* sic: the initialize test of the Go client */
 	        {504, "Gateway Timeout"},
 	        {599, "Internal Server Error"},
 	};
