@@ -81,6 +81,7 @@ check:
 
 lint:
 	tests/lint/layers.sh
+	tests/lint/citations.sh
 	clang-format --dry-run --Werror $(SRC) server/main.c $(HDRS) \
 	  $(wildcard tests/unit/*.[ch] tests/fuzz/*.[ch])
 	for h in $(HDRS); do echo "#include \"$$h\"" | \

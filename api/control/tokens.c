@@ -1,7 +1,7 @@
 /*
  * The token part of the control API under /_emulator (docs/control-api.md):
  * the token settings of the account, the key legacy tokens are signed with,
- * and the edgekv_tokens.js bundle file. The clock is api/control_clock.c.
+ * and the edgekv_tokens.js bundle file. The clock is api/control/clock.c.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>

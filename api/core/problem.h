@@ -3,7 +3,7 @@
 
 struct api_call;
 
-/* One enumerator per row of api/errors.def. */
+/* One enumerator per row of api/core/errors.def. */
 enum ekv_error {
 #define EKV_ERROR(name, status, code, type, detail) EKV_##name,
 #include "api/core/errors.def"
@@ -18,7 +18,7 @@ struct ekv_error_row {
 	const char *detail; /* may hold %s placeholders */
 };
 
-/* One enumerator per GATEWAY_ERROR row of api/errors.def. */
+/* One enumerator per GATEWAY_ERROR row of api/core/errors.def. */
 enum gateway_error {
 #define GATEWAY_ERROR(name, status, kind, title, detail) GW_##name,
 #include "api/core/errors.def"

@@ -122,7 +122,7 @@ void dataplane_put(struct api_call *c)
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
 
-	/* The management API's write and text (the put-item of the 2023 spec); the data plane's is not public. */
+	/* The management API's write and text (put-item in the 2023 spec); the data plane's is not public. */
 	if (require_dp_item(c, 'w', &ref, &ns, sandbox))
 		items_write(c, &ref, &ns, sandbox);
 }

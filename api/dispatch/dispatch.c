@@ -78,7 +78,7 @@ static bool load_control_account(struct api_call *c)
 }
 
 /*
- * The caller's account, as the seed's permission quirks shape it
+ * The caller's account, as the Known issues page's permission quirks shape it
  * (docs/behaviour.md §8): a role without the CP code view permission
  * gets the 500 "An internal error occurred."; a user without access to the
  * group of the EdgeKV CP code sees the database as not initialized.
@@ -137,7 +137,7 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 		reply_problem(c, EKV_RATE_LIMITED, a, b);
 		return false;
 	}
-	/* Known issues of the seed that fail once per account (docs/known-issues.md). */
+	/* Known issues of docs/behaviour.md §8 that fail once per account (docs/known-issues.md). */
 	if ((c->route->flags & ROUTE_ISSUE_TIMES_OUT) && (set.issues & ISSUE_NAMESPACE_TIMEOUT) &&
 	    settings_issue_first(c->account.id, ISSUE_NAMESPACE_TIMEOUT)) {
 		reply_gateway(c, GW_ORIGIN_TIMEOUT);

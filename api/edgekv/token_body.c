@@ -183,7 +183,7 @@ static bool require_permissions(struct api_call *c, const cJSON *body, struct to
 /*
  * Which workflow the token follows, and its expiry. "auto" (the default)
  * makes a legacy token when the request has a non-empty expiry and an
- * enhanced one otherwise, so today's CLI (expiry "") and the seed's expiring
+ * enhanced one otherwise, so today's CLI (expiry "") and the expiring legacy
  * tokens both work. The CLI sends a date-time, others a bare date (docs/behaviour.md §5.6).
  */
 bool token_body_require_expiry(struct api_call *c, const cJSON *body, enum token_workflow workflow,

@@ -1,5 +1,5 @@
 // Access tokens: POST/GET/DELETE /tokens, refresh, both workflows, the limit, the signing key
-// and the edgekv_tokens.js bundle (docs/behaviour.md §5.6-5.7, docs/behaviour.md §5.6, docs/clients.md §3).
+// and the edgekv_tokens.js bundle (docs/behaviour.md §5.6-5.7, docs/clients.md §3).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createSign, generateKeyPairSync } from 'node:crypto';
@@ -98,7 +98,7 @@ describe('POST /tokens, enhanced workflow (what today\'s CLI gets)', () => {
 	});
 });
 
-describe('POST /tokens, legacy workflow (the seed\'s expiring JWT tokens)', () => {
+describe('POST /tokens, legacy workflow (the expiring legacy JWT tokens)', () => {
 	test('an expiry date gives a legacy token whose JWT carries the docs/behaviour.md §5.6 claims, signed with the published key', async () => {
 		const res = await post({
 			allowOnProduction: true,

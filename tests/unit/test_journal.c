@@ -1,4 +1,4 @@
-/* The request journal (api/journal.c): bounded, oldest first, credentials redacted. */
+/* The request journal (api/state/journal.c): bounded, oldest first, credentials redacted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * Request body and query validators (api/json.c, query_param in api/api.c),
+ * Request body and query validators (api/core/json.c, query_param in api/api.c),
  * driven through a hand-built struct api_call + api_response: each refusal
  * must write its catalogue problem.
  */

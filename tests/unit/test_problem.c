@@ -107,7 +107,7 @@ static void assert_instance(const char *s)
 {
 	const char *u = s + strlen(INSTANCE_PREFIX);
 
-	/* /edgeKV/: the seed's sandbox body (api/core/errors.def SANDBOX_NOT_SUPPORTED). */
+	/* /edgeKV/: the Known issues page's sandbox body (api/core/errors.def SANDBOX_NOT_SUPPORTED). */
 	assert_true(strncmp(s, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)) == 0 ||
 	            strncmp(s, "/edgeKV/error-instances/", strlen(INSTANCE_PREFIX)) == 0);
 	assert_int_equal(strlen(u), 36);
@@ -191,7 +191,7 @@ static void every_row_has_a_consistent_status_code_and_kind(void **state)
 	for (int e = 0; e < EKV_ERROR_COUNT; e++) {
 		const struct ekv_error_row *row = problem_row((enum ekv_error)e);
 
-		/* The seed's sandbox body has "type": "" (api/core/errors.def). */
+		/* The Known issues page's sandbox body has "type": "" (api/core/errors.def). */
 		assert_string_equal(row->type,
 		                    e == EKV_SANDBOX_NOT_SUPPORTED ? "" : kind_of(row->status));
 		assert_int_equal(strlen(row->code), 8);

@@ -1,4 +1,4 @@
-/* The route table and the pure router (api/routes.c): docs/behaviour.md §3. */
+/* The route table and the pure router (api/dispatch/routes.c): docs/behaviour.md §3. */
 #include <stdio.h>
 #include <string.h>
 
