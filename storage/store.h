@@ -65,7 +65,8 @@ struct namespace_rec {
 	int64_t retention_from_ms; /* 0: retention_s is in force */
 };
 
-/* The retention new writes get at now_ms (a change applies after a delay: docs/behaviour.md §5.3). */
+/* The retention new writes get at now_ms (a change applies after a delay: docs/behaviour.md §5.3).
+ */
 int64_t namespace_retention_at(const struct namespace_rec *ns, int64_t now_ms);
 
 /* Addresses one item, or with key NULL one group. Strings are borrowed. */

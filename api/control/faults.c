@@ -19,7 +19,8 @@
 #include "api/state/settings.h"
 #include "base/clock.h"
 
-/* The real service's documented window: "10 seconds or less in the majority of cases" (docs/behaviour.md §5.9). */
+/* The real service's documented window: "10 seconds or less in the majority of cases"
+ * (docs/behaviour.md §5.9). */
 #define EVENTUAL_DELAY_S 10LL
 #define DELAY_MAX_S      (366LL * 86400)
 

@@ -34,7 +34,8 @@ struct api_config {
 struct api {
 	struct store_db *db; /* borrowed */
 	struct api_config config;
-	struct jwt_key *jwt_key; /* owned; loaded on first use under a lock (api/auth/access_token.c) */
+	struct jwt_key
+	        *jwt_key; /* owned; loaded on first use under a lock (api/auth/access_token.c) */
 };
 
 #endif

@@ -106,7 +106,8 @@ void reply_problem(struct api_call *c, enum ekv_error err, ...)
 	va_start(ap, err);
 	format_detail(&detail, row->detail, ap);
 	va_end(ap);
-	/* An empty kind is the Known issues page's sandbox body: "type": "" and a /edgeKV/ instance. */
+	/* An empty kind is the Known issues page's sandbox body: "type": "" and a /edgeKV/
+	 * instance. */
 	if (row->type[0])
 		buf_addf(&text, "/edgekv/error-types/edgekv-%s", row->type);
 	ids_uuid_v4(uuid);

@@ -29,7 +29,8 @@ enum gateway_error {
 /* The catalogue row of err. */
 const struct ekv_error_row *problem_row(enum ekv_error err);
 
-/* "Bad Request", …; 410 is "Not Found" (docs/behaviour.md §2.1, example token-410 of the 2023 spec). */
+/* "Bad Request", …; 410 is "Not Found" (docs/behaviour.md §2.1, example token-410 of the 2023
+ * spec). */
 const char *status_title(int status);
 
 /*

@@ -15,7 +15,8 @@
 #define CTL  ROUTE_CONTROL, CAP_NONE
 #define E    "/_emulator"
 
-/* One row per method and path, in the order of docs/behaviour.md §3: the table is the API surface. */
+/* One row per method and path, in the order of docs/behaviour.md §3: the table is the API surface.
+ */
 const struct route api_routes[] = {
         {HTTP_GET, "/edgekv/v1/initialize", initialize_get, 0, CAP_NONE},
         {HTTP_PUT, "/edgekv/v1/initialize", initialize_put, ROUTE_ISSUE_FAILS_ONCE, CAP_NONE},

@@ -19,10 +19,10 @@ static void add_name(void *ctx, const char *name, size_t len)
 
 /*
  * GET …/namespaces/{namespace}/groups: a JSON array, or 404 when there are
- * none (docs/behaviour.md §8 quirk 6). Two known issues of the Known issues page's "Sandbox limitations",
- * both on unless the account switches them off (docs/known-issues.md):
- * sandboxId gets 400 EKV_2000, and staging lists sandbox groups as
- * <group>_<sandboxId>. With the first off, sandboxId lists that sandbox.
+ * none (docs/behaviour.md §8 quirk 6). Two known issues of the Known issues page's "Sandbox
+ * limitations", both on unless the account switches them off (docs/known-issues.md): sandboxId gets
+ * 400 EKV_2000, and staging lists sandbox groups as <group>_<sandboxId>. With the first off,
+ * sandboxId lists that sandbox.
  */
 void groups_list(struct api_call *c)
 {

@@ -12,7 +12,8 @@
 #include "api/state/settings.h"
 #include "base/clock.h"
 
-/* The initialize-status object (docs/behaviour.md §4.1): cpcode and dataAccessPolicy are null before. */
+/* The initialize-status object (docs/behaviour.md §4.1): cpcode and dataAccessPolicy are null
+ * before. */
 static cJSON *status_json(const struct account_rec *acc)
 {
 	cJSON *root = cJSON_CreateObject(), *policy;
@@ -171,7 +172,8 @@ out:
 	cJSON_Delete(body);
 }
 
-/* PUT /auth/database (docs/behaviour.md §4.3): needs the Standard TLS entitlement; affects new namespaces only. */
+/* PUT /auth/database (docs/behaviour.md §4.3): needs the Standard TLS entitlement; affects new
+ * namespaces only. */
 void auth_database_put(struct api_call *c)
 {
 	bool restrict_access = true, allow_override = false;

@@ -13,7 +13,9 @@
 #include "api/state/settings.h"
 
 #define ITEMS_LIST_DEFAULT 100
-#define SANDBOX_LIFE_MS    (2LL * 86400 * 1000) /* the Akamai product limits page: two days, whatever the namespace */
+#define SANDBOX_LIFE_MS                                                                            \
+	(2LL * 86400 * 1000) /* the Akamai product limits page: two days, whatever the namespace   \
+	                      */
 
 /* The request's item, with the namespace looked up; replies and returns false on error. */
 static bool require_item(struct api_call *c, struct item_ref *ref, struct namespace_rec *ns,
@@ -123,7 +125,8 @@ bool items_value_fits(const char *value, size_t len)
 int64_t items_expires_at(const struct api_call *c, const struct namespace_rec *ns,
                          const char *sandbox)
 {
-	/* A retention change applies only to data written after it is in force (docs/behaviour.md §5.3). */
+	/* A retention change applies only to data written after it is in force (docs/behaviour.md
+	 * §5.3). */
 	int64_t retention_s = namespace_retention_at(ns, c->now_ms);
 
 	if (sandbox[0])
@@ -135,7 +138,8 @@ int64_t items_visible_at(const struct api_call *c)
 {
 	struct account_settings set;
 
-	/* Eventual consistency (docs/behaviour.md §5.9): with a delay, reads miss a write, or see a deleted value. */
+	/* Eventual consistency (docs/behaviour.md §5.9): with a delay, reads miss a write, or see a
+	 * deleted value. */
 	settings_get(c->account.id, &set);
 	return c->now_ms + set.consistency_delay_ms;
 }
@@ -182,7 +186,8 @@ void items_delete(struct api_call *c)
 
 	if (!require_item(c, &ref, &ns, sandbox))
 		return;
-	/* "stale data may be returned" for the consistency window (docs/behaviour.md §5.5, §5.9). */
+	/* "stale data may be returned" for the consistency window (docs/behaviour.md §5.5, §5.9).
+	 */
 	if (store_item_delete(c->st, &ref, c->now_ms, items_visible_at(c)) == STORE_ERROR) {
 		reply_problem(c, EKV_INTERNAL);
 		return;

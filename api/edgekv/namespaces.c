@@ -14,9 +14,11 @@
 #include "api/state/settings.h"
 #include "base/clock.h"
 
-/* Not documented publicly (docs/behaviour.md §10); a test fixture of the Go client shows a Retry-After of about 58 hours. */
+/* Not documented publicly (docs/behaviour.md §10); a test fixture of the Go client shows a
+ * Retry-After of about 58 hours. */
 #define DELETE_DELAY_MS (48LL * 3600 * 1000)
-/* "You can't cancel a namespace delete scheduled to occur in five minutes or less." (the 2024 draft of the spec) */
+/* "You can't cancel a namespace delete scheduled to occur in five minutes or less." (the 2024 draft
+ * of the spec) */
 #define CANCEL_CUTOFF_MS (5LL * 60 * 1000)
 #define RETENTION_MIN_S  86400
 #define RETENTION_MAX_S  315360000
@@ -47,7 +49,8 @@ static void add_namespace(void *ctx, const struct namespace_rec *ns)
 {
 	struct list_ctx *l = ctx;
 
-	/* Only the namespaces the caller may view (docs/behaviour.md §5.1, the Akamai page on managing access to EdgeKV). */
+	/* Only the namespaces the caller may view (docs/behaviour.md §5.1, the Akamai page on
+	 * managing access to EdgeKV). */
 	if (!caller_can(l->c, ns->group_id, capability_on(CAP_VIEW_NAMESPACE, l->net)))
 		return;
 	if (l->details) {
@@ -293,7 +296,8 @@ void namespaces_update(struct api_call *c)
 		reply_problem(c, EKV_DEFAULT_NAMESPACE_FIXED);
 		goto out;
 	}
-	/* "New retention applies after up to 5 minutes" (docs/behaviour.md §5.3): the account's delay, 0 by default.
+	/* "New retention applies after up to 5 minutes" (docs/behaviour.md §5.3): the account's
+	 * delay, 0 by default.
 	 */
 	settings_get(c->account.id, &set);
 	if (store_namespace_set_retention(c->st, c->account.id, net, ns.name, retention, c->now_ms,
@@ -338,7 +342,8 @@ static void reply_schedule(struct api_call *c, int status, int64_t delete_at_ms)
 	cJSON *root = cJSON_CreateObject();
 	int64_t wait_s = (delete_at_ms - c->now_ms + 999) / 1000;
 
-	/* Milliseconds when the time has them, as a test fixture of the Go client shows (2025-05-08T14:16:05.350Z).
+	/* Milliseconds when the time has them, as a test fixture of the Go client shows
+	 * (2025-05-08T14:16:05.350Z).
 	 */
 	clock_format_rfc3339(delete_at_ms, delete_at_ms % 1000 != 0, when);
 	cJSON_AddStringToObject(root, "scheduledDeleteTime", when);

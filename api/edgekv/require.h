@@ -24,7 +24,8 @@ bool require_namespace(struct api_call *c, enum network net, struct namespace_re
  */
 bool require_capability(struct api_call *c, enum network net, int64_t group_id);
 
-/* {group} (and {item}, when the route has it) follow docs/behaviour.md §1.2; sets ref->group and ref->key. */
+/* {group} (and {item}, when the route has it) follow docs/behaviour.md §1.2; sets ref->group and
+ * ref->key. */
 bool require_group_and_key(struct api_call *c, struct item_ref *ref);
 
 /*

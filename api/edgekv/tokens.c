@@ -110,7 +110,8 @@ static void add_token(void *ctx, const struct token_rec *t)
 	cJSON_AddItemToArray(l->array, token_view_json(t, l->now_ms, false));
 }
 
-/* GET /tokens[?includeExpired=true] (docs/behaviour.md §3 row 21): 404 "No tokens exist." when empty. */
+/* GET /tokens[?includeExpired=true] (docs/behaviour.md §3 row 21): 404 "No tokens exist." when
+ * empty. */
 void tokens_list(struct api_call *c)
 {
 	struct list_ctx l = {NULL, c->now_ms};
@@ -186,7 +187,8 @@ void tokens_get(struct api_call *c)
 		reply_json_steal(c, 200, token_view_json(&t, c->now_ms, true));
 }
 
-/* DELETE /tokens/{tokenName} (docs/behaviour.md §3 row 23): 200 {name, uuid}; the data plane answers 401 after. */
+/* DELETE /tokens/{tokenName} (docs/behaviour.md §3 row 23): 200 {name, uuid}; the data plane
+ * answers 401 after. */
 void tokens_revoke(struct api_call *c)
 {
 	struct token_rec t;
@@ -211,10 +213,10 @@ void tokens_revoke(struct api_call *c)
 }
 
 /*
- * POST /tokens/{tokenName}/refresh (docs/behaviour.md §3 row 24, the 2024 draft of the spec): an enhanced token
- * refreshes now, shows IN_PROGRESS again for the activation delay (it keeps
- * working meanwhile) and schedules its next refresh two months on. Legacy
- * tokens "can't be renewed" (the tokens schema of the 2023 spec).
+ * POST /tokens/{tokenName}/refresh (docs/behaviour.md §3 row 24, the 2024 draft of the spec): an
+ * enhanced token refreshes now, shows IN_PROGRESS again for the activation delay (it keeps working
+ * meanwhile) and schedules its next refresh two months on. Legacy tokens "can't be renewed" (the
+ * tokens schema of the 2023 spec).
  */
 void tokens_refresh(struct api_call *c)
 {

@@ -22,7 +22,8 @@ enum known_issue {
 #define ISSUES_DEFAULT (ISSUE_SANDBOX_LIST_GROUPS | ISSUE_SANDBOX_GROUPS_LISTED)
 #define ISSUE_COUNT    4
 
-/* The issue's name in the control API ("sandbox-list-groups", …) and its Known issues page section. */
+/* The issue's name in the control API ("sandbox-list-groups", …) and its Known issues page section.
+ */
 const char *known_issue_name(unsigned issue);
 const char *known_issue_section(unsigned issue);
 /* The bit called name, or 0. */

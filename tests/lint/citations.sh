@@ -14,7 +14,11 @@ files=$(git ls-files -co --exclude-standard -- '*.c' '*.h' '*.def' '*.mjs' '*.js
 
 # shellcheck disable=SC2086
 perl -CSD -Mutf8 -ne '
-	BEGIN { $bad = 0 }
+	BEGIN {
+		$bad = 0;
+		$prev = "";
+		$doc = qr/(?:docs\/behaviour\.md|docs\/clients\.md|behaviour\.md|clients\.md|RFC ?\d+|ISO(?: \d+)?|POSIX|PKCS ?#?\d+)/;
+	}
 	# Text that names something outside the repository or an issue tracker.
 	my $hit = 0;
 	my @forbidden = (
@@ -34,11 +38,15 @@ perl -CSD -Mutf8 -ne '
 		my $line = $_;
 		while ($line =~ /§\d/g) {
 			my $before = substr($line, 0, $-[0]);
-			next if $before =~ /(?:docs\/behaviour\.md|docs\/clients\.md|behaviour\.md|clients\.md|RFC ?\d+|ISO(?: \d+)?|POSIX|PKCS ?#?\d+)\s*$/;
+			next if $before =~ /$doc\s*$/;
 			next if $before =~ /§\d+(?:\.\d+)*(?:\s+(?:row|item|quirk)s?\s+\d+)?(?:,\s*|\s+and\s+|\s+or\s+|\s*[-–\/]\s*)$/;
+			# clang-format may wrap a comment between the document and its "§N".
+			next if $before =~ /^\s*(?:\/?\*+|\/\/+|#+)?\s*$/ && ($prev =~ /$doc\s*$/ ||
+				$prev =~ /§\d+(?:\.\d+)*(?:\s+(?:row|item|quirk)s?\s+\d+)?(?:,|\s+and|\s+or|\s*[-–\/])\s*$/);
 			print "citations: $ARGV:$.: $_"; $bad = 1; last;
 		}
 	}
-	close ARGV if eof;    # reset $. per file
+	$prev = $_;
+	if (eof) { close ARGV; $prev = "" }    # reset $. per file
 	END { exit $bad }
 ' $files

@@ -1,4 +1,5 @@
-/* api/auth/jwt.c: RS256 signing and verification of legacy access tokens (docs/behaviour.md §5.6). */
+/* api/auth/jwt.c: RS256 signing and verification of legacy access tokens (docs/behaviour.md §5.6).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -107,7 +107,8 @@ static void assert_instance(const char *s)
 {
 	const char *u = s + strlen(INSTANCE_PREFIX);
 
-	/* /edgeKV/: the Known issues page's sandbox body (api/core/errors.def SANDBOX_NOT_SUPPORTED). */
+	/* /edgeKV/: the Known issues page's sandbox body (api/core/errors.def
+	 * SANDBOX_NOT_SUPPORTED). */
 	assert_true(strncmp(s, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)) == 0 ||
 	            strncmp(s, "/edgeKV/error-instances/", strlen(INSTANCE_PREFIX)) == 0);
 	assert_int_equal(strlen(u), 36);
@@ -140,7 +141,8 @@ static cJSON *parse_problem(const struct api_response *res)
 	return body;
 }
 
-/* The kind of type each status goes with (docs/behaviour.md §2.1; 405 and 414 are the emulator's). */
+/* The kind of type each status goes with (docs/behaviour.md §2.1; 405 and 414 are the emulator's).
+ */
 static const char *kind_of(int status)
 {
 	switch (status) {

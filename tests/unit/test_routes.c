@@ -85,8 +85,9 @@ static void every_row_matches_its_pattern(void **state)
 #define DP "/api/v1/namespaces/ns1/groups/g1/items/k1"
 
 /*
- * The management API surface of docs/behaviour.md §3 (rows 1-24) and the data plane (docs/behaviour.md §6), in the table's
- * order, each row with its flags and the capability it needs; every
+ * The management API surface of docs/behaviour.md §3 (rows 1-24) and the data plane
+ * (docs/behaviour.md §6), in the table's order, each row with its flags and the capability it
+ * needs; every
  * /_emulator row, and only those, is a control route.
  */
 static void the_table_is_the_api_surface(void **state)
