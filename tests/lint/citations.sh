@@ -27,7 +27,7 @@ perl -CSD -Mutf8 -ne '
 		qr/\bOLDDOC\b/, qr/\bapi-spec\b/, qr/\bTD-[A-Z]{3,}\b/, qr/\bGO\b(?![-_(])/,
 		qr/\.\.\/shared\b/, qr/\/work\/shared\b/, qr/edgekv-openapi\//, qr/(?<![\w\/.(])clients\.md\b/,
 		qr/\((?:issue|Issue) \d+/, qr/\bissues? \d+\b/, qr/(?<![A-Za-z])#\d+\)/, qr/\(#\d+\b/,
-		qr/\bstyle(?: guide)? §/, qr/\bthe seed\x27s\b/, qr/\(the seed\b/,
+		qr/\bstyle(?: guide)? §/, qr/\bthe seed\x27s (?:sandbox|permission|body|500|`500|"Sandbox|known)/, qr/\(the seed\b/,
 	);
 	for my $re (@forbidden) {
 		if ($_ =~ $re) { print "citations: $ARGV:$.: $_"; $bad = 1; $hit = 1; last }
