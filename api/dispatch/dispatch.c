@@ -137,8 +137,7 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 		reply_problem(c, EKV_RATE_LIMITED, a, b);
 		return false;
 	}
-	/* Known issues of docs/behaviour.md §8 that fail once per account (docs/known-issues.md).
-	 */
+	/* Known issues that fail once per account (docs/known-issues.md). */
 	if ((c->route->flags & ROUTE_ISSUE_TIMES_OUT) && (set.issues & ISSUE_NAMESPACE_TIMEOUT) &&
 	    settings_issue_first(c->account.id, ISSUE_NAMESPACE_TIMEOUT)) {
 		reply_gateway(c, GW_ORIGIN_TIMEOUT);

@@ -1,7 +1,10 @@
 #ifndef EKV_API_EDGEKV_HANDLERS_H
 #define EKV_API_EDGEKV_HANDLERS_H
 
-/* The management API's handlers (rows of api/dispatch/routes.c), one file per resource. */
+/*
+ * The management API's handlers (rows of api/dispatch/routes.c), one file per resource;
+ * require.c, token_body.c and token_view.c hold what several of them share.
+ */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
