@@ -264,7 +264,7 @@ static int by_namespace(const void *a, const void *b)
 
 /*
  * GET /_emulator/tokens/edgekv_tokens.js[?namespace=a,b][&token=t1,t2]: the
- * bundle file in the form edgekv.js reads (docs/behaviour.md §5.7): "namespace-<ns>" keys,
+ * bundle file in the form edgekv.js reads: "namespace-<ns>" keys,
  * {"name", "value"} for legacy tokens and {"name", "reference"} for
  * enhanced ones, from the newest live token granting each namespace.
  */
