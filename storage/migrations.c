@@ -51,7 +51,7 @@ static const char *const migrations[] = {
         ") STRICT;"
         "CREATE INDEX item_expiry ON item (expires_at) WHERE expires_at IS NOT NULL;",
 
-        /* 2: identities: access groups, users, API clients (issue 3) */
+        /* 2: identities: access groups, users, API clients */
         "ALTER TABLE account ADD COLUMN cpcode_group INTEGER;"
         "CREATE TABLE access_group ("
         "  account TEXT NOT NULL,"
@@ -79,7 +79,7 @@ static const char *const migrations[] = {
         "  active INTEGER NOT NULL,"
         "  created_at INTEGER NOT NULL"
         ") STRICT;",
-        /* 3: access tokens, their settings, the signing key, expiry notifications (#5) */
+        /* 3: access tokens, their settings, the signing key, expiry notifications */
         "CREATE TABLE token ("
         "  id INTEGER PRIMARY KEY,"
         "  account TEXT NOT NULL,"
@@ -139,7 +139,7 @@ static const char *const migrations[] = {
         "CREATE INDEX notice_account ON notice (account, id);",
 
         /*
-         * 4: testing controls (issue 4). Consistency delays are data: a write
+         * 4: testing controls. Consistency delays are data: a write
          * is invisible until visible_at, a delayed delete keeps the old value
          * (deleted = 1) until its expires_at. A retention change applies from
          * retention_from; data written before then keeps old_retention_s.

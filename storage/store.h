@@ -74,7 +74,8 @@ struct namespace_rec {
 	int64_t retention_from_ms; /* 0: retention_s is in force */
 };
 
-/* The retention new writes get at now_ms (a change applies after a delay: behaviour §5.3). */
+/* The retention new writes get at now_ms (a change applies after a delay: docs/behaviour.md §5.3).
+ */
 int64_t namespace_retention_at(const struct namespace_rec *ns, int64_t now_ms);
 
 /* Addresses one item, or with key NULL one group. Strings are borrowed. */
@@ -354,7 +355,7 @@ enum store_status store_client_all(struct store *st, const char *account, store_
                                    void *ctx);
 
 /*
- * Access tokens (storage/tokens.c, behaviour §5.6). A token is live until the
+ * Access tokens (storage/tokens.c, docs/behaviour.md §5.6). A token is live until the
  * end of its expiry day (UTC) unless revoked; names are unique among the live
  * tokens of an account, so a name is free again once its token expired or was
  * revoked. Rows are never deleted: expiry notifications look back at them.
@@ -463,7 +464,7 @@ struct token_settings {
 	enum token_workflow workflow;
 	int64_t limit;
 	int64_t activation_delay_ms;
-	/* The account's notification contact (seeds/edgekv-access-tokens.txt). */
+	/* The account's notification contact (docs/behaviour.md §5.6). */
 	char contact_email[STORE_EMAIL_MAX + 1]; /* "" for none */
 	bool contact_registered; /* created from within a registered Akamai account */
 	bool contact_active;

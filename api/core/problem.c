@@ -49,7 +49,7 @@ const char *status_title(int status)
 	case 409:
 		return "Conflict";
 	case 410:
-		return "Not Found"; /* sic: token-410.json */
+		return "Not Found"; /* sic: example token-410 of the 2023 spec */
 	case 413:
 		return "Payload Too Large";
 	case 414:
@@ -61,7 +61,7 @@ const char *status_title(int status)
 	case 501:
 		return "Not Implemented";
 	case 503:
-		return "Service Unavailable Error"; /* sic: GO initialize test */
+		return "Service Unavailable Error"; /* sic: the initialize test of the Go client */
 	case 504:
 		return "Gateway Timeout";
 	case 507:
@@ -127,7 +127,8 @@ void reply_problem(struct api_call *c, enum ekv_error err, ...)
 	va_start(ap, err);
 	format_detail(&detail, row->detail, ap);
 	va_end(ap);
-	/* An empty kind is the seed's sandbox body: "type": "" and a /edgeKV/ instance. */
+	/* An empty kind is the Known issues page's sandbox body: "type": "" and a /edgeKV/
+	 * instance. */
 	if (row->type[0])
 		buf_addf(&text, "/edgekv/error-types/edgekv-%s", row->type);
 	ids_uuid_v4(uuid);
