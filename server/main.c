@@ -1,5 +1,6 @@
 /* edgekv-emulator: flags, wiring, signals and shutdown. */
 #include <errno.h>
+#include <gnutls/crypto.h>
 #include <libgen.h>
 #include <malloc.h>
 #include <signal.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,6 +54,74 @@ static int threads_per_listener(const struct server_config *cfg)
 	return n > 0 ? (int)n : 1;
 }
 
+/*
+ * Connections per listener: what --max-connections says, or what the
+ * open-file limit leaves (raised to its hard ceiling first) once the
+ * database, the TLS and epoll descriptors and the log are counted. With more,
+ * accept() fails for want of descriptors and libmicrohttpd leaves new
+ * connections in the backlog; at the limit it closes them at once instead.
+ */
+static unsigned connection_budget(const struct server_config *cfg, int threads, int listeners)
+{
+	struct rlimit lim;
+	rlim_t reserve = 64 + 8 * (rlim_t)threads;
+
+	if (cfg->max_connections)
+		return (unsigned)cfg->max_connections;
+	if (getrlimit(RLIMIT_NOFILE, &lim) != 0)
+		return 1000;
+	if (lim.rlim_cur < lim.rlim_max) {
+		lim.rlim_cur = lim.rlim_max;
+		if (lim.rlim_cur > 1048576)
+			lim.rlim_cur = 1048576;
+		if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+			getrlimit(RLIMIT_NOFILE, &lim);
+	}
+	if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur > 1048576)
+		lim.rlim_cur = 1048576;
+	if (lim.rlim_cur <= reserve + 16)
+		return 16;
+	return (unsigned)((lim.rlim_cur - reserve) / (rlim_t)(listeners > 0 ? listeners : 1));
+}
+
+static bool loopback_listen(const char *addr)
+{
+	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
+}
+
+/*
+ * Beyond loopback, anyone who reaches the port can call the management API
+ * with the published development credentials, so say so once, loudly. The
+ * control API then needs a secret: one is made for this run and printed
+ * unless --admin-secret or --control-any-peer says otherwise.
+ */
+static void warn_exposed(const struct server_config *cfg, char *secret, size_t size)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char raw[16];
+
+	if (loopback_listen(cfg->listen))
+		return;
+	log_warn("listening on %s, beyond loopback: every peer that reaches the port can use the "
+	         "management API and the data plane; see docs/security.md",
+	         cfg->listen);
+	if (cfg->control_any_peer) {
+		log_warn("--control-any-peer: every peer can drive /_emulator (reset, import, "
+		         "export)");
+		return;
+	}
+	if (cfg->admin_secret[0] || size < 2 * sizeof(raw) + 1)
+		return;
+	gnutls_rnd(GNUTLS_RND_RANDOM, raw, sizeof(raw));
+	for (size_t i = 0; i < sizeof(raw); i++) {
+		secret[2 * i] = digits[raw[i] >> 4];
+		secret[2 * i + 1] = digits[raw[i] & 15];
+	}
+	secret[2 * sizeof(raw)] = '\0';
+	printf("admin secret %s (X-Emulator-Admin-Secret for /_emulator from non-loopback peers)\n",
+	       secret);
+}
+
 static int load_tls(const struct server_config *cfg, struct tls_material *tls)
 {
 	char dir[CONFIG_PATH_MAX];
@@ -76,7 +146,7 @@ int main(int argc, char **argv)
 	struct store_db *db = NULL;
 	struct api api = {0};
 	struct http_options opt = {0};
-	char err[256];
+	char err[256], run_secret[64] = "";
 	sigset_t stop;
 	int sig = 0, status = 1;
 
@@ -122,7 +192,10 @@ int main(int argc, char **argv)
 	api.config.auth_mode = auth_mode_parse(cfg.auth);
 	api.config.auth_window_s = cfg.auth_window;
 	api.config.auth_any_scheme = cfg.auth_any_scheme;
-	api.config.admin_secret = cfg.admin_secret[0] ? cfg.admin_secret : NULL;
+	warn_exposed(&cfg, run_secret, sizeof(run_secret));
+	api.config.admin_secret = cfg.admin_secret[0] ? cfg.admin_secret
+	                          : run_secret[0]     ? run_secret
+	                                              : NULL;
 	api.config.seed_dir = cfg.seed[0] ? cfg.seed : NULL;
 	api.config.start_uninitialized = cfg.uninitialized;
 	api.config.start_no_standard_tls = cfg.no_standard_tls;
@@ -146,6 +219,14 @@ int main(int argc, char **argv)
 	opt.threads = threads_per_listener(&cfg);
 	opt.max_body = cfg.max_body;
 	opt.access_log = cfg.access_log;
+	opt.tls_priorities = cfg.tls_priorities;
+	opt.max_per_ip = (unsigned)cfg.max_connections_per_ip;
+	opt.limits.header_timeout_s = cfg.header_timeout;
+	opt.limits.idle_timeout_s = cfg.idle_timeout;
+	opt.limits.min_body_rate = cfg.min_body_rate;
+	opt.limits.max_connections = connection_budget(&cfg, opt.threads,
+	                                               (cfg.http_port != CONFIG_PORT_OFF) +
+	                                                       (cfg.https_port != CONFIG_PORT_OFF));
 	if (cfg.http_port != CONFIG_PORT_OFF) {
 		opt.port = cfg.http_port;
 		http = http_start(&api, &opt);
