@@ -127,6 +127,9 @@ static int load_tls(const struct server_config *cfg, struct tls_material *tls)
 	char dir[CONFIG_PATH_MAX];
 	bool in_memory = strcmp(cfg->db, ":memory:") == 0;
 
+	if (tls_priorities_check(cfg->tls_priorities) != 0)
+		return -1;
+
 	snprintf(dir, sizeof(dir), "%s", cfg->db);
 	if (tls_material_load(tls, cfg->tls_cert, cfg->tls_key, in_memory ? NULL : dirname(dir),
 	                      cfg->listen) != 0)

@@ -261,15 +261,17 @@ describe('oversized requests', () => {
 		assert.deepEqual(JSON.parse(res.body).sort(), ['DE', 'US']);
 	});
 
-	test('a request line or headers beyond the connection memory are refused', async () => {
+	test("a request line or headers beyond the connection memory get libmicrohttpd's 414 and 431", async () => {
+		// A 20 KB path still reaches the emulator (its own 414 above); 64 KB does not.
 		const longUrl = await server.raw({ target: `${V1}/${'a'.repeat(64 * 1024)}` });
-		assert.ok([414, 431].includes(longUrl.status), `status ${longUrl.status}`);
+		assert.equal(longUrl.status, 414);
+		assert.equal(longUrl.headers['content-type'], undefined, "libmicrohttpd's own answer");
 		const bigHeader = await server.raw({ target: `${V1}/initialize`, headers: { 'X-Big': 'h'.repeat(64 * 1024) } });
-		assert.ok([400, 413, 431].includes(bigHeader.status), `status ${bigHeader.status}`);
+		assert.equal(bigHeader.status, 431);
 		const manyHeaders = {};
 		for (let i = 0; i < 2000; i++) manyHeaders[`X-H${i}`] = 'v'.repeat(20);
 		const many = await server.raw({ target: `${V1}/initialize`, headers: manyHeaders });
-		assert.ok([400, 413, 431].includes(many.status), `status ${many.status}`);
+		assert.equal(many.status, 431);
 	});
 
 	test('a header value longer than the API keeps is handled without harm', async () => {
@@ -395,23 +397,35 @@ describe('odd bytes in keys, groups and namespaces', () => {
 });
 
 describe('malformed HTTP', () => {
-	test('garbage, truncated and inconsistent requests leave the server up', async () => {
-		const requests = [
-			'GARBAGE\r\n\r\n',
-			'\r\n\r\n',
-			'GET\r\n\r\n',
-			`GET ${V1}/initialize HTTP/9.9\r\nHost: x\r\n\r\n`,
-			`GET ${V1}/initialize HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n`,
-			`PUT ${itemPath('staging', NS, 'countries', 'US')} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nshort`,
-			`PUT ${itemPath('staging', NS, 'countries', 'US')} HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n`,
-			`PUT ${itemPath('staging', NS, 'countries', 'US')} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n`,
-			`GET ${V1}/initialize HTTP/1.1\r\nHost: x\r\n`,
-			Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00]),
+	// libmicrohttpd 0.9.75 answers these itself, before the emulator sees a request, in its own
+	// HTML (docs/known-issues.md "Answers libmicrohttpd gives itself"); status 0: closed without a
+	// reply. Each answer is pinned so that a change of library shows here.
+	test("malformed requests get libmicrohttpd's documented answer and leave the server up", async () => {
+		const item = itemPath('staging', NS, 'countries', 'US');
+		const cases = [
+			['GARBAGE\r\n\r\n', 0],
+			['GET\r\n\r\n', 0],
+			[`GET ${V1}/initialize HTTP/9.9\r\nHost: x\r\n\r\n`, 505],
+			[`GET ${V1}/initialize HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n`, 400],
+			[`PUT ${item} HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n`, 400],
+			[`PUT ${item} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n`, 400],
+			[`PUT ${item} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX\r\n0\r\n\r\n`, 400],
+			[`PUT ${item} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;${'e'.repeat(40000)}\r\nhello\r\n0\r\n\r\n`, 500],
+			[Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00]), 0],
 		];
-		for (const request of requests) {
+		for (const [request, status] of cases) {
 			const res = await server.raw(request, { timeoutMs: 3000 });
-			assert.ok(res.status === 0 || (res.status >= 400 && res.status < 600), `status ${res.status} for ${JSON.stringify(request.toString())}`);
+			const what = JSON.stringify(request.toString().slice(0, 80));
+			assert.equal(res.status, status, `status for ${what}`);
+			if (status) assert.match(res.headers['content-type'] ?? 'none', /^none$/, `libmicrohttpd's own answer for ${what}`);
 		}
+		assert.equal((await server.get(`${V1}/initialize`)).status, 200);
+	});
+
+	test('a request cut short is dropped at the deadline, without a reply', async () => {
+		const { res, closedByServer } = await rawHeld(server, `PUT ${itemPath('staging', NS, 'countries', 'US')} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nshort`, { timeoutMs: 3000 });
+		assert.equal(res.status, 0);
+		assert.equal(closedByServer, false, 'still waiting for the body within the deadline');
 	});
 
 	test('two different Content-Length headers are refused with 400 and the connection closed', async () => {
