@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/jwt.h"
-#include "api/tokens.h"
+#include "api/auth/jwt.h"
+#include "api/edgekv/tokens.h"
 #include "base/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/nonces.h"
+#include "api/auth/nonces.h"
 #include "tests/unit/unit.h"
 
 #define T0     1790000000000LL /* a wall clock, ms */
