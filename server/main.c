@@ -104,8 +104,10 @@ static void warn_exposed(const struct server_config *cfg, char *secret, size_t s
 	if (loopback_listen(cfg->listen))
 		return;
 	log_warn("listening on %s, beyond loopback: every peer that reaches the port can use the "
-	         "management API and the data plane; see docs/security.md",
-	         cfg->listen);
+	         "management API and the data plane with the credentials it has; the published "
+	         "development client works from loopback only%s; see docs/security.md",
+	         cfg->listen,
+	         cfg->allow_remote_dev_client ? " (but --allow-remote-dev-client)" : "");
 	if (cfg->control_any_peer) {
 		log_warn("--control-any-peer: every peer can drive /_emulator (reset, import, "
 		         "export)");
@@ -200,6 +202,9 @@ int main(int argc, char **argv)
 	api.config.admin_secret = cfg.admin_secret[0] ? cfg.admin_secret
 	                          : run_secret[0]     ? run_secret
 	                                              : NULL;
+	api.config.listen = cfg.listen;
+	api.config.control_any_peer = cfg.control_any_peer;
+	api.config.remote_dev_client = cfg.allow_remote_dev_client;
 	api.config.seed_dir = cfg.seed[0] ? cfg.seed : NULL;
 	api.config.start_uninitialized = cfg.uninitialized;
 	api.config.start_no_standard_tls = cfg.no_standard_tls;

@@ -250,6 +250,13 @@ bool caller_authenticate(struct api_call *c)
 		ok = refuse(c, GW_NONCES_FULL, "the nonce store is full");
 		goto out;
 	}
+	/* A client that may become any account is loopback's alone: its credentials are published.
+	 */
+	if (strcmp(client.switch_accounts, "*") == 0 && !cfg->remote_dev_client && c->req->peer &&
+	    !api_address_is_loopback(c->req->peer)) {
+		ok = refuse(c, GW_LOOPBACK_CLIENT, "a switch-any-account client beyond loopback");
+		goto out;
+	}
 	if (client.grant == GRANT_NONE ||
 	    (client.grant == GRANT_READ_ONLY && c->req->method != HTTP_GET &&
 	     c->req->method != HTTP_HEAD)) {
