@@ -497,12 +497,6 @@ static int bind_address(const struct http_options *opt, struct sockaddr_storage 
 static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct http_options *opt,
                                        unsigned flags, struct sockaddr_storage *addr)
 {
-	struct MHD_OptionItem tls[] = {
-	        {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)opt->tls_cert_pem},
-	        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)opt->tls_key_pem},
-	        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)(uintptr_t)opt->tls_priorities},
-	        {MHD_OPTION_END, 0, NULL}};
-
 	return MHD_start_daemon(
 	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
 	        srv, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE,
@@ -511,8 +505,11 @@ static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct htt
 	        on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv,
 	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opt->limits.idle_timeout_s,
 	        MHD_OPTION_CONNECTION_LIMIT, opt->limits.max_connections,
-	        MHD_OPTION_PER_IP_CONNECTION_LIMIT, opt->max_per_ip, MHD_OPTION_ARRAY,
-	        srv->tls ? tls : tls + 3, MHD_OPTION_END);
+	        MHD_OPTION_PER_IP_CONNECTION_LIMIT, opt->max_per_ip,
+	        /* Plain HTTP ends the list here. */
+	        srv->tls ? MHD_OPTION_HTTPS_PRIORITIES : MHD_OPTION_END, opt->tls_priorities,
+	        MHD_OPTION_HTTPS_MEM_CERT, opt->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
+	        opt->tls_key_pem, MHD_OPTION_END);
 }
 
 struct http_server *http_start(struct api *api, const struct http_options *opt)
