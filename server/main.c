@@ -105,9 +105,10 @@ static void warn_exposed(const struct server_config *cfg, char *secret, size_t s
 		return;
 	log_warn("listening on %s, beyond loopback: every peer that reaches the port can use the "
 	         "management API and the data plane with the credentials it has; the published "
-	         "development client works from loopback only%s; see docs/security.md",
+	         "development client works %s; see docs/security.md",
 	         cfg->listen,
-	         cfg->allow_remote_dev_client ? " (but --allow-remote-dev-client)" : "");
+	         cfg->allow_remote_dev_client ? "from every peer (--allow-remote-dev-client)"
+	                                      : "from loopback only");
 	if (cfg->control_any_peer) {
 		log_warn("--control-any-peer: every peer can drive /_emulator (reset, import, "
 		         "export)");
