@@ -8,7 +8,7 @@
 #include "api/core/call.h"
 #include "api/core/problem.h"
 #include "api/core/reply.h"
-#include "api/edgekv/tokens.h"
+#include "api/edgekv/notifications.h"
 #include "base/clock.h"
 
 static void add_notice(void *ctx, const struct notice_rec *n)

@@ -22,7 +22,7 @@
 #include "api/core/problem.h"
 #include "api/core/reply.h"
 #include "api/state/settings.h"
-#include "api/edgekv/tokens.h"
+#include "api/auth/access_token.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -387,9 +387,9 @@ static void export_item(void *ctx, const struct item_rec *it)
 
 static void add_day_text(cJSON *o, const char *name, int64_t day)
 {
-	char text[16];
+	char text[CLOCK_RFC3339_MAX];
 
-	tokens_format_day(day, text);
+	clock_format_date(day * STORE_DAY_MS, text);
 	cJSON_AddStringToObject(o, name, text);
 }
 
@@ -794,7 +794,7 @@ static int import_token(struct api *api, struct store *st, const struct account_
 	snprintf(t->account, sizeof(t->account), "%s", acc->id);
 	snprintf(t->name, sizeof(t->name), "%s", str_or(e, "name", ""));
 	ok = ids_namespace_valid(str_or(e, "name", ""), strlen(str_or(e, "name", "")));
-	if (uuid && tokens_ref_valid(uuid, strlen(uuid))) {
+	if (uuid && access_token_ref_valid(uuid, strlen(uuid))) {
 		for (size_t i = 0; i <= STORE_UUID_LEN; i++)
 			t->uuid[i] = (char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] - 'A' + 'a'
 			                                                     : uuid[i]);
@@ -825,7 +825,7 @@ static int import_token(struct api *api, struct store *st, const struct account_
 	ok = ok &&
 	     import_ewids(cJSON_GetObjectItemCaseSensitive(e, "restrictToEdgeWorkerIds"), t) &&
 	     import_permissions(cJSON_GetObjectItemCaseSensitive(e, "namespacePermissions"), t);
-	if (!ok || (t->legacy && !tokens_sign(api, st, now, t)) ||
+	if (!ok || (t->legacy && !access_token_sign(api, st, now, t)) ||
 	    store_token_import(st, t) != STORE_OK)
 		rc = import_fail(err, size, "cannot import token", t->name);
 	free(t);

@@ -15,7 +15,7 @@
 #include "api/auth/jwt.h"
 #include "api/core/problem.h"
 #include "api/core/reply.h"
-#include "api/edgekv/tokens.h"
+#include "api/auth/access_token.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
 
@@ -26,7 +26,7 @@ static void reply_settings(struct api_call *c)
 	struct token_settings s;
 	cJSON *root, *contact;
 
-	if (!tokens_settings(c, c->account.id, &s)) {
+	if (!access_token_settings(c, c->account.id, &s)) {
 		reply_problem(c, EKV_INTERNAL);
 		return;
 	}
@@ -155,7 +155,7 @@ out:
 /* GET /_emulator/tokens/jwks: the public key legacy tokens are signed with (RFC 7517). */
 void control_token_jwks(struct api_call *c)
 {
-	const struct jwt_key *key = tokens_key(c);
+	const struct jwt_key *key = access_token_key(c);
 	struct buf n = BUF_INIT, e = BUF_INIT;
 	cJSON *root, *jwk;
 	char kid[17];
@@ -183,7 +183,7 @@ void control_token_jwks(struct api_call *c)
 /* GET /_emulator/tokens/public-key.pem: the same key as PEM (SubjectPublicKeyInfo). */
 void control_token_public_key(struct api_call *c)
 {
-	const struct jwt_key *key = tokens_key(c);
+	const struct jwt_key *key = access_token_key(c);
 	struct buf pem = BUF_INIT;
 
 	if (!key || jwt_key_public_pem(key, &pem) != 0) {

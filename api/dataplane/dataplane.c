@@ -16,7 +16,7 @@
 #include "api/core/problem.h"
 #include "api/core/reply.h"
 #include "api/edgekv/require.h"
-#include "api/edgekv/tokens.h"
+#include "api/auth/access_token.h"
 
 /*
  * The network the EdgeWorker runs on: edgekv.js has no network in its path,
@@ -30,14 +30,8 @@ static bool require_dp_network(struct api_call *c, enum network *out)
 		*out = c->api->config.data_plane_network;
 		return true;
 	}
-	if (strcasecmp(name, "staging") == 0) {
-		*out = NETWORK_STAGING;
+	if (network_parse(name, out))
 		return true;
-	}
-	if (strcasecmp(name, "production") == 0) {
-		*out = NETWORK_PRODUCTION;
-		return true;
-	}
 	reply_problem(c, EKV_NETWORK_INVALID, name);
 	return false;
 }
@@ -49,7 +43,7 @@ static bool require_grant(struct api_call *c, enum network net, const char *ns, 
 	const char *ewid = api_request_header(c->req, "X-EdgeKV-EdgeWorker-Id");
 	/* A name no namespace can have (a %00 inside, say) is in no token. */
 	const char *letters = ids_namespace_valid(ns, route_param_len(&c->params, "namespace"))
-	                              ? tokens_letters(t, ns)
+	                              ? access_token_letters(t, ns)
 	                              : NULL;
 	char want[2] = {letter, '\0'};
 
