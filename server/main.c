@@ -145,6 +145,53 @@ static int load_tls(const struct server_config *cfg, struct tls_material *tls)
 	return 0;
 }
 
+/* The API's configuration from the server's; secret receives a per-run admin secret if one is made.
+ */
+static void api_configure(struct api_config *api, const struct server_config *cfg, char *secret,
+                          size_t size)
+{
+	api_config_defaults(api);
+	api->default_account = DEFAULT_ACCOUNT;
+	api->max_body = cfg->max_body;
+	api->auth_mode = auth_mode_parse(cfg->auth);
+	api->auth_window_s = cfg->auth_window;
+	api->auth_any_scheme = cfg->auth_any_scheme;
+	warn_exposed(cfg, secret, size);
+	api->admin_secret = cfg->admin_secret[0] ? cfg->admin_secret : secret[0] ? secret : NULL;
+	api->listen = cfg->listen;
+	api->control_any_peer = cfg->control_any_peer;
+	api->remote_dev_client = cfg->allow_remote_dev_client;
+	api->seed_dir = cfg->seed[0] ? cfg->seed : NULL;
+	api->start_uninitialized = cfg->uninitialized;
+	api->start_no_standard_tls = cfg->no_standard_tls;
+	api->token_workflow = strcmp(cfg->token_workflow, "legacy") == 0 ? TOKEN_WORKFLOW_LEGACY
+	                      : strcmp(cfg->token_workflow, "enhanced") == 0
+	                              ? TOKEN_WORKFLOW_ENHANCED
+	                              : TOKEN_WORKFLOW_AUTO;
+	api->token_limit = (int64_t)cfg->token_limit;
+	api->token_activation_ms = (int64_t)cfg->token_activation_s * 1000;
+	api->data_plane_network = strcasecmp(cfg->data_plane_network, "production") == 0
+	                                  ? NETWORK_PRODUCTION
+	                                  : NETWORK_STAGING;
+}
+
+/* What both listeners share: everything but the port and the certificate. */
+static void http_configure(struct http_options *opt, const struct server_config *cfg)
+{
+	opt->listen = cfg->listen;
+	opt->threads = threads_per_listener(cfg);
+	opt->max_body = cfg->max_body;
+	opt->access_log = cfg->access_log;
+	opt->tls_priorities = cfg->tls_priorities;
+	opt->max_per_ip = (unsigned)cfg->max_connections_per_ip;
+	opt->limits.header_timeout_s = cfg->header_timeout;
+	opt->limits.idle_timeout_s = cfg->idle_timeout;
+	opt->limits.min_body_rate = cfg->min_body_rate;
+	opt->limits.max_connections = connection_budget(
+	        cfg, opt->threads,
+	        (cfg->http_port != CONFIG_PORT_OFF) + (cfg->https_port != CONFIG_PORT_OFF));
+}
+
 int main(int argc, char **argv)
 {
 	struct server_config cfg;
@@ -193,31 +240,7 @@ int main(int argc, char **argv)
 	api_init();
 	db = store_db_open(cfg.db, SWEEP_MS);
 	api.db = db;
-	api_config_defaults(&api.config);
-	api.config.default_account = DEFAULT_ACCOUNT;
-	api.config.max_body = cfg.max_body;
-	api.config.auth_mode = auth_mode_parse(cfg.auth);
-	api.config.auth_window_s = cfg.auth_window;
-	api.config.auth_any_scheme = cfg.auth_any_scheme;
-	warn_exposed(&cfg, run_secret, sizeof(run_secret));
-	api.config.admin_secret = cfg.admin_secret[0] ? cfg.admin_secret
-	                          : run_secret[0]     ? run_secret
-	                                              : NULL;
-	api.config.listen = cfg.listen;
-	api.config.control_any_peer = cfg.control_any_peer;
-	api.config.remote_dev_client = cfg.allow_remote_dev_client;
-	api.config.seed_dir = cfg.seed[0] ? cfg.seed : NULL;
-	api.config.start_uninitialized = cfg.uninitialized;
-	api.config.start_no_standard_tls = cfg.no_standard_tls;
-	api.config.token_workflow =
-	        strcmp(cfg.token_workflow, "legacy") == 0     ? TOKEN_WORKFLOW_LEGACY
-	        : strcmp(cfg.token_workflow, "enhanced") == 0 ? TOKEN_WORKFLOW_ENHANCED
-	                                                      : TOKEN_WORKFLOW_AUTO;
-	api.config.token_limit = (int64_t)cfg.token_limit;
-	api.config.token_activation_ms = (int64_t)cfg.token_activation_s * 1000;
-	api.config.data_plane_network = strcasecmp(cfg.data_plane_network, "production") == 0
-	                                        ? NETWORK_PRODUCTION
-	                                        : NETWORK_STAGING;
+	api_configure(&api.config, &cfg, run_secret, sizeof(run_secret));
 	if (!db || (api.config.seed_dir ? api_seed_dir(&api, api.config.seed_dir)
 	                                : api_default_world(&api, !cfg.uninitialized,
 	                                                    !cfg.no_standard_tls)) != 0) {
@@ -225,18 +248,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	opt.listen = cfg.listen;
-	opt.threads = threads_per_listener(&cfg);
-	opt.max_body = cfg.max_body;
-	opt.access_log = cfg.access_log;
-	opt.tls_priorities = cfg.tls_priorities;
-	opt.max_per_ip = (unsigned)cfg.max_connections_per_ip;
-	opt.limits.header_timeout_s = cfg.header_timeout;
-	opt.limits.idle_timeout_s = cfg.idle_timeout;
-	opt.limits.min_body_rate = cfg.min_body_rate;
-	opt.limits.max_connections = connection_budget(&cfg, opt.threads,
-	                                               (cfg.http_port != CONFIG_PORT_OFF) +
-	                                                       (cfg.https_port != CONFIG_PORT_OFF));
+	http_configure(&opt, &cfg);
 	if (cfg.http_port != CONFIG_PORT_OFF) {
 		opt.port = cfg.http_port;
 		http = http_start(&api, &opt);

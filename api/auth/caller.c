@@ -191,6 +191,42 @@ static bool verify_signature(struct api_call *c, const struct edgegrid_header *h
 	       edgegrid_signature_equal(sig, h->signature);
 }
 
+/*
+ * After the signature: the nonce is new (api/auth/nonces.c) and a client
+ * that may become any account calls from loopback, its credentials being
+ * published. False, with *ok as refuse() left it, when refused.
+ */
+static bool admissible(struct api_call *c, const struct edgegrid_header *h,
+                       const struct client_rec *client, int64_t stamp, bool *ok)
+{
+	const struct api_config *cfg = &c->api->config;
+	int64_t window_ms = cfg->auth_window_s * 1000;
+
+	pthread_once(&nonces_once, nonces_make);
+	switch (nonce_store_check(nonces, h->client_token, h->nonce, stamp, clock_wall_ms(),
+	                          window_ms)) {
+	case NONCE_FRESH:
+		break;
+	case NONCE_SEEN:
+		*ok = refuse(c, GW_NONCE_REUSED, "nonce reused");
+		return false;
+	case NONCE_STALE:
+		*ok = refuse(c, GW_BAD_TIMESTAMP, "timestamp older than the nonces kept");
+		return false;
+	case NONCE_FULL:
+		log_warn("auth: %d signed requests within the timestamp window: refusing more",
+		         NONCES_MAX);
+		*ok = refuse(c, GW_NONCES_FULL, "the nonce store is full");
+		return false;
+	}
+	if (strcmp(client->switch_accounts, "*") == 0 && !cfg->remote_dev_client && c->req->peer &&
+	    !api_address_is_loopback(c->req->peer)) {
+		*ok = refuse(c, GW_LOOPBACK_CLIENT, "a switch-any-account client beyond loopback");
+		return false;
+	}
+	return true;
+}
+
 bool caller_authenticate(struct api_call *c)
 {
 	const struct api_config *cfg = &c->api->config;
@@ -234,29 +270,8 @@ bool caller_authenticate(struct api_call *c)
 		ok = refuse(c, GW_BAD_SIGNATURE, "signature does not match");
 		goto out;
 	}
-	pthread_once(&nonces_once, nonces_make);
-	switch (nonce_store_check(nonces, h.client_token, h.nonce, stamp, wall, window_ms)) {
-	case NONCE_FRESH:
-		break;
-	case NONCE_SEEN:
-		ok = refuse(c, GW_NONCE_REUSED, "nonce reused");
+	if (!admissible(c, &h, &client, stamp, &ok))
 		goto out;
-	case NONCE_STALE:
-		ok = refuse(c, GW_BAD_TIMESTAMP, "timestamp older than the nonces kept");
-		goto out;
-	case NONCE_FULL:
-		log_warn("auth: %d signed requests within the timestamp window: refusing more",
-		         NONCES_MAX);
-		ok = refuse(c, GW_NONCES_FULL, "the nonce store is full");
-		goto out;
-	}
-	/* A client that may become any account is loopback's alone: its credentials are published.
-	 */
-	if (strcmp(client.switch_accounts, "*") == 0 && !cfg->remote_dev_client && c->req->peer &&
-	    !api_address_is_loopback(c->req->peer)) {
-		ok = refuse(c, GW_LOOPBACK_CLIENT, "a switch-any-account client beyond loopback");
-		goto out;
-	}
 	if (client.grant == GRANT_NONE ||
 	    (client.grant == GRANT_READ_ONLY && c->req->method != HTTP_GET &&
 	     c->req->method != HTTP_HEAD)) {
