@@ -4,9 +4,16 @@
 #include <stdint.h>
 #include <string.h>
 
+/* GnuTLS takes input through a non-const datum that it only reads. */
+union readonly {
+	const void *in;
+	unsigned char *datum;
+};
+
 int base64_encode(const void *data, size_t len, struct buf *out)
 {
-	gnutls_datum_t in = {(unsigned char *)(uintptr_t)data, (unsigned)len}, text = {NULL, 0};
+	union readonly r = {data};
+	gnutls_datum_t in = {r.datum, (unsigned)len}, text = {NULL, 0};
 
 	buf_add(out, "", 0);
 	if (len == 0)
@@ -20,7 +27,8 @@ int base64_encode(const void *data, size_t len, struct buf *out)
 
 int base64_decode(const char *s, size_t len, struct buf *out)
 {
-	gnutls_datum_t in = {(unsigned char *)(uintptr_t)s, (unsigned)len}, bytes = {NULL, 0};
+	union readonly r = {s};
+	gnutls_datum_t in = {r.datum, (unsigned)len}, bytes = {NULL, 0};
 
 	buf_add(out, "", 0);
 	if (len == 0)
@@ -42,8 +50,12 @@ int base64url_encode(const void *data, size_t len, struct buf *out)
 		return -1;
 	while (out->len > start && out->ptr[out->len - 1] == '=')
 		out->ptr[--out->len] = '\0';
-	for (size_t i = start; i < out->len; i++)
-		out->ptr[i] = out->ptr[i] == '+' ? '-' : out->ptr[i] == '/' ? '_' : out->ptr[i];
+	for (size_t i = start; i < out->len; i++) {
+		if (out->ptr[i] == '+')
+			out->ptr[i] = '-';
+		else if (out->ptr[i] == '/')
+			out->ptr[i] = '_';
+	}
 	return 0;
 }
 
@@ -61,7 +73,11 @@ int base64url_decode(const char *s, size_t len, struct buf *out)
 		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
 		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
 			goto out;
-		buf_addch(&std, ch == '-' ? '+' : ch == '_' ? '/' : ch);
+		if (ch == '-')
+			ch = '+';
+		else if (ch == '_')
+			ch = '/';
+		buf_addch(&std, ch);
 	}
 	while (std.len % 4)
 		buf_addch(&std, '=');
