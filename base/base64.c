@@ -5,15 +5,17 @@
 #include <string.h>
 
 /* GnuTLS takes input through a non-const datum that it only reads. */
-union readonly {
-	const void *in;
-	unsigned char *datum;
-};
+static unsigned char *readonly(const void *p)
+{
+	unsigned char *q;
+
+	memcpy(&q, &p, sizeof(q));
+	return q;
+}
 
 int base64_encode(const void *data, size_t len, struct buf *out)
 {
-	union readonly r = {data};
-	gnutls_datum_t in = {r.datum, (unsigned)len}, text = {NULL, 0};
+	gnutls_datum_t in = {readonly(data), (unsigned)len}, text = {NULL, 0};
 
 	buf_add(out, "", 0);
 	if (len == 0)
@@ -27,8 +29,7 @@ int base64_encode(const void *data, size_t len, struct buf *out)
 
 int base64_decode(const char *s, size_t len, struct buf *out)
 {
-	union readonly r = {s};
-	gnutls_datum_t in = {r.datum, (unsigned)len}, bytes = {NULL, 0};
+	gnutls_datum_t in = {readonly(s), (unsigned)len}, bytes = {NULL, 0};
 
 	buf_add(out, "", 0);
 	if (len == 0)
