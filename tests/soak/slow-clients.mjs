@@ -76,7 +76,10 @@ function probe(base) {
 // ---------------------------------------------------------------------------------------------
 // The attackers.
 
-const KINDS = ['half-open', 'slow-headers', 'slow-body', 'half-closed'];
+// CONNS of the first three kinds are held; CONNS / 4 half-closed ones come on top (the server
+// closes those at once: their clients have said all they will).
+const HELD_KINDS = ['half-open', 'slow-headers', 'slow-body'];
+const KINDS = [...HELD_KINDS, 'half-closed'];
 
 function startServer(bin, dir) {
 	return new Promise((res, rej) => {
@@ -126,7 +129,7 @@ class Attack {
 
 	connect() {
 		const i = this.next++;
-		const kind = KINDS[i % KINDS.length];
+		const kind = i < CONNS ? HELD_KINDS[i % HELD_KINDS.length] : 'half-closed';
 		const from = `127.0.1.${1 + (i % SOURCES)}`;
 		const sock = net.connect({ host: '127.0.0.1', port: this.port, localAddress: from });
 		sock.kind = kind;
@@ -144,7 +147,7 @@ class Attack {
 			if (this.open.delete(sock) && this.holding) {
 				this.refused++;
 				// Keep the pressure up: come back a second later (a half-closed one has said all it had).
-				if (kind !== 'half-closed' && this.opened < CONNS + RECONNECT_MAX)
+				if (kind !== 'half-closed' && this.opened < CONNS + CONNS / 4 + RECONNECT_MAX)
 					setTimeout(() => this.holding && this.connect(), 1000);
 			}
 		});
@@ -206,12 +209,12 @@ async function main() {
 		const result = new Promise((res) => prober.on('message', res));
 		// The attackers yield the CPU to the server and the normal client (two cores, shared).
 		setPriority(10);
-		console.log(`soak: ${CONNS} connections (${KINDS.join(', ')}) from ${SOURCES} loopback addresses, held ${HOLD_S} s, then dropped`);
+		console.log(`soak: ${CONNS} connections (${HELD_KINDS.join(', ')}) and ${CONNS / 4} half-closed ones from ${SOURCES} loopback addresses, held ${HOLD_S} s, then dropped`);
 		await sleep(BEFORE_S);
 		prober.send({ phase: 'during' });
 		const attack = new Attack(port);
 		const t0 = Date.now();
-		await attack.ramp(CONNS);
+		await attack.ramp(CONNS + CONNS / 4);
 		attack.trickle();
 		console.log(`soak: ${attack.opened} opened in ${Date.now() - t0} ms, ${attack.open.size} open`);
 		for (let t = 0; t < HOLD_S; t += 5) {
