@@ -20,6 +20,8 @@
 #include "server/guard.h"
 
 #define HEADERS_MAX 64
+/* A declared body over this many times max_body is refused before it is read. */
+#define EARLY_413_FACTOR 4
 /* Item writes the writer thread commits together at most (group commit). */
 #define BATCH_MAX 256
 
@@ -363,10 +365,20 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *
 }
 
 /*
- * The first call, with the headers. ...unless the declared body is over
- * max_body: then the 413 goes out now, without reading a byte of it, and the
- * connection closes (MHD discards the rest of a request answered this early).
+ * The first call, with the headers. ...unless the declared body is far over
+ * max_body, or the client waits for 100-continue: then the 413 goes out now,
+ * without reading a byte of it, and the connection closes (MHD discards the
+ * rest of a request answered this early). A smaller excess is read and
+ * dropped as it comes: closing on unread bytes resets the connection, and a
+ * client still sending its body then loses the 413.
  */
+static bool expects_continue(struct MHD_Connection *conn)
+{
+	const char *e = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+
+	return e && strcasecmp(e, "100-continue") == 0;
+}
+
 static enum MHD_Result headers_in(struct MHD_Connection *conn, struct http_server *srv,
                                   struct request *req, const char *method, const char *version)
 {
@@ -383,7 +395,8 @@ static enum MHD_Result headers_in(struct MHD_Connection *conn, struct http_serve
 	if (!declared || *declared < '0' || *declared > '9')
 		return MHD_YES;
 	n = strtoull(declared, &end, 10);
-	if (n <= srv->max_body && *end == '\0')
+	if (*end == '\0' && (n <= srv->max_body ||
+	                     (n / EARLY_413_FACTOR <= srv->max_body && !expects_continue(conn))))
 		return MHD_YES;
 	req->body_too_large = true;
 	req->close_after = true;

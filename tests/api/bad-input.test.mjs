@@ -223,13 +223,21 @@ describe('oversized requests', () => {
 		assertProblem(res, 413, 'EKV_9000', 'The request body cannot exceed 1048576 bytes.');
 	});
 
-	test('an item value declared over 1 MiB answers the value 413 from the headers, and closes', async () => {
+	test('an item value declared over 4 MiB answers the value 413 from the headers, and closes', async () => {
 		const target = itemPath('staging', NS, 'countries', 'US');
-		const head = `PUT ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${signRaw('PUT', 'http', 'x', target)}\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`;
+		const head = `PUT ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${signRaw('PUT', 'http', 'x', target)}\r\nContent-Length: ${5 * 1024 * 1024}\r\n\r\n`;
 		// Only the headers and 1 KiB of the body are sent: the answer may not wait for the rest.
 		const { res, ms, closedByServer } = await rawHeld(server, Buffer.concat([Buffer.from(head), Buffer.alloc(1024, 0x41)]));
 		assertProblem(res, 413, 'EKV_9000', 'Value cannot exceed 262144 characters.');
 		assert.equal(res.headers.connection, 'close');
+		assert.ok(closedByServer && ms < 2000, `closed by the server after ${ms} ms`);
+	});
+
+	test('a body over 1 MiB announced with Expect: 100-continue answers 413 at once, before any of it', async () => {
+		const target = itemPath('staging', NS, 'countries', 'US');
+		const head = `PUT ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${signRaw('PUT', 'http', 'x', target)}\r\nExpect: 100-continue\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`;
+		const { res, ms, closedByServer } = await rawHeld(server, head);
+		assertProblem(res, 413, 'EKV_9000', 'Value cannot exceed 262144 characters.');
 		assert.ok(closedByServer && ms < 2000, `closed by the server after ${ms} ms`);
 	});
 
