@@ -12,6 +12,7 @@ api_handler_fn control_users_put;
 api_handler_fn control_users_roles;
 api_handler_fn control_clients_create;
 api_handler_fn control_clients_deactivate;
+
 /* api/control/tokens.c */
 api_handler_fn control_token_settings_get;
 api_handler_fn control_token_settings_put;
@@ -26,27 +27,43 @@ api_handler_fn control_notifications_list;
 api_handler_fn control_clock_get;
 api_handler_fn control_clock_post;
 
-/* api/control/state.c */
+/* api/control/health.c */
 api_handler_fn control_health;
 api_handler_fn control_ready;
+
+/* api/control/reset.c */
 api_handler_fn control_reset;
+
+/* api/control/settle.c */
 api_handler_fn control_settle;
+
+/* api/control/snapshots.c */
 api_handler_fn control_snapshots_list;
 api_handler_fn control_snapshots_save;
 api_handler_fn control_snapshots_restore;
 api_handler_fn control_snapshots_delete;
+
+/* api/control/export.c */
 api_handler_fn control_export;
+
+/* api/control/import.c */
 api_handler_fn control_import;
 
-/* api/control/faults.c */
+/* api/control/settings.c */
 api_handler_fn control_settings_get;
 api_handler_fn control_settings_put;
+
+/* api/control/known_issues.c */
 api_handler_fn control_known_issues_get;
 api_handler_fn control_known_issues_put;
+
+/* api/control/faults.c */
 api_handler_fn control_faults_list;
 api_handler_fn control_faults_add;
 api_handler_fn control_faults_delete;
 api_handler_fn control_faults_clear;
+
+/* api/control/requests.c */
 api_handler_fn control_requests;
 api_handler_fn control_requests_clear;
 
