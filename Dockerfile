@@ -1,7 +1,12 @@
 # edgekv-emulator container image.
 #
 #   docker build -t edgekv-emulator .
-#   docker run -d --name ekv -p 8080:8080 -p 8443:8443 -v edgekv-data:/data edgekv-emulator
+#   docker run -d --name ekv -p 127.0.0.1:8080:8080 -p 127.0.0.1:8443:8443 -v edgekv-data:/data \
+#     -e EDGEKV_CONTROL_ANY_PEER=1 -e EDGEKV_ALLOW_REMOTE_DEV_CLIENT=1 edgekv-emulator
+#
+# Host calls arrive from the bridge address, not loopback: without the two opt-ins (safe only with
+# ports published on the host's loopback, as above) the control API wants the admin secret the
+# container prints at start, and the published development client is refused (README "Docker").
 #
 # The build stage runs the same `make deps-build` and `make` that CI runs (.ci/run -> make deps ...),
 # so CI covers its steps. Configure the server with EDGEKV_* environment variables (`-e`), not

@@ -36,7 +36,7 @@ UNIT     := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_
 FUZZ     := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c)
 
-.PHONY: all test unit api-test kit-test check lint fuzz fuzz-run bench run deps deps-build clean
+.PHONY: all test unit api-test kit-test check lint fuzz fuzz-run bench soak run deps deps-build clean
 
 all: $(BIN)
 
@@ -125,6 +125,11 @@ fuzz-run: $(FUZZ)
 
 bench: $(BIN)
 	tests/bench/run.sh $(BIN)
+
+# 10,000 slow or half-open connections against one listener (loopback only, ~1 minute, bounded):
+# prints the normal client's latency before, during and after. Not part of `make test`.
+soak: $(BIN)
+	node tests/soak/slow-clients.mjs $(abspath $(BIN))
 
 # make run RUN_ARGS='--auth off' passes flags through.
 run: $(BIN)

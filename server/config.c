@@ -65,6 +65,27 @@ static const struct option_row options[] = {
         {"--data-plane-network", "EDGEKV_DATA_PLANE_NETWORK", OPT_STRING, FIELD(data_plane_network),
          "staging|production",
          "network of /api/v1 requests without X-EdgeKV-Network (default staging)"},
+        {"--header-timeout", "EDGEKV_HEADER_TIMEOUT", OPT_INT, FIELD(header_timeout), "SECONDS",
+         "a new connection's request headers must arrive within this (default 10)"},
+        {"--idle-timeout", "EDGEKV_IDLE_TIMEOUT", OPT_INT, FIELD(idle_timeout), "SECONDS",
+         "a kept-alive connection's next request headers likewise (default 60)"},
+        {"--min-body-rate", "EDGEKV_MIN_BODY_RATE", OPT_SIZE, FIELD(min_body_rate), "BYTES",
+         "slowest request body accepted, in bytes a second after --header-timeout"
+         " (default 8192; 0: none)"},
+        {"--max-connections", "EDGEKV_MAX_CONNECTIONS", OPT_SIZE, FIELD(max_connections), "N",
+         "open connections per listener (default: from the open-file limit)"},
+        {"--max-connections-per-ip", "EDGEKV_MAX_CONNECTIONS_PER_IP", OPT_SIZE,
+         FIELD(max_connections_per_ip), "N",
+         "open connections per listener from one address (default 256; 0: no limit)"},
+        {"--tls-priorities", "EDGEKV_TLS_PRIORITIES", OPT_STRING, FIELD(tls_priorities), "STRING",
+         "GnuTLS priority string of the HTTPS listener (default: TLS 1.2 and 1.3 with"
+         " forward-secret AEAD suites; NORMAL also accepts old clients)"},
+        {"--allow-remote-dev-client", "EDGEKV_ALLOW_REMOTE_DEV_CLIENT", OPT_FLAG,
+         FIELD(allow_remote_dev_client), NULL,
+         "accept API clients that may switch to any account from non-loopback peers too"},
+        {"--control-any-peer", "EDGEKV_CONTROL_ANY_PEER", OPT_FLAG, FIELD(control_any_peer), NULL,
+         "let any peer use /_emulator without the admin secret (for a port published to"
+         " the host only)"},
         {"--probe", NULL, OPT_FLAG, FIELD(probe), NULL,
          "ask /_emulator/health on the configured HTTP listener; exit 0 on a 200"},
         {"--help", NULL, OPT_FLAG, FIELD(help), NULL, "print this help and exit"},
@@ -152,6 +173,11 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 	cfg->token_limit = 100;
 	cfg->token_activation_s = 5;
 	strcpy(cfg->data_plane_network, "staging");
+	cfg->header_timeout = 10;
+	cfg->idle_timeout = 60;
+	cfg->min_body_rate = 8192;
+	cfg->max_connections_per_ip = 256;
+	strcpy(cfg->tls_priorities, CONFIG_TLS_PRIORITIES);
 
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		const char *v = options[i].env ? getenv(options[i].env) : NULL;
@@ -203,6 +229,10 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 	    strcasecmp(cfg->data_plane_network, "production") != 0) {
 		snprintf(err, size, "--data-plane-network: invalid value '%s'",
 		         cfg->data_plane_network);
+		return -1;
+	}
+	if (cfg->header_timeout < 1 || cfg->idle_timeout < 1) {
+		snprintf(err, size, "--header-timeout and --idle-timeout: at least 1 second");
 		return -1;
 	}
 	if (!cfg->tls_cert[0] != !cfg->tls_key[0]) {

@@ -8,6 +8,14 @@
 /* The process's settings: defaults, then EDGEKV_* environment, then flags. */
 #define CONFIG_PORT_OFF (-1)
 #define CONFIG_PATH_MAX 1024
+/*
+ * TLS 1.2 and 1.3 only, and in 1.2 only ephemeral (EC)DHE key exchange with
+ * AEAD ciphers: every session is forward-secret and authenticated-encrypted.
+ */
+#define CONFIG_TLS_PRIORITIES                                                                      \
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:"        \
+	"+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:+DHE-RSA:"              \
+	"%SERVER_PRECEDENCE"
 
 struct server_config {
 	char listen[64];
@@ -31,6 +39,14 @@ struct server_config {
 	size_t token_limit;          /* access tokens per account */
 	size_t token_activation_s;   /* enhanced tokens stay IN_PROGRESS this long */
 	char data_plane_network[16]; /* staging or production, without X-EdgeKV-Network */
+	int header_timeout;          /* seconds */
+	int idle_timeout;            /* seconds */
+	size_t min_body_rate;
+	size_t max_connections; /* per listener; 0: from the open-file limit */
+	size_t max_connections_per_ip;
+	char tls_priorities[512];
+	bool allow_remote_dev_client;
+	bool control_any_peer;
 	bool help;
 	bool version;
 	bool probe;

@@ -16,21 +16,14 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "server/delay.h"
+#include "server/guard.h"
 
 #define HEADERS_MAX 64
+/* A declared body over this many times max_body is refused before it is read. */
+#define EARLY_413_FACTOR 4
 /* Item writes the writer thread commits together at most (group commit). */
 #define BATCH_MAX 256
-
-/*
- * A reply held back by injected latency: its connection is
- * suspended, never a worker thread asleep (performance-notes.md), and the
- * timer thread resumes it when due.
- */
-struct delayed {
-	struct MHD_Connection *conn;
-	int64_t due_ms; /* clock_monotonic_ms() */
-	struct delayed *next;
-};
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -39,12 +32,8 @@ struct http_server {
 	bool tls;
 	bool access_log;
 	int port;
-	pthread_t timer;
-	bool timer_started;
-	pthread_mutex_t timer_lock;
-	pthread_cond_t timer_cond; /* on CLOCK_MONOTONIC */
-	bool timer_stopping;
-	struct delayed *delayed; /* by due time */
+	struct delay *delay; /* replies held for injected latency */
+	struct guard *guard; /* deadlines for slow clients */
 	/* Group commit: item writes queue here for the writer thread (batch_main). */
 	pthread_t writer;
 	bool writer_started;
@@ -72,9 +61,11 @@ struct request {
 	unsigned pending_status;
 	bool started; /* the headers-only first call has happened */
 	bool body_too_large;
-	bool framing_invalid; /* another Content-Length disagreed with it */
-	bool batched;         /* handed to the writer thread: never dispatched again */
-	bool answered;        /* the writer queued its reply */
+	bool framing_invalid;     /* another Content-Length disagreed with it */
+	bool close_after;         /* answered before its body was read: the connection closes */
+	bool batched;             /* handed to the writer thread: never dispatched again */
+	bool answered;            /* the writer queued its reply */
+	struct guard_conn *guard; /* the connection's deadlines */
 	char id[17];
 	char peer[64];
 };
@@ -84,11 +75,23 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct request *req = xcalloc(1, sizeof(*req));
 
+	char *query = strchr(uri, '?');
+
 	(void)cls;
 	(void)conn;
 	req->target = xstrdup(uri);
 	buf_init(&req->body);
 	req->started_ms = clock_monotonic_ms();
+	/*
+	 * libmicrohttpd 0.9.75 next copies every query argument into the
+	 * connection's memory pool and, once that is full (~1,000 "a=1&"), leaves
+	 * the connection without a reply until it times out. The router reads the
+	 * query from req->target itself, so MHD is handed none: it parses the
+	 * arguments from the byte after the '?', in this same buffer, after
+	 * this callback returns.
+	 */
+	if (query)
+		query[1] = '\0';
 	return req;
 }
 
@@ -147,76 +150,14 @@ static void peer_address(struct MHD_Connection *conn, char *out, size_t size)
 		          out, (socklen_t)size);
 }
 
-/*
- * Holds conn back for delay_ms; false when stopping (then reply at once).
- * suspend: conn is running and is suspended here; else it is already.
- */
-static bool delay_connection(struct http_server *srv, struct MHD_Connection *conn, int64_t delay_ms,
-                             bool suspend)
+static void suspend_conn(void *conn)
 {
-	struct delayed *d, **p;
-
-	pthread_mutex_lock(&srv->timer_lock);
-	if (srv->timer_stopping || !srv->timer_started) {
-		pthread_mutex_unlock(&srv->timer_lock);
-		return false;
-	}
-	d = xcalloc(1, sizeof(*d));
-	d->conn = conn;
-	d->due_ms = clock_monotonic_ms() + delay_ms;
-	for (p = &srv->delayed; *p && (*p)->due_ms <= d->due_ms; p = &(*p)->next)
-		;
-	d->next = *p;
-	*p = d;
-	/* Suspended under the lock, so the timer cannot resume it first. */
-	if (suspend)
-		MHD_suspend_connection(conn);
-	pthread_cond_signal(&srv->timer_cond);
-	pthread_mutex_unlock(&srv->timer_lock);
-	return true;
+	MHD_suspend_connection(conn);
 }
 
-static void *timer_main(void *arg)
+static void resume_conn(void *conn)
 {
-	struct http_server *srv = arg;
-
-	pthread_mutex_lock(&srv->timer_lock);
-	while (!srv->timer_stopping) {
-		int64_t now = clock_monotonic_ms();
-
-		while (srv->delayed && srv->delayed->due_ms <= now) {
-			struct delayed *d = srv->delayed;
-
-			srv->delayed = d->next;
-			MHD_resume_connection(d->conn);
-			free(d);
-		}
-		if (!srv->delayed) {
-			pthread_cond_wait(&srv->timer_cond, &srv->timer_lock);
-		} else {
-			struct timespec until;
-			int64_t due = srv->delayed->due_ms;
-
-			clock_gettime(CLOCK_MONOTONIC, &until);
-			until.tv_sec += (due - now) / 1000;
-			until.tv_nsec += (long)((due - now) % 1000) * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&srv->timer_cond, &srv->timer_lock, &until);
-		}
-	}
-	/* Stopping: every held reply goes out now. */
-	while (srv->delayed) {
-		struct delayed *d = srv->delayed;
-
-		srv->delayed = d->next;
-		MHD_resume_connection(d->conn);
-		free(d);
-	}
-	pthread_mutex_unlock(&srv->timer_lock);
-	return NULL;
+	MHD_resume_connection(conn);
 }
 
 /* Fills req->in from the connection: everything api_dispatch() reads. */
@@ -261,7 +202,7 @@ static struct MHD_Response *make_response(struct http_server *srv, struct reques
 	if (out->content_type[0])
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, out->content_type);
 	MHD_add_response_header(response, "X-Trace-Id", req->id);
-	if (req->framing_invalid) /* what follows on the connection cannot be trusted */
+	if (req->framing_invalid || req->close_after) /* what follows cannot be trusted */
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
 	for (size_t i = 0; i < out->header_count; i++)
 		MHD_add_response_header(response, out->headers[i].name, out->headers[i].value);
@@ -310,7 +251,7 @@ static void batch_finish(struct http_server *srv, struct request *req)
 		req->answered = MHD_queue_response(req->conn, status, response) == MHD_YES;
 		MHD_destroy_response(response);
 	}
-	if (req->answered && delay_ms > 0 && delay_connection(srv, req->conn, delay_ms, false))
+	if (req->answered && delay_ms > 0 && delay_hold(srv->delay, req->conn, delay_ms, false))
 		return;
 	MHD_resume_connection(req->conn);
 }
@@ -397,7 +338,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *
 	enum MHD_Result ok;
 
 	request_fill(conn, srv, req, method);
-	if (keeps_alive(conn, version) && api_batchable(srv->api, &req->in) &&
+	guard_busy(req->guard);
+	if (!req->close_after && keeps_alive(conn, version) && api_batchable(srv->api, &req->in) &&
 	    batch_enqueue(srv, req))
 		return MHD_YES; /* on_request queues the reply once the writer resumes it */
 	api_response_init(&out);
@@ -410,7 +352,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *
 	if (out.delay_ms > 0) {
 		req->pending = response;
 		req->pending_status = (unsigned)out.status;
-		if (delay_connection(srv, conn, out.delay_ms, true)) {
+		if (delay_hold(srv->delay, conn, out.delay_ms, true)) {
 			api_response_release(&out);
 			return MHD_YES; /* on_request queues it once resumed */
 		}
@@ -420,6 +362,45 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *
 	MHD_destroy_response(response);
 	api_response_release(&out);
 	return ok;
+}
+
+/*
+ * The first call, with the headers. ...unless the declared body is far over
+ * max_body, or the client waits for 100-continue: then the 413 goes out now,
+ * without reading a byte of it, and the connection closes (MHD discards the
+ * rest of a request answered this early). A smaller excess is read and
+ * dropped as it comes: closing on unread bytes resets the connection, and a
+ * client still sending its body then loses the 413.
+ */
+static bool expects_continue(struct MHD_Connection *conn)
+{
+	const char *e = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+
+	return e && strcasecmp(e, "100-continue") == 0;
+}
+
+static enum MHD_Result headers_in(struct MHD_Connection *conn, struct http_server *srv,
+                                  struct request *req, const char *method, const char *version)
+{
+	const union MHD_ConnectionInfo *info =
+	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const char *declared =
+	        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char *end;
+	unsigned long long n;
+
+	req->started = true;
+	req->guard = info ? info->socket_context : NULL;
+	guard_body_started(req->guard);
+	if (!declared || *declared < '0' || *declared > '9')
+		return MHD_YES;
+	n = strtoull(declared, &end, 10);
+	if (*end == '\0' && (n <= srv->max_body ||
+	                     (n / EARLY_413_FACTOR <= srv->max_body && !expects_continue(conn))))
+		return MHD_YES;
+	req->body_too_large = true;
+	req->close_after = true;
+	return respond(conn, srv, req, method, version);
 }
 
 /* Called after the headers, once per body chunk, and once at the end. */
@@ -444,11 +425,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->batched) /* resumed by the writer: MHD_YES once it has queued the reply */
 		return req->answered ? MHD_YES : MHD_NO;
-	if (!req->started) { /* headers only: never reply yet (P1: keep-alive) */
-		req->started = true;
-		return MHD_YES;
-	}
+	if (!req->started) /* headers only: never reply yet (P1: keep-alive)... */
+		return headers_in(conn, srv, req, method, version);
 	if (*upload_data_size) { /* body chunk: MHD forbids replying here */
+		guard_body(req->guard, *upload_data_size);
 		if (!req->body_too_large && req->body.len + *upload_data_size <= srv->max_body)
 			buf_add(&req->body, upload_data, *upload_data_size);
 		else
@@ -469,6 +449,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)toe;
 	if (!req)
 		return;
+	guard_idle(req->guard); /* the next request's headers are due */
 	if (req->pending)
 		MHD_destroy_response(req->pending);
 	buf_release(&req->body);
@@ -489,26 +470,70 @@ __attribute__((format(printf, 2, 0))) static void on_mhd_error(void *cls, const 
 	log_warn("http: %s", line);
 }
 
-struct http_server *http_start(struct api *api, const struct http_options *opt)
+/* MHD_OPTION_NOTIFY_COMPLETED's twin for connections: the guard follows each one. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
 {
-	struct http_server *srv = xcalloc(1, sizeof(*srv));
-	struct sockaddr_storage addr = {0};
-	struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-	                 MHD_ALLOW_SUSPEND_RESUME;
-	pthread_condattr_t attr;
-	const union MHD_DaemonInfo *info;
+	struct http_server *srv = cls;
+	const union MHD_ConnectionInfo *info;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) { /* before MHD closes the descriptor */
+		guard_close(srv->guard, *socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	*socket_context = info ? guard_open(srv->guard, info->connect_fd) : NULL;
+}
+
+static int bind_address(const struct http_options *opt, struct sockaddr_storage *addr,
+                        unsigned *flags)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)addr;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)addr;
 
 	if (inet_pton(AF_INET, opt->listen, &v4->sin_addr) == 1) {
 		v4->sin_family = AF_INET;
 		v4->sin_port = htons((uint16_t)opt->port);
-	} else if (inet_pton(AF_INET6, opt->listen, &v6->sin6_addr) == 1) {
+		return 0;
+	}
+	if (inet_pton(AF_INET6, opt->listen, &v6->sin6_addr) == 1) {
 		v6->sin6_family = AF_INET6;
 		v6->sin6_port = htons((uint16_t)opt->port);
-		flags |= MHD_USE_IPv6;
-	} else {
-		log_error("http: '%s' is not a numeric IP address", opt->listen);
+		*flags |= MHD_USE_IPv6;
+		return 0;
+	}
+	log_error("http: '%s' is not a numeric IP address", opt->listen);
+	return -1;
+}
+
+static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct http_options *opt,
+                                       unsigned flags, struct sockaddr_storage *addr)
+{
+	return MHD_start_daemon(
+	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
+	        srv, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE,
+	        (unsigned)opt->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK,
+	        on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv,
+	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opt->limits.idle_timeout_s,
+	        MHD_OPTION_CONNECTION_LIMIT, opt->limits.max_connections,
+	        MHD_OPTION_PER_IP_CONNECTION_LIMIT, opt->max_per_ip,
+	        /* Plain HTTP ends the list here. */
+	        srv->tls ? MHD_OPTION_HTTPS_PRIORITIES : MHD_OPTION_END, opt->tls_priorities,
+	        MHD_OPTION_HTTPS_MEM_CERT, opt->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
+	        opt->tls_key_pem, MHD_OPTION_END);
+}
+
+struct http_server *http_start(struct api *api, const struct http_options *opt)
+{
+	struct http_server *srv = xcalloc(1, sizeof(*srv));
+	struct sockaddr_storage addr = {0};
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME;
+	const union MHD_DaemonInfo *info;
+
+	if (bind_address(opt, &addr, &flags) != 0) {
 		free(srv);
 		return NULL;
 	}
@@ -516,36 +541,22 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 	pthread_mutex_init(&srv->batch_lock, NULL);
 	pthread_cond_init(&srv->batch_cond, NULL);
 	srv->queue_tail = &srv->queue;
-	pthread_mutex_init(&srv->timer_lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&srv->timer_cond, &attr);
-	pthread_condattr_destroy(&attr);
 	srv->max_body = opt->max_body;
 	srv->access_log = opt->access_log;
 	srv->tls = opt->tls_cert_pem != NULL;
 	if (srv->tls)
 		flags |= MHD_USE_TLS;
-	srv->daemon = MHD_start_daemon(
-	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
-	        srv, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
-	        (unsigned)opt->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape,
-	        srv, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-	        srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
-	        MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
+	srv->guard = guard_start(&opt->limits);
+	srv->daemon = start_daemon(srv, opt, flags, &addr);
 	if (!srv->daemon) {
 		log_error("http: cannot listen on %s port %d", opt->listen, opt->port);
-		pthread_mutex_destroy(&srv->timer_lock);
-		pthread_cond_destroy(&srv->timer_cond);
+		guard_stop(srv->guard);
 		pthread_mutex_destroy(&srv->batch_lock);
 		pthread_cond_destroy(&srv->batch_cond);
 		free(srv);
 		return NULL;
 	}
-	srv->timer_started = pthread_create(&srv->timer, NULL, timer_main, srv) == 0;
-	if (!srv->timer_started)
-		log_warn("http: no timer thread: injected latency is off");
+	srv->delay = delay_start(suspend_conn, resume_conn);
 	pthread_mutex_lock(&srv->batch_lock);
 	srv->writer_started = pthread_create(&srv->writer, NULL, batch_main, srv) == 0;
 	pthread_mutex_unlock(&srv->batch_lock);
@@ -573,15 +584,12 @@ void http_stop(struct http_server *srv)
 	pthread_mutex_unlock(&srv->batch_lock);
 	if (srv->writer_started)
 		pthread_join(srv->writer, NULL);
-	pthread_mutex_lock(&srv->timer_lock);
-	srv->timer_stopping = true;
-	pthread_cond_signal(&srv->timer_cond);
-	pthread_mutex_unlock(&srv->timer_lock);
-	if (srv->timer_started)
-		pthread_join(srv->timer, NULL);
+	delay_stop(srv->delay);
 	MHD_stop_daemon(srv->daemon);
-	pthread_mutex_destroy(&srv->timer_lock);
-	pthread_cond_destroy(&srv->timer_cond);
+	if (guard_reaped(srv->guard))
+		log_info("http: %llu slow connections dropped",
+		         (unsigned long long)guard_reaped(srv->guard));
+	guard_stop(srv->guard); /* after MHD closed every connection */
 	pthread_mutex_destroy(&srv->batch_lock);
 	pthread_cond_destroy(&srv->batch_cond);
 	free(srv);

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "server/guard.h"
+
 /* One HTTP or HTTPS listener in front of api_dispatch() (the only libmicrohttpd user). */
 struct api;
 struct http_server;
@@ -15,7 +17,10 @@ struct http_options {
 	size_t max_body;
 	const char *tls_cert_pem; /* both NULL for plain HTTP */
 	const char *tls_key_pem;
+	const char *tls_priorities; /* GnuTLS priority string of the HTTPS listener */
 	bool access_log;
+	struct guard_options limits; /* deadlines, and max_connections for this listener */
+	unsigned max_per_ip;         /* connections from one address; 0: no limit */
 };
 
 /* Starts listening; NULL after logging the cause. api and the PEM text must outlive it. */

@@ -1,5 +1,6 @@
 /* edgekv-emulator: flags, wiring, signals and shutdown. */
 #include <errno.h>
+#include <gnutls/crypto.h>
 #include <libgen.h>
 #include <malloc.h>
 #include <signal.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,10 +59,84 @@ static int threads_per_listener(const struct server_config *cfg)
 	return n > 0 ? (int)n : 1;
 }
 
+/*
+ * Connections per listener: what --max-connections says, or what the
+ * open-file limit leaves (raised to its hard ceiling first) once the
+ * database, the TLS and epoll descriptors and the log are counted. With more,
+ * accept() fails for want of descriptors and libmicrohttpd leaves new
+ * connections in the backlog; at the limit it closes them at once instead.
+ */
+static unsigned connection_budget(const struct server_config *cfg, int threads, int listeners)
+{
+	struct rlimit lim;
+	rlim_t reserve = 64 + 8 * (rlim_t)threads;
+
+	if (cfg->max_connections)
+		return (unsigned)cfg->max_connections;
+	if (getrlimit(RLIMIT_NOFILE, &lim) != 0)
+		return 1000;
+	if (lim.rlim_cur < lim.rlim_max) {
+		lim.rlim_cur = lim.rlim_max;
+		if (lim.rlim_cur > 1048576)
+			lim.rlim_cur = 1048576;
+		if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+			getrlimit(RLIMIT_NOFILE, &lim);
+	}
+	if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur > 1048576)
+		lim.rlim_cur = 1048576;
+	if (lim.rlim_cur <= reserve + 16)
+		return 16;
+	return (unsigned)((lim.rlim_cur - reserve) / (rlim_t)(listeners > 0 ? listeners : 1));
+}
+
+static bool loopback_listen(const char *addr)
+{
+	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
+}
+
+/*
+ * Beyond loopback, anyone who reaches the port can call the management API
+ * with the published development credentials, so say so once, loudly. The
+ * control API then needs a secret: one is made for this run and printed
+ * unless --admin-secret or --control-any-peer says otherwise.
+ */
+static void warn_exposed(const struct server_config *cfg, char *secret, size_t size)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char raw[16];
+
+	if (loopback_listen(cfg->listen))
+		return;
+	log_warn("listening on %s, beyond loopback: every peer that reaches the port can use the "
+	         "management API and the data plane with the credentials it has; the published "
+	         "development client works %s; see docs/security.md",
+	         cfg->listen,
+	         cfg->allow_remote_dev_client ? "from every peer (--allow-remote-dev-client)"
+	                                      : "from loopback only");
+	if (cfg->control_any_peer) {
+		log_warn("--control-any-peer: every peer can drive /_emulator (reset, import, "
+		         "export)");
+		return;
+	}
+	if (cfg->admin_secret[0] || size < 2 * sizeof(raw) + 1)
+		return;
+	gnutls_rnd(GNUTLS_RND_RANDOM, raw, sizeof(raw));
+	for (size_t i = 0; i < sizeof(raw); i++) {
+		secret[2 * i] = digits[raw[i] >> 4];
+		secret[2 * i + 1] = digits[raw[i] & 15];
+	}
+	secret[2 * sizeof(raw)] = '\0';
+	printf("admin secret %s (X-Emulator-Admin-Secret for /_emulator from non-loopback peers)\n",
+	       secret);
+}
+
 static int load_tls(const struct server_config *cfg, struct tls_material *tls)
 {
 	char dir[CONFIG_PATH_MAX];
 	bool in_memory = strcmp(cfg->db, ":memory:") == 0;
+
+	if (tls_priorities_check(cfg->tls_priorities) != 0)
+		return -1;
 
 	snprintf(dir, sizeof(dir), "%s", cfg->db);
 	if (tls_material_load(tls, cfg->tls_cert, cfg->tls_key, in_memory ? NULL : dirname(dir),
@@ -73,6 +149,53 @@ static int load_tls(const struct server_config *cfg, struct tls_material *tls)
 	return 0;
 }
 
+/* The API's configuration from the server's; secret receives a per-run admin secret if one is made.
+ */
+static void api_configure(struct api_config *api, const struct server_config *cfg, char *secret,
+                          size_t size)
+{
+	api_config_defaults(api);
+	api->default_account = DEFAULT_ACCOUNT;
+	api->max_body = cfg->max_body;
+	api->auth_mode = auth_mode_parse(cfg->auth);
+	api->auth_window_s = cfg->auth_window;
+	api->auth_any_scheme = cfg->auth_any_scheme;
+	warn_exposed(cfg, secret, size);
+	api->admin_secret = cfg->admin_secret[0] ? cfg->admin_secret : secret[0] ? secret : NULL;
+	api->listen = cfg->listen;
+	api->control_any_peer = cfg->control_any_peer;
+	api->remote_dev_client = cfg->allow_remote_dev_client;
+	api->seed_dir = cfg->seed[0] ? cfg->seed : NULL;
+	api->start_uninitialized = cfg->uninitialized;
+	api->start_no_standard_tls = cfg->no_standard_tls;
+	api->token_workflow = strcmp(cfg->token_workflow, "legacy") == 0 ? TOKEN_WORKFLOW_LEGACY
+	                      : strcmp(cfg->token_workflow, "enhanced") == 0
+	                              ? TOKEN_WORKFLOW_ENHANCED
+	                              : TOKEN_WORKFLOW_AUTO;
+	api->token_limit = (int64_t)cfg->token_limit;
+	api->token_activation_ms = (int64_t)cfg->token_activation_s * 1000;
+	api->data_plane_network = strcasecmp(cfg->data_plane_network, "production") == 0
+	                                  ? NETWORK_PRODUCTION
+	                                  : NETWORK_STAGING;
+}
+
+/* What both listeners share: everything but the port and the certificate. */
+static void http_configure(struct http_options *opt, const struct server_config *cfg)
+{
+	opt->listen = cfg->listen;
+	opt->threads = threads_per_listener(cfg);
+	opt->max_body = cfg->max_body;
+	opt->access_log = cfg->access_log;
+	opt->tls_priorities = cfg->tls_priorities;
+	opt->max_per_ip = (unsigned)cfg->max_connections_per_ip;
+	opt->limits.header_timeout_s = cfg->header_timeout;
+	opt->limits.idle_timeout_s = cfg->idle_timeout;
+	opt->limits.min_body_rate = cfg->min_body_rate;
+	opt->limits.max_connections = connection_budget(
+	        cfg, opt->threads,
+	        (cfg->http_port != CONFIG_PORT_OFF) + (cfg->https_port != CONFIG_PORT_OFF));
+}
+
 int main(int argc, char **argv)
 {
 	struct server_config cfg;
@@ -81,7 +204,7 @@ int main(int argc, char **argv)
 	struct store_db *db = NULL;
 	struct api api = {0};
 	struct http_options opt = {0};
-	char err[256];
+	char err[256], run_secret[64] = "";
 	sigset_t stop;
 	int sig = 0, status = 1;
 
@@ -121,25 +244,7 @@ int main(int argc, char **argv)
 	api_init(&api);
 	db = store_db_open(cfg.db, SWEEP_MS);
 	api.db = db;
-	api_config_defaults(&api.config);
-	api.config.default_account = DEFAULT_ACCOUNT;
-	api.config.max_body = cfg.max_body;
-	api.config.auth_mode = auth_mode_parse(cfg.auth);
-	api.config.auth_window_s = cfg.auth_window;
-	api.config.auth_any_scheme = cfg.auth_any_scheme;
-	api.config.admin_secret = cfg.admin_secret[0] ? cfg.admin_secret : NULL;
-	api.config.seed_dir = cfg.seed[0] ? cfg.seed : NULL;
-	api.config.start_uninitialized = cfg.uninitialized;
-	api.config.start_no_standard_tls = cfg.no_standard_tls;
-	api.config.token_workflow =
-	        strcmp(cfg.token_workflow, "legacy") == 0     ? TOKEN_WORKFLOW_LEGACY
-	        : strcmp(cfg.token_workflow, "enhanced") == 0 ? TOKEN_WORKFLOW_ENHANCED
-	                                                      : TOKEN_WORKFLOW_AUTO;
-	api.config.token_limit = (int64_t)cfg.token_limit;
-	api.config.token_activation_ms = (int64_t)cfg.token_activation_s * 1000;
-	api.config.data_plane_network = strcasecmp(cfg.data_plane_network, "production") == 0
-	                                        ? NETWORK_PRODUCTION
-	                                        : NETWORK_STAGING;
+	api_configure(&api.config, &cfg, run_secret, sizeof(run_secret));
 	if (!db || (api.config.seed_dir
 	                    ? world_seed_dir(&api, api.config.seed_dir)
 	                    : world_default(&api, !cfg.uninitialized, !cfg.no_standard_tls)) != 0) {
@@ -147,10 +252,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	opt.listen = cfg.listen;
-	opt.threads = threads_per_listener(&cfg);
-	opt.max_body = cfg.max_body;
-	opt.access_log = cfg.access_log;
+	http_configure(&opt, &cfg);
 	if (cfg.http_port != CONFIG_PORT_OFF) {
 		opt.port = cfg.http_port;
 		http = http_start(&api, &opt);

@@ -181,3 +181,17 @@ void tls_material_release(struct tls_material *m)
 	free(m->key_pem);
 	m->cert_pem = m->key_pem = NULL;
 }
+
+int tls_priorities_check(const char *priorities)
+{
+	gnutls_priority_t p;
+	const char *where = NULL;
+	int rc = gnutls_priority_init(&p, priorities, &where);
+
+	if (rc != GNUTLS_E_SUCCESS) {
+		log_error("--tls-priorities: %s at '%s'", gnutls_strerror(rc), where ? where : "");
+		return -1;
+	}
+	gnutls_priority_deinit(p);
+	return 0;
+}

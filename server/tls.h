@@ -22,4 +22,7 @@ int tls_material_load(struct tls_material *m, const char *cert_path, const char 
                       const char *dir, const char *listen_addr);
 void tls_material_release(struct tls_material *m);
 
+/* 0 if GnuTLS accepts the priority string; else -1 after logging where it fails. */
+int tls_priorities_check(const char *priorities);
+
 #endif

@@ -6,16 +6,22 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api/core/call.h"
 #include "api/auth/edgegrid.h"
+#include "api/auth/nonces.h"
+#include "api/core/call.h"
 #include "api/core/problem.h"
 #include "base/clock.h"
 #include "base/log.h"
 
 /* Every current client hashes at most this much of a POST body (docs/clients.md §4). */
 #define EDGEGRID_MAX_BODY 131072
-#define NONCE_SLOTS       8192
-#define GROUP_DEPTH_MAX   32
+/*
+ * Signed requests remembered within one timestamp window: 262,144 in the
+ * default 300 s is ~870 a second, sustained, far above the real service's
+ * rate limits; at most ~12 MB.
+ */
+#define NONCES_MAX      262144
+#define GROUP_DEPTH_MAX 32
 
 int auth_mode_parse(const char *name)
 {
@@ -117,43 +123,13 @@ int caller_roles_parse(const char *json, size_t len, struct caller *out, char *e
 	return ok ? 0 : -1;
 }
 
-/*
- * Recently seen nonces, to refuse a replayed request inside the timestamp
- * window. A fixed table of hashes: an overwritten slot forgets an old nonce,
- * which only ever lets a very old replay through, never refuses a new one.
- */
-static struct {
-	pthread_mutex_t lock;
-	uint64_t hash[NONCE_SLOTS];
-	int64_t until_ms[NONCE_SLOTS];
-} nonces = {PTHREAD_MUTEX_INITIALIZER, {0}, {0}};
+/* The EdgeGrid nonces of the process (api/nonces.c), made on first use. */
+static struct nonce_store *nonces;
+static pthread_once_t nonces_once = PTHREAD_ONCE_INIT;
 
-static uint64_t fnv1a(const char *a, const char *b)
+static void nonces_make(void)
 {
-	uint64_t h = 14695981039346656037ull;
-
-	for (const char *p = a; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	h = (h ^ 0xff) * 1099511628211ull;
-	for (const char *p = b; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	return h ? h : 1;
-}
-
-/* Records the nonce; false if it was seen within its window already. */
-static bool nonce_fresh(const char *client_token, const char *nonce, int64_t now_ms,
-                        int64_t window_ms)
-{
-	uint64_t h = fnv1a(client_token, nonce);
-	size_t slot = (size_t)(h % NONCE_SLOTS);
-	bool fresh;
-
-	pthread_mutex_lock(&nonces.lock);
-	fresh = !(nonces.hash[slot] == h && nonces.until_ms[slot] > now_ms);
-	nonces.hash[slot] = h;
-	nonces.until_ms[slot] = now_ms + 2 * window_ms;
-	pthread_mutex_unlock(&nonces.lock);
-	return fresh;
+	nonces = nonce_store_new(NONCES_MAX);
 }
 
 /* Whether list (comma-separated account ids, or "*") names account. */
@@ -215,6 +191,42 @@ static bool verify_signature(struct api_call *c, const struct edgegrid_header *h
 	       edgegrid_signature_equal(sig, h->signature);
 }
 
+/*
+ * After the signature: the nonce is new (api/auth/nonces.c) and a client
+ * that may become any account calls from loopback, its credentials being
+ * published. False, with *ok as refuse() left it, when refused.
+ */
+static bool admissible(struct api_call *c, const struct edgegrid_header *h,
+                       const struct client_rec *client, int64_t stamp, bool *ok)
+{
+	const struct api_config *cfg = &c->api->config;
+	int64_t window_ms = cfg->auth_window_s * 1000;
+
+	pthread_once(&nonces_once, nonces_make);
+	switch (nonce_store_check(nonces, h->client_token, h->nonce, stamp, clock_wall_ms(),
+	                          window_ms)) {
+	case NONCE_FRESH:
+		break;
+	case NONCE_SEEN:
+		*ok = refuse(c, GW_NONCE_REUSED, "nonce reused");
+		return false;
+	case NONCE_STALE:
+		*ok = refuse(c, GW_BAD_TIMESTAMP, "timestamp older than the nonces kept");
+		return false;
+	case NONCE_FULL:
+		log_warn("auth: %d signed requests within the timestamp window: refusing more",
+		         NONCES_MAX);
+		*ok = refuse(c, GW_NONCES_FULL, "the nonce store is full");
+		return false;
+	}
+	if (strcmp(client->switch_accounts, "*") == 0 && !cfg->remote_dev_client && c->req->peer &&
+	    !api_address_is_loopback(c->req->peer)) {
+		*ok = refuse(c, GW_LOOPBACK_CLIENT, "a switch-any-account client beyond loopback");
+		return false;
+	}
+	return true;
+}
+
 bool caller_authenticate(struct api_call *c)
 {
 	const struct api_config *cfg = &c->api->config;
@@ -258,10 +270,8 @@ bool caller_authenticate(struct api_call *c)
 		ok = refuse(c, GW_BAD_SIGNATURE, "signature does not match");
 		goto out;
 	}
-	if (!nonce_fresh(h.client_token, h.nonce, wall, window_ms)) {
-		ok = refuse(c, GW_NONCE_REUSED, "nonce reused");
+	if (!admissible(c, &h, &client, stamp, &ok))
 		goto out;
-	}
 	if (client.grant == GRANT_NONE ||
 	    (client.grant == GRANT_READ_ONLY && c->req->method != HTTP_GET &&
 	     c->req->method != HTTP_HEAD)) {

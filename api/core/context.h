@@ -26,6 +26,9 @@ struct api_config {
 	int64_t auth_window_s;       /* EdgeGrid timestamps older or newer than this fail */
 	bool auth_any_scheme;        /* accept signatures made for http as https and back */
 	const char *admin_secret;    /* lets non-loopback callers use /_emulator; NULL: none */
+	const char *listen;          /* the listen address: a Host /_emulator also answers */
+	bool control_any_peer;       /* /_emulator from any peer (a port published to the host) */
+	bool remote_dev_client;      /* switch-any-account clients beyond loopback too */
 	const char *seed_dir;        /* --seed DIR: the start world; NULL: the built-in one */
 	bool start_uninitialized;    /* the built-in world's default account: --uninitialized */
 	bool start_no_standard_tls;  /* and --no-standard-tls */

@@ -44,3 +44,9 @@ void api_response_release(struct api_response *res)
 {
 	buf_release(&res->body);
 }
+
+bool api_address_is_loopback(const char *addr)
+{
+	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
+	       strncmp(addr, "::ffff:127.", 11) == 0;
+}

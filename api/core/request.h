@@ -56,6 +56,9 @@ const char *api_request_method(const struct api_request *req);
 /* Case-insensitive header lookup; NULL when absent. */
 const char *api_request_header(const struct api_request *req, const char *name);
 
+/* Whether addr (a numeric IPv4 or IPv6 address) is a loopback one. */
+bool api_address_is_loopback(const char *addr);
+
 #define API_RESPONSE_HEADERS 6
 #define API_HEADER_VALUE_MAX 512
 

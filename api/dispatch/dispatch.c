@@ -5,11 +5,11 @@
 #include <strings.h>
 
 #include "api/auth/caller.h"
-#include "api/auth/edgegrid.h"
 #include "api/control/account.h"
 #include "api/core/call.h"
 #include "api/core/problem.h"
 #include "api/core/reply.h"
+#include "api/dispatch/control_access.h"
 #include "api/dispatch/routes.h"
 #include "api/edgekv/handlers.h"
 #include "api/auth/access_token.h"
@@ -32,24 +32,6 @@ static void reply_no_method(struct api_call *c, unsigned allow)
 	}
 	reply_problem(c, EKV_METHOD_NOT_ALLOWED, api_request_method(c->req));
 	reply_header(c, "Allow", "%s", list);
-}
-
-static bool loopback(const char *peer)
-{
-	return strncmp(peer, "127.", 4) == 0 || strcmp(peer, "::1") == 0 ||
-	       strncmp(peer, "::ffff:127.", 11) == 0;
-}
-
-/* /_emulator answers loopback callers, and others that present the admin secret. */
-static bool control_allowed(const struct api_call *c)
-{
-	const char *secret = c->api->config.admin_secret;
-	const char *given = api_request_header(c->req, "X-Emulator-Admin-Secret");
-
-	/* A request built in memory (unit tests, fuzzing) has no peer. */
-	if (!c->req->peer || loopback(c->req->peer))
-		return true;
-	return secret && *secret && given && edgegrid_signature_equal(secret, given);
 }
 
 /*
@@ -221,9 +203,9 @@ void dispatch_request(struct api_call *c, struct token_rec *token)
 		return;
 	}
 	if (c->route->flags & ROUTE_CONTROL) {
-		if (!(c->route->flags & ROUTE_OPEN) && !control_allowed(c))
-			reply_problem(c, EKV_CONTROL_FORBIDDEN);
-		else if ((c->route->flags & ROUTE_OPEN) || control_account_resolve(c))
+		if (!(c->route->flags & ROUTE_OPEN) && !control_access(c))
+			return; /* refused, the answer written */
+		if ((c->route->flags & ROUTE_OPEN) || control_account_resolve(c))
 			c->route->handler(c);
 		return;
 	}

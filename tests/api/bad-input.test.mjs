@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, afterEach, describe, test } from 'node:test';
 import { signRaw,
+	rawHeld,
 	assertJson,
 	assertProblem,
 	groupPath,
@@ -222,9 +223,41 @@ describe('oversized requests', () => {
 		assertProblem(res, 413, 'EKV_9000', 'The request body cannot exceed 1048576 bytes.');
 	});
 
-	test('an item value over 1 MiB answers the value 413', async () => {
-		const res = await server.raw({ method: 'PUT', target: itemPath('staging', NS, 'countries', 'US'), body: Buffer.alloc(2 * 1024 * 1024, 0x41) });
+	test('an item value declared over 4 MiB answers the value 413 from the headers, and closes', async () => {
+		const target = itemPath('staging', NS, 'countries', 'US');
+		const head = `PUT ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${signRaw('PUT', 'http', 'x', target)}\r\nContent-Length: ${5 * 1024 * 1024}\r\n\r\n`;
+		// Only the headers and 1 KiB of the body are sent: the answer may not wait for the rest.
+		const { res, ms, closedByServer } = await rawHeld(server, Buffer.concat([Buffer.from(head), Buffer.alloc(1024, 0x41)]));
 		assertProblem(res, 413, 'EKV_9000', 'Value cannot exceed 262144 characters.');
+		assert.equal(res.headers.connection, 'close');
+		assert.ok(closedByServer && ms < 2000, `closed by the server after ${ms} ms`);
+	});
+
+	test('a body over 1 MiB announced with Expect: 100-continue answers 413 at once, before any of it', async () => {
+		const target = itemPath('staging', NS, 'countries', 'US');
+		const head = `PUT ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${signRaw('PUT', 'http', 'x', target)}\r\nExpect: 100-continue\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`;
+		const { res, ms, closedByServer } = await rawHeld(server, head);
+		assertProblem(res, 413, 'EKV_9000', 'Value cannot exceed 262144 characters.');
+		assert.ok(closedByServer && ms < 2000, `closed by the server after ${ms} ms`);
+	});
+
+	test('a 100 MB declared Content-Length with no body answers 413 at once and closes', async () => {
+		const head = `POST ${nsPath('staging')} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n`;
+		const { res, ms, closedByServer } = await rawHeld(server, head);
+		assertProblem(res, 413, 'EKV_9000', 'The request body cannot exceed 1048576 bytes.');
+		assert.equal(res.headers.connection, 'close');
+		assert.ok(closedByServer && ms < 2000, `closed by the server after ${ms} ms`);
+	});
+
+	test('a 4 KB URL of 1,000 query parameters is answered at once', async () => {
+		const started = Date.now();
+		const res = await server.raw({ target: `${groupPath('staging', NS, 'countries')}?${'a=1&'.repeat(1000)}` });
+		assert.equal(res.status, 200, res.body);
+		assert.deepEqual(JSON.parse(res.body).sort(), ['DE', 'US']);
+		assert.ok(Date.now() - started < 2000, `answered after ${Date.now() - started} ms`);
+		// and a query parameter the route reads still counts among them
+		const limited = await server.raw({ target: `${groupPath('staging', NS, 'countries')}?${'a=1&'.repeat(1000)}maxItems=1` });
+		assert.equal(JSON.parse(limited.body).length, 1);
 	});
 
 	test('a path over 2048 bytes answers 414 problem+json', async () => {
@@ -410,6 +443,8 @@ describe('malformed HTTP', () => {
 		['a body shorter than its Content-Length', `PUT ${item} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nshort`, 0],
 		['a Content-Length that is not a number', `PUT ${item} HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n`, 400, 'Request malformed'],
 		['a chunk size that is not hex', `PUT ${item} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n`, 400, 'Request malformed'],
+		['a chunk longer than declared', `PUT ${item} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX\r\n0\r\n\r\n`, 400, 'Request malformed'],
+		['a 40 KB chunk extension', `PUT ${item} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;${'e'.repeat(40000)}\r\nhello\r\n0\r\n\r\n`, 500, 'Internal server error'],
 		['headers never ended', `GET ${V1}/initialize HTTP/1.1\r\nHost: x\r\n`, 0],
 		['a TLS ClientHello on the HTTP port', Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00]), 0],
 	];

@@ -283,6 +283,30 @@ export class Server {
 	}
 }
 
+/**
+ * Connects to the plain HTTP listener from `from` (a loopback address, default 127.0.0.1), writes
+ * `bytes` without closing its side, and resolves once the server closes the connection (or after
+ * timeoutMs): {res (the first response, status 0 if none), ms (until the close), closedByServer}.
+ */
+export function rawHeld(server, bytes, { timeoutMs = REQUEST_TIMEOUT_MS, from } = {}) {
+	const port = Number(new URL(server.httpUrl).port);
+	const started = Date.now();
+	return new Promise((res) => {
+		const sock = net.connect({ host: '127.0.0.1', port, localAddress: from });
+		const chunks = [];
+		let closedByServer = false;
+		const timer = setTimeout(() => sock.destroy(), timeoutMs);
+		sock.on('connect', () => sock.write(bytes));
+		sock.on('data', (d) => chunks.push(d));
+		sock.on('end', () => (closedByServer = true));
+		sock.on('error', () => (closedByServer = true));
+		sock.on('close', () => {
+			clearTimeout(timer);
+			res({ res: parseRawResponse(Buffer.concat(chunks)), ms: Date.now() - started, closedByServer });
+		});
+	});
+}
+
 /** EG1-HMAC-SHA256 over an exact request target, with the library's own signing primitives. */
 export function signRaw(method, scheme, host, target, body) {
 	const timestamp = eghelpers.createTimestamp();

@@ -83,3 +83,46 @@ test('--https-port off and --http-port off turn a listener off', async () => {
 		await httpsOnly.close();
 	}
 });
+
+/** What a client offering only `opts` gets: {protocol, cipher} or {error}. */
+function handshake(srv, opts) {
+	const port = Number(new URL(srv.httpsUrl).port);
+	return new Promise((res) => {
+		const sock = tls.connect({ host: '127.0.0.1', port, ca: readFileSync(srv.certPath), servername: 'localhost', ...opts }, () => {
+			res({ protocol: sock.getProtocol(), cipher: sock.getCipher().name });
+			sock.end();
+		});
+		sock.on('error', (e) => res({ error: e.code ?? e.message }));
+		sock.setTimeout(5000, () => sock.destroy(new Error('TLS handshake timed out')));
+	});
+}
+
+// OpenSSL 3 allows TLS 1.0/1.1 and SHA-1 only at security level 0.
+const OLD = { ciphers: 'DEFAULT@SECLEVEL=0' };
+const TLS10 = { ...OLD, minVersion: 'TLSv1', maxVersion: 'TLSv1' };
+const TLS11 = { ...OLD, minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1' };
+const CBC12 = { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384@SECLEVEL=0' };
+
+test('TLS 1.0, 1.1 and non-AEAD TLS 1.2 suites are refused; TLS 1.2 ECDHE+GCM and TLS 1.3 are accepted', async () => {
+	for (const [what, opts] of [['TLS 1.0', TLS10], ['TLS 1.1', TLS11], ['TLS 1.2 CBC', CBC12]]) {
+		const r = await handshake(server, opts);
+		assert.ok(r.error, `${what} negotiated ${r.protocol} ${r.cipher}`);
+	}
+	assert.deepEqual(await handshake(server, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' }), { protocol: 'TLSv1.2', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256' });
+	assert.deepEqual(await handshake(server, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305' }), { protocol: 'TLSv1.2', cipher: 'ECDHE-ECDSA-CHACHA20-POLY1305' });
+	assert.equal((await handshake(server, { minVersion: 'TLSv1.3' })).protocol, 'TLSv1.3');
+});
+
+test('--tls-priorities NORMAL lets old clients in again', async () => {
+	const relaxed = await startServer({ args: ['--tls-priorities', 'NORMAL'] });
+	try {
+		assert.equal((await handshake(relaxed, TLS11)).protocol, 'TLSv1.1');
+		assert.equal((await handshake(relaxed, CBC12)).cipher, 'ECDHE-ECDSA-AES128-SHA');
+	} finally {
+		await relaxed.close();
+	}
+});
+
+test('an invalid --tls-priorities stops the start with a message', async () => {
+	await assert.rejects(startServer({ args: ['--tls-priorities', 'NOT-A-PRIORITY'] }), /--tls-priorities: The request is invalid\. at 'NOT-A-PRIORITY'/);
+});

@@ -3,11 +3,14 @@
  * it, and what injected faults leave for the HTTP layer (latency as data).
  */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "api/control/world.h"
 #include "api/auth/caller.h"
+#include "api/auth/edgegrid.h"
 #include "api/state/faults.h"
 #include "api/state/settings.h"
 #include "base/clock.h"
@@ -50,10 +53,11 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void call(enum http_method m, const char *target, const char *body, const char *peer,
-                 const char *secret)
+static void call_host(enum http_method m, const char *target, const char *body, const char *peer,
+                      const char *secret, const char *host)
 {
-	struct api_header headers[2] = {{"Content-Type", "application/json"},
+	struct api_header headers[3] = {{"Content-Type", "application/json"},
+	                                {"Host", host},
 	                                {"X-Emulator-Admin-Secret", secret ? secret : ""}};
 	struct api_request req = {0};
 
@@ -62,12 +66,18 @@ static void call(enum http_method m, const char *target, const char *body, const
 	req.method = m;
 	req.target = target;
 	req.headers = headers;
-	req.header_count = secret ? 2 : 1;
+	req.header_count = secret ? 3 : 2;
 	req.body = body ? body : "";
 	req.body_len = body ? strlen(body) : 0;
 	req.request_id = "a1b2c3d4e5f60718";
 	req.peer = peer;
 	api_dispatch(&api, &req, &res);
+}
+
+static void call(enum http_method m, const char *target, const char *body, const char *peer,
+                 const char *secret)
+{
+	call_host(m, target, body, peer, secret, "localhost:8080");
 }
 
 static void health_answers_everyone_other_controls_loopback_or_secret(void **state)
@@ -126,6 +136,121 @@ static void a_fault_status_writes_the_real_body(void **state)
 	assert_int_equal(res.status, 200);
 }
 
+static const char *body_text(void)
+{
+	static char text[1024];
+
+	snprintf(text, sizeof(text), "%.*s", (int)res.body.len, res.body.ptr ? res.body.ptr : "");
+	return text;
+}
+
+static const char *error_code(void)
+{
+	static char code[16];
+	cJSON *body = cJSON_ParseWithLength(res.body.ptr, res.body.len);
+	const cJSON *v = cJSON_GetObjectItem(body, "errorCode");
+
+	snprintf(code, sizeof(code), "%s", cJSON_IsString(v) ? v->valuestring : "");
+	cJSON_Delete(body);
+	return code;
+}
+
+/* The Docker case: the host's calls arrive from the bridge, addressed to localhost. */
+static void control_any_peer_opens_the_peer_check_only(void **state)
+{
+	(void)state;
+	api.config.admin_secret = NULL;
+	call(HTTP_GET, "/_emulator/clock", NULL, "172.17.0.1", NULL);
+	assert_int_equal(res.status, 403);
+	api.config.control_any_peer = true;
+	call(HTTP_GET, "/_emulator/clock", NULL, "172.17.0.1", NULL);
+	assert_int_equal(res.status, 200);
+	/* A rebound name is still refused. */
+	call_host(HTTP_GET, "/_emulator/export", NULL, "172.17.0.1", NULL, "attacker.example");
+	assert_int_equal(res.status, 403);
+	assert_string_equal(error_code(), "EKV_1000");
+	api.config.control_any_peer = false;
+}
+
+/* A holder of the secret may use any name for the emulator; a web page cannot know it. */
+static void the_secret_lifts_the_host_check(void **state)
+{
+	(void)state;
+	call_host(HTTP_GET, "/_emulator/clock", NULL, "203.0.113.7", "s3cret", "emulator.lan:8080");
+	assert_int_equal(res.status, 200);
+	call_host(HTTP_GET, "/_emulator/clock", NULL, "127.0.0.1", NULL, "emulator.lan:8080");
+	assert_int_equal(res.status, 403);
+	assert_non_null(strstr(body_text(), "Host 'emulator.lan:8080' is neither."));
+	call_host(HTTP_GET, "/_emulator/clock", NULL, "127.0.0.1", NULL, "[::1]:8080");
+	assert_int_equal(res.status, 200);
+	call_host(HTTP_GET, "/_emulator/clock", NULL, "127.0.0.1", NULL, "127.0.0.1");
+	assert_int_equal(res.status, 200);
+	/* The listen address is a name too, unless it is the wildcard. */
+	api.config.listen = "10.1.2.3";
+	call_host(HTTP_GET, "/_emulator/clock", NULL, "127.0.0.1", NULL, "10.1.2.3:8080");
+	assert_int_equal(res.status, 200);
+	api.config.listen = "0.0.0.0";
+	call_host(HTTP_GET, "/_emulator/clock", NULL, "127.0.0.1", NULL, "0.0.0.0:8080");
+	assert_int_equal(res.status, 403);
+	api.config.listen = NULL;
+}
+
+/* A signed GET /edgekv/v1/initialize by the published development client, from peer. */
+static void dev_client_call(const char *peer)
+{
+	const char *secret = "ZW11bGF0b3ItZGV2ZWxvcG1lbnQtc2VjcmV0LTAwMDA=";
+	char stamp[32], unsigned_part[256], auth[320], sig[EDGEGRID_B64_MAX];
+	static int nonce;
+	struct edgegrid_request r = {0};
+	struct api_header headers[2] = {{"Host", "emulator.lan"}, {"Authorization", auth}};
+	struct api_request req = {0};
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H:%M:%S+0000", &tm);
+	snprintf(unsigned_part, sizeof(unsigned_part),
+	         "EG1-HMAC-SHA256 client_token=akab-emulator-client-token-000000;"
+	         "access_token=akab-emulator-access-token-000000;timestamp=%s;nonce=n-%d;",
+	         stamp, ++nonce);
+	r.method = "GET";
+	r.scheme = "http";
+	r.host = "emulator.lan";
+	r.target = "/edgekv/v1/initialize";
+	r.max_body = 131072;
+	r.auth_unsigned = unsigned_part;
+	r.auth_unsigned_len = strlen(unsigned_part);
+	assert_int_equal(edgegrid_sign(secret, stamp, &r, sig), 0);
+	snprintf(auth, sizeof(auth), "%ssignature=%s", unsigned_part, sig);
+	api_response_release(&res);
+	api_response_init(&res);
+	req.method = HTTP_GET;
+	req.target = r.target;
+	req.headers = headers;
+	req.header_count = 2;
+	req.body = "";
+	req.request_id = "a1b2c3d4e5f60718";
+	req.peer = peer;
+	api_dispatch(&api, &req, &res);
+}
+
+static void the_switch_any_account_client_is_loopback_only(void **state)
+{
+	(void)state;
+	api.config.auth_mode = AUTH_STRICT;
+	api.config.auth_window_s = 300;
+	dev_client_call("127.0.0.1");
+	assert_int_equal(res.status, 200);
+	dev_client_call("192.0.2.10");
+	assert_int_equal(res.status, 403);
+	assert_non_null(strstr(body_text(), "accepted from loopback only"));
+	api.config.remote_dev_client = true;
+	dev_client_call("192.0.2.10");
+	assert_int_equal(res.status, 200);
+	api.config.remote_dev_client = false;
+	api.config.auth_mode = AUTH_OFF;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +259,11 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(latency_is_left_to_the_http_layer, setup, teardown),
 	        cmocka_unit_test_setup_teardown(a_fault_status_writes_the_real_body, setup,
 	                                        teardown),
+	        cmocka_unit_test_setup_teardown(control_any_peer_opens_the_peer_check_only, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(the_secret_lifts_the_host_check, setup, teardown),
+	        cmocka_unit_test_setup_teardown(the_switch_any_account_client_is_loopback_only,
+	                                        setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -87,10 +87,11 @@ static void control_routes_answer_loopback_peers_only(void **state)
 	                                    NULL};
 	static const char *const remote[] = {"10.0.0.1",    "192.168.1.5", "::ffff:10.0.0.1",
 	                                     "2001:db8::1", "-",           "128.0.0.1"};
+	static const struct api_header host[] = {{"Host", "localhost:8080"}};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
-		send(HTTP_GET, "/_emulator/clock", local[i], NULL, 0, NULL);
+		send(HTTP_GET, "/_emulator/clock", local[i], host, 1, NULL);
 		assert_int_equal(res.status, 200);
 		assert_non_null(strstr(body_text(), "\"frozen\":true"));
 	}

@@ -1,0 +1,29 @@
+#ifndef EKV_SERVER_DELAY_H
+#define EKV_SERVER_DELAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * Replies held back by injected latency: a held connection is suspended,
+ * never a worker thread asleep, and a timer thread resumes it when due.
+ * The connection is opaque here; the listener passes how to suspend and
+ * resume one.
+ */
+struct delay;
+
+typedef void delay_conn_fn(void *conn);
+
+/* Starts the timer thread; NULL (after a log line) if it cannot. */
+struct delay *delay_start(delay_conn_fn *suspend, delay_conn_fn *resume);
+
+/*
+ * Holds conn for delay_ms, suspending it first when suspend is true (else it
+ * is suspended already). False when stopping or without a timer: reply now.
+ */
+bool delay_hold(struct delay *d, void *conn, int64_t delay_ms, bool suspend);
+
+/* Resumes every held connection now, joins the thread and frees. */
+void delay_stop(struct delay *d);
+
+#endif
