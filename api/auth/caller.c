@@ -227,78 +227,101 @@ static bool admissible(struct api_call *c, const struct edgegrid_header *h,
 	return true;
 }
 
-bool caller_authenticate(struct api_call *c)
+/*
+ * Checks the EdgeGrid header h (and the raw header it came from) against
+ * the client that status and client describe. True when the request may go
+ * on as that client; false when its answer is decided, with *ok saying
+ * whether it goes on anyway (a soft-mode pass) or was refused.
+ */
+static bool client_verified(struct api_call *c, const struct edgegrid_header *h, const char *header,
+                            enum store_status status, const struct client_rec *client, bool *ok)
 {
 	const struct api_config *cfg = &c->api->config;
+	int64_t stamp = 0, wall = clock_wall_ms(), window_ms = cfg->auth_window_s * 1000;
+
+	*ok = false;
+	if (status == STORE_ERROR) {
+		reply_problem(c, EKV_INTERNAL);
+		return false;
+	}
+	if (status == STORE_NOT_FOUND || !client->active) {
+		*ok = refuse(c, GW_INACTIVE_CLIENT, "unknown or inactive client token");
+		return false;
+	}
+	if (strcmp(client->access_token, h->access_token) != 0) {
+		*ok = refuse(c, GW_BAD_ACCESS_TOKEN, "access token does not match");
+		return false;
+	}
+	if (edgegrid_timestamp_ms(h->timestamp, &stamp) != 0 || stamp < wall - window_ms ||
+	    stamp > wall + window_ms) {
+		*ok = refuse(c, GW_BAD_TIMESTAMP, "timestamp outside the window");
+		return false;
+	}
+	/* The connection's scheme; the other one too behind a TLS-terminating proxy. */
+	if (!verify_signature(c, h, client->secret, header, false) &&
+	    !(cfg->auth_any_scheme && verify_signature(c, h, client->secret, header, true))) {
+		*ok = refuse(c, GW_BAD_SIGNATURE, "signature does not match");
+		return false;
+	}
+	if (!admissible(c, h, client, stamp, ok))
+		return false;
+	if (client->grant == GRANT_NONE ||
+	    (client->grant == GRANT_READ_ONLY && c->req->method != HTTP_GET &&
+	     c->req->method != HTTP_HEAD)) {
+		*ok = refuse(c, GW_NO_GRANT, "the client lacks the EdgeKV grant");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Makes the verified client the caller: its account and roles, or with
+ * accountSwitchKey the account it may switch to. False after replying.
+ */
+static bool take_identity(struct api_call *c, const struct client_rec *client,
+                          const struct buf *roles)
+{
+	char err[128], target[STORE_ACCOUNT_MAX + 1];
+
+	snprintf(c->caller.client_token, sizeof(c->caller.client_token), "%s",
+	         client->client_token);
+	snprintf(c->caller.account, sizeof(c->caller.account), "%s", client->account);
+	if (query_param(c, "accountSwitchKey", target, sizeof(target)) &&
+	    strcmp(target, client->account) != 0) {
+		if (!switch_allowed(client->switch_accounts, target))
+			return refuse(c, GW_NO_GRANT, "account switch not allowed");
+		/* A switched-to account is managed with full rights, as its administrators have. */
+		set_unrestricted(c, target);
+		return true;
+	}
+	if (caller_roles_parse(roles->ptr ? roles->ptr : "[]", roles->len, &c->caller, err,
+	                       sizeof(err)) != 0) {
+		log_error("auth: client '%s' has unreadable roles: %s", client->client_token, err);
+		reply_problem(c, EKV_INTERNAL);
+		return false;
+	}
+	return true;
+}
+
+bool caller_authenticate(struct api_call *c)
+{
 	const char *header = api_request_header(c->req, "Authorization");
 	struct edgegrid_header h;
 	struct client_rec client;
 	struct buf roles = BUF_INIT;
-	char err[128], target[STORE_ACCOUNT_MAX + 1];
-	int64_t stamp = 0, wall = clock_wall_ms(), window_ms = cfg->auth_window_s * 1000;
 	enum store_status status;
-	bool ok = false;
+	bool ok;
 
 	memset(&c->caller, 0, sizeof(c->caller));
-	if (cfg->auth_mode == AUTH_OFF) {
-		set_unrestricted(c, cfg->default_account);
+	if (c->api->config.auth_mode == AUTH_OFF) {
+		set_unrestricted(c, c->api->config.default_account);
 		return true;
 	}
 	if (edgegrid_parse(header, &h) != 0)
 		return refuse(c, GW_MALFORMED_AUTH, "no well-formed EdgeGrid header");
 	status = store_client_get(c->st, h.client_token, &client, &roles);
-	if (status == STORE_ERROR) {
-		reply_problem(c, EKV_INTERNAL);
-		goto out;
-	}
-	if (status == STORE_NOT_FOUND || !client.active) {
-		ok = refuse(c, GW_INACTIVE_CLIENT, "unknown or inactive client token");
-		goto out;
-	}
-	if (strcmp(client.access_token, h.access_token) != 0) {
-		ok = refuse(c, GW_BAD_ACCESS_TOKEN, "access token does not match");
-		goto out;
-	}
-	if (edgegrid_timestamp_ms(h.timestamp, &stamp) != 0 || stamp < wall - window_ms ||
-	    stamp > wall + window_ms) {
-		ok = refuse(c, GW_BAD_TIMESTAMP, "timestamp outside the window");
-		goto out;
-	}
-	/* The connection's scheme; the other one too behind a TLS-terminating proxy. */
-	if (!verify_signature(c, &h, client.secret, header, false) &&
-	    !(cfg->auth_any_scheme && verify_signature(c, &h, client.secret, header, true))) {
-		ok = refuse(c, GW_BAD_SIGNATURE, "signature does not match");
-		goto out;
-	}
-	if (!admissible(c, &h, &client, stamp, &ok))
-		goto out;
-	if (client.grant == GRANT_NONE ||
-	    (client.grant == GRANT_READ_ONLY && c->req->method != HTTP_GET &&
-	     c->req->method != HTTP_HEAD)) {
-		ok = refuse(c, GW_NO_GRANT, "the client lacks the EdgeKV grant");
-		goto out;
-	}
-	snprintf(c->caller.client_token, sizeof(c->caller.client_token), "%s", client.client_token);
-	snprintf(c->caller.account, sizeof(c->caller.account), "%s", client.account);
-	if (query_param(c, "accountSwitchKey", target, sizeof(target)) &&
-	    strcmp(target, client.account) != 0) {
-		if (!switch_allowed(client.switch_accounts, target)) {
-			ok = refuse(c, GW_NO_GRANT, "account switch not allowed");
-			goto out;
-		}
-		/* A switched-to account is managed with full rights, as its administrators have. */
-		set_unrestricted(c, target);
-		ok = true;
-		goto out;
-	}
-	if (caller_roles_parse(roles.ptr ? roles.ptr : "[]", roles.len, &c->caller, err,
-	                       sizeof(err)) != 0) {
-		log_error("auth: client '%s' has unreadable roles: %s", client.client_token, err);
-		reply_problem(c, EKV_INTERNAL);
-		goto out;
-	}
-	ok = true;
-out:
+	if (client_verified(c, &h, header, status, &client, &ok))
+		ok = take_identity(c, &client, &roles);
 	buf_release(&roles);
 	return ok;
 }
