@@ -8,7 +8,7 @@ WARN     := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wformat=2 -W
             -Wcast-qual -Wdouble-promotion -fno-common
 CPPFLAGS := -I. -D_POSIX_C_SOURCE=200809L
 DEPFLAGS  = -MMD -MP
-LDLIBS   := -lmicrohttpd -lsqlite3 -lcjson -luuid -lgnutls -lpthread -lm
+LDLIBS   := -lmicrohttpd -lsqlite3 -lcjson -luuid -lgnutls -lz -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT      := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 ifeq ($(BUILD),asan)
@@ -21,7 +21,8 @@ CFLAGS   := -std=c11 $(WARN) $(OPT)
 LDFLAGS  := $(filter -fsanitize=%,$(OPT))
 
 # Debian packages the build, the tests and the linters need (the Dockerfile runs `make deps` too).
-DEPS_BUILD := build-essential libmicrohttpd-dev libsqlite3-dev libcjson-dev uuid-dev libgnutls28-dev
+DEPS_BUILD := build-essential libmicrohttpd-dev libsqlite3-dev libcjson-dev uuid-dev libgnutls28-dev \
+              zlib1g-dev
 DEPS_TEST  := libcmocka-dev clang clang-tidy clang-format cppcheck nodejs npm wrk python3-edgegrid
 
 SRC      := $(wildcard base/*.c api/*.c storage/*.c) $(filter-out server/main.c,$(wildcard server/*.c))

@@ -373,12 +373,28 @@ static void dispatch(struct api_call *c, struct token_rec *token)
 	c->route->handler(c);
 }
 
+/*
+ * The management API's answers carry the headers of a real one (the seed's
+ * list-groups answer): Cache-Control, and gzip when the client offers it,
+ * for every body (docs/architecture.md "Response headers"). The data plane
+ * and the control API answer plainly.
+ */
+static void management_headers(const struct api_request *req, struct api_response *res)
+{
+	if (strncmp(req->target, "/edgekv/", 8) != 0 &&
+	    strncmp(req->target, "/edgeworkers/", 13) != 0)
+		return;
+	res->cache_control = "no-cache, no-store, max-age=0, must-revalidate";
+	res->compressible = res->status >= 200 && res->status != 204 && res->body.len > 0;
+}
+
 void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res)
 {
 	struct api_call c = {.api = api, .req = req, .res = res};
 	struct token_rec token;
 
 	dispatch(&c, &token);
+	management_headers(req, res);
 	/* The journal records the API, not the controls that read it. */
 	if (strncmp(req->target, "/_emulator/", 11) != 0)
 		journal_add(req, res, c.account.id[0] ? c.account.id : c.caller.account,

@@ -67,6 +67,8 @@ struct api_response {
 	int64_t delay_ms;       /* injected latency: the HTTP layer holds the reply this long */
 	char content_type[257]; /* "" for no body; an item's holds 256 characters */
 	struct buf body;
+	const char *cache_control; /* a string literal; NULL: no Cache-Control header */
+	bool compressible;         /* the HTTP layer gzips the body when the client accepts gzip */
 	size_t header_count;
 	struct {
 		const char *name; /* a string literal */

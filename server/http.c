@@ -13,6 +13,7 @@
 
 #include "api/api.h"
 #include "base/buf.h"
+#include "server/gzip.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
@@ -245,12 +246,33 @@ static void request_fill(struct MHD_Connection *conn, struct http_server *srv, s
 	req->conn = conn;
 }
 
+/*
+ * Replaces a compressible body with its gzip coding when the request's
+ * Accept-Encoding allows it; true when it did. A body that does not shrink
+ * is still coded: the client asked, and the real service's gateway does too.
+ */
+static bool maybe_gzip(struct request *req, struct api_response *out)
+{
+	struct buf coded = BUF_INIT;
+
+	if (!out->compressible || !gzip_accepted(api_request_header(&req->in, "Accept-Encoding")))
+		return false;
+	if (gzip_encode(out->body.ptr, out->body.len, &coded) != 0) {
+		buf_release(&coded);
+		return false; /* logged; the plain body goes out */
+	}
+	buf_release(&out->body);
+	out->body = coded;
+	return true;
+}
+
 /* The MHD response for out (its body moves into it), after the access log line; NULL: none. */
 static struct MHD_Response *make_response(struct http_server *srv, struct request *req,
                                           struct api_response *out)
 {
 	struct MHD_Response *response;
 	size_t len;
+	bool gzipped = maybe_gzip(req, out);
 	char *body = buf_detach(&out->body, &len);
 
 	response = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
@@ -261,6 +283,13 @@ static struct MHD_Response *make_response(struct http_server *srv, struct reques
 	if (out->content_type[0])
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, out->content_type);
 	MHD_add_response_header(response, "X-Trace-Id", req->id);
+	if (out->cache_control)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL,
+		                        out->cache_control);
+	if (gzipped)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	if (out->compressible) /* the body depends on Accept-Encoding: tell caches */
+		MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	if (req->framing_invalid) /* what follows on the connection cannot be trusted */
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
 	for (size_t i = 0; i < out->header_count; i++)

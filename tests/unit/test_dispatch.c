@@ -143,7 +143,7 @@ static void expect_json(int status, const char *want)
 
 	if (res.status != status)
 		fail_msg("status %d, want %d: %s", res.status, status, body_text());
-	assert_string_equal(res.content_type, "application/json");
+	assert_string_equal(res.content_type, "application/json;charset=utf-8");
 	assert_non_null(got);
 	text = cJSON_PrintUnformatted(got);
 	assert_string_equal(text, want);
