@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+/* next_in is then const: no cast drops the qualifier of the caller's bytes. */
+#define ZLIB_CONST
 #include <zlib.h>
 
 #include "base/log.h"
@@ -12,22 +14,17 @@
 /* zlib's windowBits: 15 for the largest window, +16 for the gzip wrapper. */
 #define GZIP_WINDOW (15 + 16)
 
-/* Whether the q parameter of one list entry (after its ';') is above zero. */
+/* Whether the q parameter of one list entry (params: from just after its token) is above zero. */
 static bool q_positive(const char *params, const char *end)
 {
-	const char *p = params;
-
-	while (p < end) {
-		while (p < end && (*p == ';' || *p == ' ' || *p == '\t'))
-			p++;
-		if (end - p >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
-			/* "0", "0.", "0.000": zero; anything else that parses is positive. */
-			for (p += 2; p < end && (*p == '0' || *p == '.'); p++)
-				;
-			return p < end && *p >= '1' && *p <= '9';
-		}
-		while (p < end && *p != ';')
-			p++;
+	for (const char *q = params; q + 1 < end; q++) {
+		if ((q[0] != 'q' && q[0] != 'Q') || q[1] != '=' || q == params ||
+		    (q[-1] != ';' && q[-1] != ' ' && q[-1] != '\t'))
+			continue;
+		/* "0", "0.", "0.000": zero; anything else is positive. */
+		for (q += 2; q < end && (*q == '0' || *q == '.'); q++)
+			;
+		return q < end && *q >= '1' && *q <= '9';
 	}
 	return true;
 }
@@ -79,7 +76,7 @@ int gzip_encode(const void *in, size_t len, struct buf *out)
 	/* deflateBound() is an upper bound: one call codes the whole member. */
 	bound = deflateBound(&zs, (uLong)len);
 	coded = xmalloc(bound);
-	zs.next_in = (Bytef *)(uintptr_t)in;
+	zs.next_in = (const Bytef *)in;
 	zs.avail_in = (uInt)len;
 	zs.next_out = coded;
 	zs.avail_out = (uInt)bound;
@@ -124,7 +121,7 @@ int gunzip_feed(struct gunzip *z, const void *in, size_t len, struct buf *out)
 
 	if (z->failed || len > (size_t)UINT32_MAX)
 		return -1;
-	z->zs.next_in = (Bytef *)(uintptr_t)in;
+	z->zs.next_in = (const Bytef *)in;
 	z->zs.avail_in = (uInt)len;
 	/* Until the input is used up and the last call did not fill the chunk. */
 	do {
