@@ -204,6 +204,8 @@ static bool load_account(struct api_call *c)
 		reply_gateway(c, GW_NO_GRANT); /* an account switch key naming no account */
 		return false;
 	}
+	if (status == STORE_OK && (c->route->flags & ROUTE_EDGEWORKERS))
+		return true; /* the EdgeWorkers API: EdgeKV's CP code and init do not apply */
 	if (status != STORE_OK || !(caller_permissions(c) & PERM_CPCODE_VIEW)) {
 		if (status == STORE_OK)
 			log_info("auth: client '%s' lacks the CP code view permission",

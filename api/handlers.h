@@ -17,6 +17,10 @@ api_handler_fn auth_groups_list;
 api_handler_fn auth_groups_get;
 api_handler_fn auth_namespaces_put;
 
+/* api/edgeworkers_groups.c */
+api_handler_fn edgeworkers_groups_list;
+api_handler_fn edgeworkers_groups_get;
+
 /* api/namespaces.c */
 api_handler_fn namespaces_list;
 api_handler_fn namespaces_create;

@@ -47,6 +47,11 @@ const struct route api_routes[] = {
         {HTTP_DELETE, "/edgekv/v1/tokens/{token}", tokens_revoke, INIT, CAP_NONE},
         {HTTP_POST, "/edgekv/v1/tokens/{token}/refresh", tokens_refresh, INIT, CAP_NONE},
 
+        /* The EdgeWorkers API's group list, which the CLI's list auth-groups -incewg calls. */
+        {HTTP_GET, "/edgeworkers/v1/groups", edgeworkers_groups_list, ROUTE_EDGEWORKERS, CAP_NONE},
+        {HTTP_GET, "/edgeworkers/v1/groups/{groupId}", edgeworkers_groups_get, ROUTE_EDGEWORKERS,
+         CAP_NONE},
+
         /* The data plane that edgekv.js calls (behaviour §6). */
         {HTTP_GET, DP, dataplane_get, ROUTE_DATA_PLANE | INIT, CAP_NONE},
         {HTTP_PUT, DP, dataplane_put, ROUTE_DATA_PLANE | INIT | ROUTE_VALUE_BODY | ROUTE_BATCH,

@@ -16,12 +16,13 @@ struct api_call;
 typedef void api_handler_fn(struct api_call *c);
 
 enum route_flags {
-	ROUTE_NEEDS_INIT = 1 << 0, /* 404 "not initialized" until the account is */
-	ROUTE_VALUE_BODY = 1 << 1, /* the body is an item value: its limit message */
-	ROUTE_DATA_PLANE = 1 << 2, /* /api/v1: an access token, not EdgeGrid, names the account */
-	ROUTE_CONTROL = 1 << 3,    /* /_emulator: loopback or the admin secret, no EdgeGrid */
-	ROUTE_OPEN = 1 << 4,       /* with ROUTE_CONTROL: anyone (health and readiness probes) */
-	ROUTE_BATCH = 1 << 5,      /* an item write: may run in a group commit (api_batchable) */
+	ROUTE_NEEDS_INIT = 1 << 0,  /* 404 "not initialized" until the account is */
+	ROUTE_VALUE_BODY = 1 << 1,  /* the body is an item value: its limit message */
+	ROUTE_DATA_PLANE = 1 << 2,  /* /api/v1: an access token, not EdgeGrid, names the account */
+	ROUTE_CONTROL = 1 << 3,     /* /_emulator: loopback or the admin secret, no EdgeGrid */
+	ROUTE_OPEN = 1 << 4,        /* with ROUTE_CONTROL: anyone (health and readiness probes) */
+	ROUTE_BATCH = 1 << 5,       /* an item write: may run in a group commit (api_batchable) */
+	ROUTE_EDGEWORKERS = 1 << 6, /* /edgeworkers/v1: EdgeGrid, none of EdgeKV's account quirks */
 };
 
 struct route {
