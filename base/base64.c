@@ -4,9 +4,18 @@
 #include <stdint.h>
 #include <string.h>
 
+/* GnuTLS's datum is not const; it only reads it. memcpy, not a cast, drops the qualifier. */
+static gnutls_datum_t datum(const void *data, size_t len)
+{
+	gnutls_datum_t d = {NULL, (unsigned)len};
+
+	memcpy(&d.data, &data, sizeof(d.data));
+	return d;
+}
+
 int base64_encode(const void *data, size_t len, struct buf *out)
 {
-	gnutls_datum_t in = {(unsigned char *)(uintptr_t)data, (unsigned)len}, text = {NULL, 0};
+	gnutls_datum_t in = datum(data, len), text = {NULL, 0};
 
 	buf_add(out, "", 0);
 	if (len == 0)
@@ -20,7 +29,7 @@ int base64_encode(const void *data, size_t len, struct buf *out)
 
 int base64_decode(const char *s, size_t len, struct buf *out)
 {
-	gnutls_datum_t in = {(unsigned char *)(uintptr_t)s, (unsigned)len}, bytes = {NULL, 0};
+	gnutls_datum_t in = datum(s, len), bytes = {NULL, 0};
 
 	buf_add(out, "", 0);
 	if (len == 0)
@@ -43,7 +52,8 @@ int base64url_encode(const void *data, size_t len, struct buf *out)
 	while (out->len > start && out->ptr[out->len - 1] == '=')
 		out->ptr[--out->len] = '\0';
 	for (size_t i = start; i < out->len; i++)
-		out->ptr[i] = out->ptr[i] == '+' ? '-' : out->ptr[i] == '/' ? '_' : out->ptr[i];
+		if (out->ptr[i] == '+' || out->ptr[i] == '/')
+			out->ptr[i] = out->ptr[i] == '+' ? '-' : '_';
 	return 0;
 }
 
@@ -61,7 +71,9 @@ int base64url_decode(const char *s, size_t len, struct buf *out)
 		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
 		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
 			goto out;
-		buf_addch(&std, ch == '-' ? '+' : ch == '_' ? '/' : ch);
+		if (ch == '-' || ch == '_')
+			ch = ch == '-' ? '+' : '/';
+		buf_addch(&std, ch);
 	}
 	while (std.len % 4)
 		buf_addch(&std, '=');
