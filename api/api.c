@@ -9,6 +9,7 @@
 #include "api/core/problem.h"
 #include "api/dispatch/dispatch.h"
 #include "api/dispatch/routes.h"
+#include "api/edgekv/bulk_runner.h"
 #include "api/state/journal.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
@@ -84,6 +85,32 @@ bool api_batchable(const struct api *api, const struct api_request *req)
 	return route_match(api_routes, api_route_count, req->method, req->target, path_len, &route,
 	                   &params, &allow) == ROUTE_FOUND &&
 	       (route->flags & ROUTE_BATCH);
+}
+
+bool api_spools_body(const struct api *api, enum http_method method, const char *target)
+{
+	const char *q = strchr(target, '?');
+	size_t path_len = q ? (size_t)(q - target) : strlen(target);
+	const struct route *route;
+	struct route_params params;
+	unsigned allow = 0;
+
+	return api->config.upload_dir &&
+	       route_match(api_routes, api_route_count, method, target, path_len, &route, &params,
+	                   &allow) == ROUTE_FOUND &&
+	       (route->flags & ROUTE_SPOOL_BODY);
+}
+
+int api_jobs_start(struct api *api)
+{
+	api->bulk = bulk_runner_start(api);
+	return api->bulk ? 0 : -1;
+}
+
+void api_jobs_stop(struct api *api)
+{
+	bulk_runner_stop(api->bulk);
+	api->bulk = NULL;
 }
 
 bool api_batch_begin(struct api *api)

@@ -8,6 +8,7 @@
 #define ZLIB_CONST
 #include <zlib.h>
 
+#include "api/api.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 
@@ -152,4 +153,19 @@ int gunzip_feed(struct gunzip *z, const void *in, size_t len, struct buf *out)
 bool gunzip_done(const struct gunzip *z)
 {
 	return !z->failed && z->at_end;
+}
+
+bool gzip_reply(const struct api_request *req, struct api_response *out)
+{
+	struct buf coded = BUF_INIT;
+
+	if (!out->compressible || !gzip_accepted(api_request_header(req, "Accept-Encoding")))
+		return false;
+	if (gzip_encode(out->body.ptr, out->body.len, &coded) != 0) {
+		buf_release(&coded);
+		return false; /* logged; the plain body goes out */
+	}
+	buf_release(&out->body);
+	out->body = coded;
+	return true;
 }

@@ -22,6 +22,16 @@ bool gzip_accepted(const char *accept_encoding);
 /* Appends one gzip member holding in[0..len) to out. Returns 0, or -1 after logging. */
 int gzip_encode(const void *in, size_t len, struct buf *out);
 
+struct api_request;
+struct api_response;
+
+/*
+ * Replaces a compressible reply body with its gzip coding when req's
+ * Accept-Encoding allows it; true when it did (then add Content-Encoding).
+ * A body that does not shrink is coded all the same: the client asked.
+ */
+bool gzip_reply(const struct api_request *req, struct api_response *out);
+
 /* A streaming gzip decoder: feed it the coded bytes as they arrive. */
 struct gunzip;
 

@@ -1,8 +1,6 @@
 #include "server/http.h"
 
 #include <arpa/inet.h>
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -14,6 +12,8 @@
 #include "api/api.h"
 #include "base/buf.h"
 #include "server/gzip.h"
+#include "server/spool.h"
+#include "server/trace.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
@@ -37,6 +37,8 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	struct api *api;
 	size_t max_body;
+	const char *upload_dir; /* where spooled bodies go; NULL: none spooled */
+	size_t max_upload;
 	bool tls;
 	bool access_log;
 	int port;
@@ -67,6 +69,8 @@ struct request {
 	struct MHD_Connection *conn;
 	struct request *next; /* in the writer's queue */
 	struct buf body;
+	struct spool spool; /* a bulk upload's body (api_spools_body) */
+	bool spooled;
 	struct api_request in;
 	struct api_header headers[HEADERS_MAX];
 	struct api_response out;
@@ -118,19 +122,6 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 		req->header_count++;
 	}
 	return MHD_YES;
-}
-
-static void request_id(char out[17])
-{
-	static const char digits[] = "0123456789abcdef";
-	unsigned char raw[8];
-
-	gnutls_rnd(GNUTLS_RND_NONCE, raw, sizeof(raw));
-	for (size_t i = 0; i < 8; i++) {
-		out[2 * i] = digits[raw[i] >> 4];
-		out[2 * i + 1] = digits[raw[i] & 15];
-	}
-	out[16] = '\0';
 }
 
 static void peer_address(struct MHD_Connection *conn, char *out, size_t size)
@@ -227,7 +218,7 @@ static void request_fill(struct MHD_Connection *conn, struct http_server *srv, s
 	struct api_request *in = &req->in;
 
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, req);
-	request_id(req->id);
+	trace_id_new(req->id);
 	peer_address(conn, req->peer, sizeof(req->peer));
 	memset(in, 0, sizeof(*in));
 	in->method = http_method_parse(method);
@@ -238,6 +229,8 @@ static void request_fill(struct MHD_Connection *conn, struct http_server *srv, s
 	in->body = req->body.ptr ? req->body.ptr : "";
 	in->body_len = req->body.len;
 	in->body_too_large = req->body_too_large;
+	if (req->spooled)
+		spool_finish(&req->spool, in);
 	in->framing_invalid = req->framing_invalid;
 	in->request_id = req->id;
 	in->peer = req->peer;
@@ -246,33 +239,13 @@ static void request_fill(struct MHD_Connection *conn, struct http_server *srv, s
 	req->conn = conn;
 }
 
-/*
- * Replaces a compressible body with its gzip coding when the request's
- * Accept-Encoding allows it; true when it did. A body that does not shrink
- * is still coded: the client asked, and the real service's gateway does too.
- */
-static bool maybe_gzip(struct request *req, struct api_response *out)
-{
-	struct buf coded = BUF_INIT;
-
-	if (!out->compressible || !gzip_accepted(api_request_header(&req->in, "Accept-Encoding")))
-		return false;
-	if (gzip_encode(out->body.ptr, out->body.len, &coded) != 0) {
-		buf_release(&coded);
-		return false; /* logged; the plain body goes out */
-	}
-	buf_release(&out->body);
-	out->body = coded;
-	return true;
-}
-
 /* The MHD response for out (its body moves into it), after the access log line; NULL: none. */
 static struct MHD_Response *make_response(struct http_server *srv, struct request *req,
                                           struct api_response *out)
 {
 	struct MHD_Response *response;
 	size_t len;
-	bool gzipped = maybe_gzip(req, out);
+	bool gzipped = gzip_reply(&req->in, out);
 	char *body = buf_detach(&out->body, &len);
 
 	response = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
@@ -475,6 +448,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return req->answered ? MHD_YES : MHD_NO;
 	if (!req->started) { /* headers only: never reply yet (P1: keep-alive) */
 		req->started = true;
+		req->spooled = srv->upload_dir &&
+		               api_spools_body(srv->api, http_method_parse(method), req->target);
+		if (req->spooled)
+			spool_open(&req->spool, srv->upload_dir,
+			           MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+			                                       MHD_HTTP_HEADER_CONTENT_ENCODING));
+		return MHD_YES;
+	}
+	if (*upload_data_size && req->spooled) {
+		spool_add(&req->spool, &req->body, upload_data, *upload_data_size, srv->max_upload);
+		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_data_size) { /* body chunk: MHD forbids replying here */
@@ -500,22 +484,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		return;
 	if (req->pending)
 		MHD_destroy_response(req->pending);
+	spool_release(&req->spool);
 	buf_release(&req->body);
 	free(req->target);
 	free(req);
 	*req_cls = NULL;
-}
-
-/* MHD_OPTION_EXTERNAL_LOGGER: fmt is MHD's own printf format (clang's -Wformat-nonliteral). */
-__attribute__((format(printf, 2, 0))) static void on_mhd_error(void *cls, const char *fmt,
-                                                               va_list ap)
-{
-	char line[512];
-
-	(void)cls;
-	vsnprintf(line, sizeof(line), fmt, ap);
-	line[strcspn(line, "\n")] = '\0';
-	log_warn("http: %s", line);
 }
 
 struct http_server *http_start(struct api *api, const struct http_options *opt)
@@ -551,16 +524,18 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 	pthread_cond_init(&srv->timer_cond, &attr);
 	pthread_condattr_destroy(&attr);
 	srv->max_body = opt->max_body;
+	srv->upload_dir = opt->upload_dir;
+	srv->max_upload = opt->max_upload;
 	srv->access_log = opt->access_log;
 	srv->tls = opt->tls_cert_pem != NULL;
 	if (srv->tls)
 		flags |= MHD_USE_TLS;
 	srv->daemon = MHD_start_daemon(
-	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
-	        srv, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
-	        (unsigned)opt->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape,
-	        srv, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+	        trace_library_message, srv, MHD_OPTION_SOCK_ADDR, &addr,
+	        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opt->threads, MHD_OPTION_NOTIFY_COMPLETED,
+	        on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+	        MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
 	        srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
 	        MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
 	if (!srv->daemon) {

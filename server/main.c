@@ -1,4 +1,5 @@
 /* edgekv-emulator: flags, wiring, signals and shutdown. */
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <malloc.h>
@@ -44,6 +45,45 @@ static int make_parent_dirs(const char *path)
 	return 0;
 }
 
+/*
+ * The folder of bulk uploads: uploads/ next to the database, so that a job
+ * left unfinished resumes after a restart; a private temporary folder for
+ * :memory:, removed at exit (its jobs die with the database). 0 on success.
+ */
+static int upload_dir_make(const struct server_config *cfg, char *out, size_t size)
+{
+	char dir[CONFIG_PATH_MAX];
+
+	if (strcmp(cfg->db, ":memory:") == 0) {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(out, size, "%s/edgekv-uploads-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		return mkdtemp(out) ? 0 : -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", cfg->db);
+	snprintf(out, size, "%s/uploads", dirname(dir));
+	return mkdir(out, 0700) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* Removes a :memory: run's upload folder and what is left in it. */
+static void upload_dir_remove(const struct server_config *cfg, const char *dir)
+{
+	char path[CONFIG_PATH_MAX + 300];
+	struct dirent *e;
+	DIR *d;
+
+	if (!dir[0] || strcmp(cfg->db, ":memory:") != 0 || !(d = opendir(dir)))
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
 static int threads_per_listener(const struct server_config *cfg)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -77,7 +117,7 @@ int main(int argc, char **argv)
 	struct store_db *db = NULL;
 	struct api api = {0};
 	struct http_options opt = {0};
-	char err[256];
+	char err[256], uploads[CONFIG_PATH_MAX + 16] = "";
 	sigset_t stop;
 	int sig = 0, status = 1;
 
@@ -114,12 +154,18 @@ int main(int argc, char **argv)
 		log_error("cannot create the folder of '%s': %s", cfg.db, strerror(errno));
 		return 1;
 	}
+	if (upload_dir_make(&cfg, uploads, sizeof(uploads)) != 0) {
+		log_error("cannot create the upload folder '%s': %s", uploads, strerror(errno));
+		return 1;
+	}
 	api_init();
 	db = store_db_open(cfg.db, SWEEP_MS);
 	api.db = db;
 	api_config_defaults(&api.config);
 	api.config.default_account = DEFAULT_ACCOUNT;
 	api.config.max_body = cfg.max_body;
+	api.config.upload_dir = uploads;
+	api.config.max_upload = cfg.max_upload;
 	api.config.auth_mode = auth_mode_parse(cfg.auth);
 	api.config.auth_window_s = cfg.auth_window;
 	api.config.auth_any_scheme = cfg.auth_any_scheme;
@@ -142,10 +188,14 @@ int main(int argc, char **argv)
 		log_error("cannot prepare the database '%s'", cfg.db);
 		goto out;
 	}
+	if (api_jobs_start(&api) != 0)
+		goto out;
 
 	opt.listen = cfg.listen;
 	opt.threads = threads_per_listener(&cfg);
 	opt.max_body = cfg.max_body;
+	opt.upload_dir = uploads;
+	opt.max_upload = cfg.max_upload;
 	opt.access_log = cfg.access_log;
 	if (cfg.http_port != CONFIG_PORT_OFF) {
 		opt.port = cfg.http_port;
@@ -174,7 +224,9 @@ int main(int argc, char **argv)
 out:
 	http_stop(http);
 	http_stop(https);
+	api_jobs_stop(&api);
 	store_db_close(db);
+	upload_dir_remove(&cfg, uploads);
 	api_release(&api);
 	tls_material_release(&tls);
 	return status;

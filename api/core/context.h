@@ -29,12 +29,18 @@ struct api_config {
 	int64_t token_limit;         /* tokens per account, expired ones under 30 days included */
 	int64_t token_activation_ms; /* enhanced tokens are IN_PROGRESS this long */
 	enum network data_plane_network; /* when a request has no X-EdgeKV-Network */
+	/* Bulk uploads: the folder of their CSV files (next to the database), and their cap. */
+	const char *upload_dir;
+	size_t max_upload; /* bytes, after gzip decoding */
 };
+
+struct bulk_runner;
 
 struct api {
 	struct store_db *db; /* borrowed */
 	struct api_config config;
-	struct jwt_key *jwt_key; /* owned; loaded on first use under a lock (api/tokens.c) */
+	struct jwt_key *jwt_key;  /* owned; loaded on first use under a lock (api/tokens.c) */
+	struct bulk_runner *bulk; /* owned; api_jobs_start() to api_jobs_stop() */
 };
 
 #endif

@@ -54,6 +54,8 @@ const char *status_title(int status)
 		return "Payload Too Large";
 	case 414:
 		return "URI Too Long";
+	case 415:
+		return "Unsupported Media Type";
 	case 422:
 		return "Unprocessable Entity";
 	case 429:

@@ -217,7 +217,9 @@ static bool find_route(struct api_call *c, size_t path_len)
 	}
 	if (!req->body_too_large)
 		return true;
-	snprintf(text, sizeof(text), "%zu", c->api->config.max_body);
+	snprintf(text, sizeof(text), "%zu",
+	         (c->route->flags & ROUTE_SPOOL_BODY) ? c->api->config.max_upload
+	                                              : c->api->config.max_body);
 	if (c->route->flags & ROUTE_VALUE_BODY)
 		reply_problem(c, EKV_VALUE_TOO_LARGE);
 	else

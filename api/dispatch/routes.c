@@ -48,6 +48,13 @@ const struct route api_routes[] = {
         {HTTP_DELETE, "/edgekv/v1/tokens/{token}", tokens_revoke, INIT, CAP_NONE},
         {HTTP_POST, "/edgekv/v1/tokens/{token}/refresh", tokens_refresh, INIT, CAP_NONE},
 
+        /* Bulk data: CSV upload jobs and downloads (docs/known-issues.md "Bulk data"). */
+        {HTTP_POST, NS "/upload", bulk_upload, INIT | ROUTE_SPOOL_BODY, CAP_WRITE_DATA},
+        {HTTP_GET, NS "/upload", bulk_jobs_list, INIT, CAP_WRITE_DATA},
+        {HTTP_GET, NS "/jobs/{jobId}", bulk_jobs_get, INIT, CAP_WRITE_DATA},
+        {HTTP_GET, NS "/download", bulk_download, INIT, CAP_READ_DATA},
+        {HTTP_GET, G "/download", bulk_download, INIT, CAP_READ_DATA},
+
         /* The EdgeWorkers API's group list, which the CLI's list auth-groups -incewg calls. */
         {HTTP_GET, "/edgeworkers/v1/groups", edgeworkers_groups_list, ROUTE_EDGEWORKERS, CAP_NONE},
         {HTTP_GET, "/edgeworkers/v1/groups/{groupId}", edgeworkers_groups_get, ROUTE_EDGEWORKERS,

@@ -146,6 +146,8 @@ static const char *kind_of(int status)
 		return "payload-too-large";
 	case 414:
 		return "uri-too-long";
+	case 415:
+		return "unsupported-media-type";
 	case 422:
 		return "unprocessable-entity";
 	case 429:
