@@ -37,7 +37,7 @@ UNIT     := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_
 FUZZ     := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c)
 
-.PHONY: all test unit api-test check lint fuzz fuzz-run bench run deps deps-build clean
+.PHONY: all test unit api-test parity check lint fuzz fuzz-run bench run deps deps-build clean
 
 all: $(BIN)
 
@@ -72,8 +72,21 @@ tests/api/node_modules: tests/api/package.json tests/api/package-lock.json
 	cd tests/api && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The black-box suite; the access log of every server it starts goes to $(PARITY_LOGS), from
+# which tests/parity/parity.mjs checks that every route has a test and docs/parity.md is current.
+PARITY_LOGS := $(OUT)/parity-logs
 api-test: $(BIN) tests/api/node_modules
-	EKV_BIN=$(abspath $(BIN)) node --test --test-concurrency=2 tests/api/
+	rm -rf $(PARITY_LOGS) && mkdir -p $(PARITY_LOGS)
+	EKV_ROUTE_LOG=$(abspath $(PARITY_LOGS)) EKV_BIN=$(abspath $(BIN)) \
+	  node --test --test-concurrency=2 tests/api/
+	node tests/parity/parity.mjs --logs $(PARITY_LOGS) --check
+
+# Rewrites docs/parity.md from a fresh run of the black-box suite.
+parity: $(BIN) tests/api/node_modules
+	rm -rf $(PARITY_LOGS) && mkdir -p $(PARITY_LOGS)
+	EKV_ROUTE_LOG=$(abspath $(PARITY_LOGS)) EKV_BIN=$(abspath $(BIN)) \
+	  node --test --test-concurrency=2 tests/api/
+	node tests/parity/parity.mjs --logs $(PARITY_LOGS) --write
 
 test: unit api-test
 
