@@ -37,7 +37,7 @@ UNIT     := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_
 FUZZ     := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c)
 
-.PHONY: all test unit api-test parity check lint fuzz fuzz-run bench run deps deps-build clean
+.PHONY: all test unit api-test parity kit-test check lint fuzz fuzz-run bench run deps deps-build clean
 
 all: $(BIN)
 
@@ -88,7 +88,17 @@ parity: $(BIN) tests/api/node_modules
 	  node --test --test-concurrency=2 tests/api/
 	node tests/parity/parity.mjs --logs $(PARITY_LOGS) --write
 
-test: unit api-test
+# The EdgeWorkers kit (edgeworkers/): its stand-ins, hooks, token command and test helper, run
+# against this build. Its dev dependencies (Jest, TypeScript, the EdgeWorkers types) come from
+# its own package-lock.json; the kit itself has none.
+edgeworkers/node_modules: edgeworkers/package.json edgeworkers/package-lock.json
+	cd edgeworkers && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+kit-test: $(BIN) edgeworkers/node_modules
+	EDGEKV_EMULATOR_BIN=$(abspath $(BIN)) node --test --test-concurrency=2 $(wildcard edgeworkers/test/*.test.mjs)
+
+test: unit api-test kit-test
 
 check:
 	$(MAKE) BUILD=asan test
