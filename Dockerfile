@@ -34,7 +34,7 @@ FROM debian:bookworm-slim
 # Only the shared libraries the binary links (ldd build/release/edgekv-emulator).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libmicrohttpd12 libsqlite3-0 libcjson1 libuuid1 libgnutls30 \
+      libmicrohttpd12 libsqlite3-0 libcjson1 libuuid1 libgnutls30 zlib1g \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* \
  && groupadd --system --gid 10001 edgekv \
  && useradd --system --uid 10001 --gid edgekv --home-dir /data --no-create-home \

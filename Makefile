@@ -8,7 +8,7 @@ WARN     := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wformat=2 -W
             -Wcast-qual -Wdouble-promotion -fno-common
 CPPFLAGS := -I. -D_POSIX_C_SOURCE=200809L
 DEPFLAGS  = -MMD -MP
-LDLIBS   := -lmicrohttpd -lsqlite3 -lcjson -luuid -lgnutls -lpthread -lm
+LDLIBS   := -lmicrohttpd -lsqlite3 -lcjson -luuid -lgnutls -lz -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT      := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 ifeq ($(BUILD),asan)
@@ -21,7 +21,8 @@ CFLAGS   := -std=c11 $(WARN) $(OPT)
 LDFLAGS  := $(filter -fsanitize=%,$(OPT))
 
 # Debian packages the build, the tests and the linters need (the Dockerfile runs `make deps` too).
-DEPS_BUILD := build-essential libmicrohttpd-dev libsqlite3-dev libcjson-dev uuid-dev libgnutls28-dev
+DEPS_BUILD := build-essential libmicrohttpd-dev libsqlite3-dev libcjson-dev uuid-dev libgnutls28-dev \
+              zlib1g-dev
 DEPS_TEST  := libcmocka-dev clang clang-tidy clang-format cppcheck nodejs npm wrk python3-edgegrid
 
 API_DIRS := api api/core api/auth api/state api/edgekv api/dataplane api/control api/dispatch
@@ -36,7 +37,7 @@ UNIT     := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_
 FUZZ     := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c)
 
-.PHONY: all test unit api-test kit-test check lint fuzz fuzz-run bench soak run deps deps-build clean
+.PHONY: all test unit api-test parity kit-test check lint fuzz fuzz-run bench soak run deps deps-build clean
 
 all: $(BIN)
 
@@ -71,8 +72,21 @@ tests/api/node_modules: tests/api/package.json tests/api/package-lock.json
 	cd tests/api && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The black-box suite; the access log of every server it starts goes to $(PARITY_LOGS), from
+# which tests/parity/parity.mjs checks that every route has a test and docs/parity.md is current.
+PARITY_LOGS := $(OUT)/parity-logs
 api-test: $(BIN) tests/api/node_modules
-	EKV_BIN=$(abspath $(BIN)) node --test --test-concurrency=2 tests/api/
+	rm -rf $(PARITY_LOGS) && mkdir -p $(PARITY_LOGS)
+	EKV_ROUTE_LOG=$(abspath $(PARITY_LOGS)) EKV_BIN=$(abspath $(BIN)) \
+	  node --test --test-concurrency=2 tests/api/
+	node tests/parity/parity.mjs --logs $(PARITY_LOGS) --check
+
+# Rewrites docs/parity.md from a fresh run of the black-box suite.
+parity: $(BIN) tests/api/node_modules
+	rm -rf $(PARITY_LOGS) && mkdir -p $(PARITY_LOGS)
+	EKV_ROUTE_LOG=$(abspath $(PARITY_LOGS)) EKV_BIN=$(abspath $(BIN)) \
+	  node --test --test-concurrency=2 tests/api/
+	node tests/parity/parity.mjs --logs $(PARITY_LOGS) --write
 
 # The EdgeWorkers kit (edgeworkers/): its stand-ins, hooks, token command and test helper, run
 # against this build. Its dev dependencies (Jest, TypeScript, the EdgeWorkers types) come from

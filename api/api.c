@@ -9,6 +9,7 @@
 #include "api/core/problem.h"
 #include "api/dispatch/dispatch.h"
 #include "api/dispatch/routes.h"
+#include "api/edgekv/bulk_runner.h"
 #include "api/state/faults.h"
 #include "api/state/journal.h"
 #include "api/state/settings.h"
@@ -63,12 +64,28 @@ void api_set_ready(struct api *api, bool ready)
 	atomic_store(&api->ready, ready);
 }
 
+/*
+ * The management API's answers carry the headers of a real one (the list-groups answer in
+ * docs/behaviour.md §8 item 20): Cache-Control, and gzip when the client offers it,
+ * for every body (docs/architecture.md "Response headers"). The data plane
+ * and the control API answer plainly.
+ */
+static void management_headers(const struct api_request *req, struct api_response *res)
+{
+	if (strncmp(req->target, "/edgekv/", 8) != 0 &&
+	    strncmp(req->target, "/edgeworkers/", 13) != 0)
+		return;
+	res->cache_control = "no-cache, no-store, max-age=0, must-revalidate";
+	res->compressible = res->status >= 200 && res->status != 204 && res->body.len > 0;
+}
+
 void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res)
 {
 	struct api_call c = {.api = api, .req = req, .res = res};
 	struct token_rec token;
 
 	dispatch_request(&c, &token);
+	management_headers(req, res);
 	/* The journal records the API, not the controls that read it. */
 	if (strncmp(req->target, "/_emulator/", 11) != 0)
 		journal_add(api->journal, req, res,
@@ -90,6 +107,32 @@ bool api_batchable(const struct api *api, const struct api_request *req)
 	return route_match(api_routes, api_route_count, req->method, req->target, path_len, &route,
 	                   &params, &allow) == ROUTE_FOUND &&
 	       (route->flags & ROUTE_BATCH);
+}
+
+bool api_spools_body(const struct api *api, enum http_method method, const char *target)
+{
+	const char *q = strchr(target, '?');
+	size_t path_len = q ? (size_t)(q - target) : strlen(target);
+	const struct route *route;
+	struct route_params params;
+	unsigned allow = 0;
+
+	return api->config.upload_dir &&
+	       route_match(api_routes, api_route_count, method, target, path_len, &route, &params,
+	                   &allow) == ROUTE_FOUND &&
+	       (route->flags & ROUTE_SPOOL_BODY);
+}
+
+int api_jobs_start(struct api *api)
+{
+	api->bulk = bulk_runner_start(api);
+	return api->bulk ? 0 : -1;
+}
+
+void api_jobs_stop(struct api *api)
+{
+	bulk_runner_stop(api->bulk);
+	api->bulk = NULL;
 }
 
 bool api_batch_begin(struct api *api)

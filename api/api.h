@@ -43,6 +43,23 @@ void api_dispatch(struct api *api, const struct api_request *req, struct api_res
  * returns false, api_batch_failed() turns each of them into a 500.
  */
 bool api_batchable(const struct api *api, const struct api_request *req);
+
+/*
+ * Whether a request of method to target takes a body too large to hold in
+ * memory (a bulk upload): the HTTP layer then writes it to a file in
+ * api->config.upload_dir as it arrives, up to config.max_upload bytes, and
+ * passes the file as body_file.
+ */
+bool api_spools_body(const struct api *api, enum http_method method, const char *target);
+
+/*
+ * The thread that runs bulk upload jobs in the background, resuming the ones
+ * a previous run left unfinished. Start once the database is ready; stop
+ * before closing it (a job under way stops between two batches and resumes
+ * at the next start). api_jobs_start() returns 0, or -1 after logging.
+ */
+int api_jobs_start(struct api *api);
+void api_jobs_stop(struct api *api);
 bool api_batch_begin(struct api *api);
 bool api_batch_end(struct api *api);
 void api_batch_failed(struct api *api, const struct api_request *req, struct api_response *res);

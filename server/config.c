@@ -37,6 +37,8 @@ static const struct option_row options[] = {
          "worker threads per listener (default: one per core)"},
         {"--max-body", "EDGEKV_MAX_BODY", OPT_SIZE, FIELD(max_body), "BYTES",
          "largest request body accepted (default 1048576)"},
+        {"--max-upload", "EDGEKV_MAX_UPLOAD", OPT_SIZE, FIELD(max_upload), "BYTES",
+         "largest bulk upload, after gzip decoding (default 1073741824)"},
         {"--auth", "EDGEKV_AUTH", OPT_STRING, FIELD(auth), "strict|soft|off",
          "EdgeGrid checks: refuse, only log, or skip (default strict)"},
         {"--auth-window", "EDGEKV_AUTH_WINDOW", OPT_INT, FIELD(auth_window), "SECONDS",
@@ -166,6 +168,7 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 	cfg->https_port = 8443;
 	strcpy(cfg->db, "./edgekv-data/edgekv.db");
 	cfg->max_body = 1048576;
+	cfg->max_upload = 1073741824;
 	cfg->access_log = true;
 	strcpy(cfg->auth, "strict");
 	cfg->auth_window = 300;

@@ -26,6 +26,7 @@ struct server_config {
 	char tls_key[CONFIG_PATH_MAX];
 	int threads; /* per listener; 0 means one per core */
 	size_t max_body;
+	size_t max_upload;
 	char auth[8];    /* strict, soft or off */
 	int auth_window; /* seconds */
 	bool auth_any_scheme;

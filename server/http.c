@@ -1,8 +1,6 @@
 #include "server/http.h"
 
 #include <arpa/inet.h>
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -13,6 +11,9 @@
 
 #include "api/api.h"
 #include "base/buf.h"
+#include "server/gzip.h"
+#include "server/spool.h"
+#include "server/trace.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
@@ -29,6 +30,8 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	struct api *api;
 	size_t max_body;
+	const char *upload_dir; /* where spooled bodies go; NULL: none spooled */
+	size_t max_upload;
 	bool tls;
 	bool access_log;
 	int port;
@@ -55,6 +58,8 @@ struct request {
 	struct MHD_Connection *conn;
 	struct request *next; /* in the writer's queue */
 	struct buf body;
+	struct spool spool; /* a bulk upload's body (api_spools_body) */
+	bool spooled;
 	struct api_request in;
 	struct api_header headers[HEADERS_MAX];
 	struct api_response out;
@@ -122,19 +127,6 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 	return MHD_YES;
 }
 
-static void request_id(char out[17])
-{
-	static const char digits[] = "0123456789abcdef";
-	unsigned char raw[8];
-
-	gnutls_rnd(GNUTLS_RND_NONCE, raw, sizeof(raw));
-	for (size_t i = 0; i < 8; i++) {
-		out[2 * i] = digits[raw[i] >> 4];
-		out[2 * i + 1] = digits[raw[i] & 15];
-	}
-	out[16] = '\0';
-}
-
 static void peer_address(struct MHD_Connection *conn, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *info =
@@ -167,7 +159,7 @@ static void request_fill(struct MHD_Connection *conn, struct http_server *srv, s
 	struct api_request *in = &req->in;
 
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, req);
-	request_id(req->id);
+	trace_id_new(req->id);
 	peer_address(conn, req->peer, sizeof(req->peer));
 	memset(in, 0, sizeof(*in));
 	in->method = http_method_parse(method);
@@ -178,6 +170,8 @@ static void request_fill(struct MHD_Connection *conn, struct http_server *srv, s
 	in->body = req->body.ptr ? req->body.ptr : "";
 	in->body_len = req->body.len;
 	in->body_too_large = req->body_too_large;
+	if (req->spooled)
+		spool_finish(&req->spool, in);
 	in->framing_invalid = req->framing_invalid;
 	in->request_id = req->id;
 	in->peer = req->peer;
@@ -192,6 +186,7 @@ static struct MHD_Response *make_response(struct http_server *srv, struct reques
 {
 	struct MHD_Response *response;
 	size_t len;
+	bool gzipped = gzip_reply(&req->in, out);
 	char *body = buf_detach(&out->body, &len);
 
 	response = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
@@ -202,6 +197,13 @@ static struct MHD_Response *make_response(struct http_server *srv, struct reques
 	if (out->content_type[0])
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, out->content_type);
 	MHD_add_response_header(response, "X-Trace-Id", req->id);
+	if (out->cache_control)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL,
+		                        out->cache_control);
+	if (gzipped)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	if (out->compressible) /* the body depends on Accept-Encoding: tell caches */
+		MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	if (req->framing_invalid || req->close_after) /* what follows cannot be trusted */
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
 	for (size_t i = 0; i < out->header_count; i++)
@@ -387,7 +389,7 @@ static enum MHD_Result headers_in(struct MHD_Connection *conn, struct http_serve
 	const char *declared =
 	        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	char *end;
-	unsigned long long n;
+	unsigned long long n, limit;
 
 	req->started = true;
 	req->guard = info ? info->socket_context : NULL;
@@ -395,8 +397,8 @@ static enum MHD_Result headers_in(struct MHD_Connection *conn, struct http_serve
 	if (!declared || *declared < '0' || *declared > '9')
 		return MHD_YES;
 	n = strtoull(declared, &end, 10);
-	if (*end == '\0' && (n <= srv->max_body ||
-	                     (n / EARLY_413_FACTOR <= srv->max_body && !expects_continue(conn))))
+	limit = req->spooled ? srv->max_upload : srv->max_body;
+	if (*end == '\0' && (n <= limit || (n / EARLY_413_FACTOR <= limit && !expects_continue(conn))))
 		return MHD_YES;
 	req->body_too_large = true;
 	req->close_after = true;
@@ -425,8 +427,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->batched) /* resumed by the writer: MHD_YES once it has queued the reply */
 		return req->answered ? MHD_YES : MHD_NO;
-	if (!req->started) /* headers only: never reply yet (P1: keep-alive)... */
+	if (!req->started) { /* headers only: never reply yet (P1: keep-alive)... */
+		req->spooled = srv->upload_dir &&
+		               api_spools_body(srv->api, http_method_parse(method), req->target);
+		if (req->spooled)
+			spool_open(&req->spool, srv->upload_dir,
+			           MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+			                                       MHD_HTTP_HEADER_CONTENT_ENCODING));
 		return headers_in(conn, srv, req, method, version);
+	}
+	if (*upload_data_size && req->spooled) {
+		guard_body(req->guard, *upload_data_size);
+		spool_add(&req->spool, &req->body, upload_data, *upload_data_size, srv->max_upload);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
 	if (*upload_data_size) { /* body chunk: MHD forbids replying here */
 		guard_body(req->guard, *upload_data_size);
 		if (!req->body_too_large && req->body.len + *upload_data_size <= srv->max_body)
@@ -452,22 +467,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	guard_idle(req->guard); /* the next request's headers are due */
 	if (req->pending)
 		MHD_destroy_response(req->pending);
+	spool_release(&req->spool);
 	buf_release(&req->body);
 	free(req->target);
 	free(req);
 	*req_cls = NULL;
-}
-
-/* MHD_OPTION_EXTERNAL_LOGGER: fmt is MHD's own printf format (clang's -Wformat-nonliteral). */
-__attribute__((format(printf, 2, 0))) static void on_mhd_error(void *cls, const char *fmt,
-                                                               va_list ap)
-{
-	char line[512];
-
-	(void)cls;
-	vsnprintf(line, sizeof(line), fmt, ap);
-	line[strcspn(line, "\n")] = '\0';
-	log_warn("http: %s", line);
 }
 
 /* MHD_OPTION_NOTIFY_COMPLETED's twin for connections: the guard follows each one. */
@@ -511,7 +515,7 @@ static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct htt
                                        unsigned flags, struct sockaddr_storage *addr)
 {
 	return MHD_start_daemon(
-	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
+	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, trace_library_message,
 	        srv, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE,
 	        (unsigned)opt->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK,
@@ -542,6 +546,8 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 	pthread_cond_init(&srv->batch_cond, NULL);
 	srv->queue_tail = &srv->queue;
 	srv->max_body = opt->max_body;
+	srv->upload_dir = opt->upload_dir;
+	srv->max_upload = opt->max_upload;
 	srv->access_log = opt->access_log;
 	srv->tls = opt->tls_cert_pem != NULL;
 	if (srv->tls)

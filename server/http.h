@@ -15,6 +15,8 @@ struct http_options {
 	int port;           /* 0 picks a free port */
 	int threads;        /* worker threads, at least 1 */
 	size_t max_body;
+	const char *upload_dir;   /* bulk uploads are spooled here; NULL: none */
+	size_t max_upload;        /* their cap in bytes, after gzip decoding */
 	const char *tls_cert_pem; /* both NULL for plain HTTP */
 	const char *tls_key_pem;
 	const char *tls_priorities; /* GnuTLS priority string of the HTTPS listener */

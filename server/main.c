@@ -1,4 +1,5 @@
 /* edgekv-emulator: flags, wiring, signals and shutdown. */
+#include <dirent.h>
 #include <errno.h>
 #include <gnutls/crypto.h>
 #include <libgen.h>
@@ -48,6 +49,45 @@ static int make_parent_dirs(const char *path)
 		*p = '/';
 	}
 	return 0;
+}
+
+/*
+ * The folder of bulk uploads: uploads/ next to the database, so that a job
+ * left unfinished resumes after a restart; a private temporary folder for
+ * :memory:, removed at exit (its jobs die with the database). 0 on success.
+ */
+static int upload_dir_make(const struct server_config *cfg, char *out, size_t size)
+{
+	char dir[CONFIG_PATH_MAX];
+
+	if (strcmp(cfg->db, ":memory:") == 0) {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(out, size, "%s/edgekv-uploads-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		return mkdtemp(out) ? 0 : -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", cfg->db);
+	snprintf(out, size, "%s/uploads", dirname(dir));
+	return mkdir(out, 0700) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* Removes a :memory: run's upload folder and what is left in it. */
+static void upload_dir_remove(const struct server_config *cfg, const char *dir)
+{
+	char path[CONFIG_PATH_MAX + 300];
+	struct dirent *e;
+	DIR *d;
+
+	if (!dir[0] || strcmp(cfg->db, ":memory:") != 0 || !(d = opendir(dir)))
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
 }
 
 static int threads_per_listener(const struct server_config *cfg)
@@ -204,7 +244,7 @@ int main(int argc, char **argv)
 	struct store_db *db = NULL;
 	struct api api = {0};
 	struct http_options opt = {0};
-	char err[256], run_secret[64] = "";
+	char err[256], run_secret[64] = "", uploads[CONFIG_PATH_MAX + 16] = "";
 	sigset_t stop;
 	int sig = 0, status = 1;
 
@@ -241,18 +281,28 @@ int main(int argc, char **argv)
 		log_error("cannot create the folder of '%s': %s", cfg.db, strerror(errno));
 		return 1;
 	}
+	if (upload_dir_make(&cfg, uploads, sizeof(uploads)) != 0) {
+		log_error("cannot create the upload folder '%s': %s", uploads, strerror(errno));
+		return 1;
+	}
 	api_init(&api);
 	db = store_db_open(cfg.db, SWEEP_MS);
 	api.db = db;
 	api_configure(&api.config, &cfg, run_secret, sizeof(run_secret));
+	api.config.upload_dir = uploads;
+	api.config.max_upload = cfg.max_upload;
 	if (!db || (api.config.seed_dir
 	                    ? world_seed_dir(&api, api.config.seed_dir)
 	                    : world_default(&api, !cfg.uninitialized, !cfg.no_standard_tls)) != 0) {
 		log_error("cannot prepare the database '%s'", cfg.db);
 		goto out;
 	}
+	if (api_jobs_start(&api) != 0)
+		goto out;
 
 	http_configure(&opt, &cfg);
+	opt.upload_dir = uploads;
+	opt.max_upload = cfg.max_upload;
 	if (cfg.http_port != CONFIG_PORT_OFF) {
 		opt.port = cfg.http_port;
 		http = http_start(&api, &opt);
@@ -280,7 +330,9 @@ int main(int argc, char **argv)
 out:
 	http_stop(http);
 	http_stop(https);
+	api_jobs_stop(&api);
 	store_db_close(db);
+	upload_dir_remove(&cfg, uploads);
 	api_release(&api);
 	tls_material_release(&tls);
 	return status;

@@ -149,6 +149,41 @@ static const char *const migrations[] = {
         "CREATE INDEX item_pending ON item (account) WHERE visible_at IS NOT NULL OR deleted = 1;"
         "ALTER TABLE namespace ADD COLUMN old_retention_s INTEGER;"
         "ALTER TABLE namespace ADD COLUMN retention_from INTEGER;",
+
+        /*
+         * 5: bulk upload jobs. A job reads its CSV (a file in the upload
+         * folder) from offset_bytes on; each batch of records commits its
+         * items together with the job's counts and offset, so a restart
+         * resumes exactly where the last commit left it. Failed records
+         * keep their number and message (up to a cap per job).
+         */
+        "CREATE TABLE bulk_job ("
+        "  account TEXT NOT NULL,"
+        "  id TEXT NOT NULL,"
+        "  network TEXT NOT NULL,"
+        "  namespace TEXT NOT NULL,"
+        "  sandbox TEXT NOT NULL,"
+        "  dry_run INTEGER NOT NULL,"
+        "  max_items INTEGER NOT NULL,"
+        "  status TEXT NOT NULL,"
+        "  records INTEGER NOT NULL,"
+        "  successes INTEGER NOT NULL,"
+        "  errors INTEGER NOT NULL,"
+        "  offset_bytes INTEGER NOT NULL,"
+        "  created_at INTEGER NOT NULL,"
+        "  completed_at INTEGER,"
+        "  file TEXT NOT NULL,"
+        "  PRIMARY KEY (account, id)"
+        ") STRICT;"
+        "CREATE INDEX bulk_job_namespace ON bulk_job (account, network, namespace, created_at);"
+        "CREATE INDEX bulk_job_running ON bulk_job (created_at) WHERE status = 'STARTED';"
+        "CREATE TABLE bulk_job_error ("
+        "  account TEXT NOT NULL,"
+        "  job TEXT NOT NULL,"
+        "  record INTEGER NOT NULL,"
+        "  message TEXT NOT NULL,"
+        "  PRIMARY KEY (account, job, record)"
+        ") STRICT;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

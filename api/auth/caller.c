@@ -34,33 +34,44 @@ int auth_mode_parse(const char *name)
 	return -1;
 }
 
-static uint32_t parse_names(const cJSON *list, bool caps, char *err, size_t size, bool *ok)
+enum name_kind { NAMES_CAPS, NAMES_PERMS, NAMES_EW_CAPS };
+
+static uint32_t name_bit(enum name_kind kind, const char *name)
 {
+	enum capability cap;
+
+	switch (kind) {
+	case NAMES_CAPS:
+		cap = capability_parse(name);
+		return cap == CAP_NONE ? 0 : 1u << cap;
+	case NAMES_PERMS:
+		return permission_parse(name);
+	default:
+		return ew_capability_parse(name);
+	}
+}
+
+static uint32_t parse_names(const cJSON *list, enum name_kind kind, char *err, size_t size,
+                            bool *ok)
+{
+	static const char *const what[] = {"capabilities", "permissions", "edgeworkers"};
+	static const char *const one[] = {"capability", "permission", "EdgeWorkers capability"};
 	const cJSON *v;
 	uint32_t bits = 0;
 
 	if (!list)
 		return 0;
 	if (!cJSON_IsArray(list)) {
-		snprintf(err, size, "%s must be an array", caps ? "capabilities" : "permissions");
+		snprintf(err, size, "%s must be an array", what[kind]);
 		*ok = false;
 		return 0;
 	}
 	cJSON_ArrayForEach(v, list)
 	{
-		uint32_t bit = 0;
+		uint32_t bit = cJSON_IsString(v) ? name_bit(kind, v->valuestring) : 0;
 
-		if (cJSON_IsString(v)) {
-			if (caps) {
-				enum capability cap = capability_parse(v->valuestring);
-
-				bit = cap == CAP_NONE ? 0 : 1u << cap;
-			} else {
-				bit = permission_parse(v->valuestring);
-			}
-		}
 		if (!bit) {
-			snprintf(err, size, "unknown %s '%s'", caps ? "capability" : "permission",
+			snprintf(err, size, "unknown %s '%s'", one[kind],
 			         cJSON_IsString(v) ? v->valuestring : "?");
 			*ok = false;
 			return 0;
@@ -103,6 +114,7 @@ int caller_roles_parse(const char *json, size_t len, struct caller *out, char *e
 		dst->group_id = (int64_t)gid->valuedouble;
 		dst->caps = 0;
 		dst->perms = 0;
+		dst->ew_caps = 0;
 		if (role && !(cJSON_IsString(role) && strcmp(role->valuestring, "admin") == 0)) {
 			snprintf(err, size, "the only named role is \"admin\"");
 			ok = false;
@@ -111,11 +123,14 @@ int caller_roles_parse(const char *json, size_t len, struct caller *out, char *e
 		if (role) {
 			dst->caps = CAP_ALL;
 			dst->perms = PERM_ALL;
+			dst->ew_caps = EW_CAP_ALL;
 		}
-		dst->caps |= parse_names(cJSON_GetObjectItemCaseSensitive(r, "capabilities"), true,
-		                         err, size, &ok);
-		dst->perms |= parse_names(cJSON_GetObjectItemCaseSensitive(r, "permissions"), false,
-		                          err, size, &ok);
+		dst->caps |= parse_names(cJSON_GetObjectItemCaseSensitive(r, "capabilities"),
+		                         NAMES_CAPS, err, size, &ok);
+		dst->perms |= parse_names(cJSON_GetObjectItemCaseSensitive(r, "permissions"),
+		                          NAMES_PERMS, err, size, &ok);
+		dst->ew_caps |= parse_names(cJSON_GetObjectItemCaseSensitive(r, "edgeworkers"),
+		                            NAMES_EW_CAPS, err, size, &ok);
 		if (!ok)
 			break;
 	}
@@ -360,8 +375,10 @@ static size_t ancestry(struct api_call *c, int64_t group_id, int64_t *chain)
 	return n;
 }
 
-/* Capabilities, or with perms_only the mere presence of a role, in group_id and above. */
-static uint32_t roles_reaching(struct api_call *c, int64_t group_id, bool presence)
+enum reach { REACH_CAPS, REACH_PRESENCE, REACH_EW_CAPS };
+
+/* Capabilities, the mere presence of a role, or EdgeWorkers capabilities in group_id and above. */
+static uint32_t roles_reaching(struct api_call *c, int64_t group_id, enum reach what)
 {
 	int64_t chain[GROUP_DEPTH_MAX];
 	size_t n = ancestry(c, group_id, chain);
@@ -374,7 +391,9 @@ static uint32_t roles_reaching(struct api_call *c, int64_t group_id, bool presen
 		for (size_t k = 0; k < n && !applies; k++)
 			applies = r->group_id == chain[k];
 		if (applies)
-			caps |= presence ? 1u : r->caps;
+			caps |= what == REACH_PRESENCE  ? 1u
+			        : what == REACH_EW_CAPS ? r->ew_caps
+			                                : r->caps;
 	}
 	return caps;
 }
@@ -386,7 +405,7 @@ uint32_t caller_capabilities(struct api_call *c, int64_t group_id)
 	if (c->caller.unrestricted)
 		return CAP_ALL;
 	if (group_id != 0)
-		return roles_reaching(c, group_id, false);
+		return roles_reaching(c, group_id, REACH_CAPS);
 	for (size_t i = 0; i < c->caller.role_count; i++)
 		caps |= c->caller.roles[i].caps;
 	return caps;
@@ -397,9 +416,15 @@ bool caller_can(struct api_call *c, int64_t group_id, enum capability cap)
 	return cap == CAP_NONE || (caller_capabilities(c, group_id) & (1u << cap)) != 0;
 }
 
+uint32_t caller_ew_capabilities(struct api_call *c, int64_t group_id)
+{
+	return c->caller.unrestricted ? EW_CAP_ALL : roles_reaching(c, group_id, REACH_EW_CAPS);
+}
+
 bool caller_reaches(struct api_call *c, int64_t group_id)
 {
-	return c->caller.unrestricted || group_id <= 0 || roles_reaching(c, group_id, true) != 0;
+	return c->caller.unrestricted || group_id <= 0 ||
+	       roles_reaching(c, group_id, REACH_PRESENCE) != 0;
 }
 
 bool caller_in_top_group(struct api_call *c)

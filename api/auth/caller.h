@@ -22,7 +22,8 @@ int auth_mode_parse(const char *name);
 
 /*
  * Parses a roles document, [{"groupId": N, "role": "admin"} or
- * {"groupId": N, "capabilities": [...], "permissions": [...]}, ...], into
+ * {"groupId": N, "capabilities": [...], "permissions": [...],
+ * "edgeworkers": [...]}, ...], into
  * out's roles. Returns 0, or -1 with a reason in err (size bytes).
  */
 int caller_roles_parse(const char *json, size_t len, struct caller *out, char *err, size_t size);
@@ -48,6 +49,13 @@ bool require_permission(struct api_call *c, uint32_t perm);
 uint32_t caller_capabilities(struct api_call *c, int64_t group_id);
 
 bool caller_can(struct api_call *c, int64_t group_id, enum capability cap);
+
+/*
+ * EdgeWorkers capabilities (1 << enum ew_capability) the caller has in
+ * access group group_id, from its roles there, above it and in the account
+ * group; every one for an unrestricted caller.
+ */
+uint32_t caller_ew_capabilities(struct api_call *c, int64_t group_id);
 
 /* Whether the caller has a role in group_id or a group above it (read access there). */
 bool caller_reaches(struct api_call *c, int64_t group_id);

@@ -27,6 +27,11 @@ static const char *const cap_names[CAP_COUNT] = {
         "REVOKE_STAGING_TOKEN",
 };
 
+static const char *const ew_cap_names[EW_CAP_COUNT] = {
+        "VIEW",     "EDIT",   "VIEW_VERSION",   "CREATE_VERSION", "VIEW_ACTIVATION",
+        "ACTIVATE", "DELETE", "DELETE_VERSION",
+};
+
 static const struct {
 	uint32_t bit;
 	const char *name;
@@ -50,6 +55,19 @@ enum capability capability_parse(const char *name)
 		if (strcmp(name, cap_names[i]) == 0)
 			return (enum capability)i;
 	return CAP_NONE;
+}
+
+const char *ew_capability_name(int cap)
+{
+	return cap >= 0 && cap < EW_CAP_COUNT ? ew_cap_names[cap] : "";
+}
+
+uint32_t ew_capability_parse(const char *name)
+{
+	for (int i = 0; i < EW_CAP_COUNT; i++)
+		if (strcmp(name, ew_cap_names[i]) == 0)
+			return 1u << i;
+	return 0;
 }
 
 enum capability capability_on(enum capability cap, enum network net)

@@ -48,6 +48,31 @@ enum capability capability_parse(const char *name);
 enum capability capability_on(enum capability production_cap, enum network net);
 
 /*
+ * EdgeWorkers capabilities of an access group, as GET /edgeworkers/v1/groups
+ * lists them: the spec's six, then DELETE and DELETE_VERSION, which Akamai's
+ * Go client tests show real answers carrying as well.
+ */
+enum ew_capability {
+	EW_VIEW,
+	EW_EDIT,
+	EW_VIEW_VERSION,
+	EW_CREATE_VERSION,
+	EW_VIEW_ACTIVATION,
+	EW_ACTIVATE,
+	EW_DELETE,
+	EW_DELETE_VERSION,
+	EW_CAP_COUNT
+};
+
+#define EW_CAP_ALL ((1u << EW_CAP_COUNT) - 1)
+
+/* "VIEW", …; "" out of range. */
+const char *ew_capability_name(int cap);
+
+/* The bit (1 << enum ew_capability) of the capability called name, or 0. */
+uint32_t ew_capability_parse(const char *name);
+
+/*
  * Control Center permissions that EdgeKV checks (docs/behaviour.md §8,
  * docs/behaviour.md §5.6), as bits; their identifiers in the control API
  * are the kebab-case names in capability.c.

@@ -37,7 +37,12 @@ struct api_config {
 	int64_t token_limit;         /* tokens per account, expired ones under 30 days included */
 	int64_t token_activation_ms; /* enhanced tokens are IN_PROGRESS this long */
 	enum network data_plane_network; /* when a request has no X-EdgeKV-Network */
+	/* Bulk uploads: the folder of their CSV files (next to the database), and their cap. */
+	const char *upload_dir;
+	size_t max_upload; /* bytes, after gzip decoding */
 };
+
+struct bulk_runner;
 
 /*
  * Everything the emulator keeps between requests besides the store is here,
@@ -55,6 +60,7 @@ struct api {
 	pthread_mutex_t key_lock;    /* guards jwt_key */
 	struct jwt_key *jwt_key;     /* owned; loaded on first use */
 	pthread_mutex_t notice_lock; /* one token-expiry notice check at a time */
+	struct bulk_runner *bulk;    /* owned; api_jobs_start() to api_jobs_stop() */
 };
 
 #endif

@@ -19,6 +19,7 @@ struct caller_role {
 	int64_t group_id; /* 0: the account group, every group */
 	uint32_t caps;    /* 1 << enum capability */
 	uint32_t perms;   /* enum permission bits */
+	uint32_t ew_caps; /* 1 << enum ew_capability: the EdgeWorkers API's */
 };
 
 struct caller {

@@ -32,9 +32,18 @@ void reply_json_steal_as(struct api_call *c, int status, const char *content_typ
 	free(text);
 }
 
+/*
+ * The management API labels JSON with its charset, as the seed's answer
+ * shows (application/json;charset=utf-8, no space); the data plane and the
+ * control API say plain application/json.
+ */
 void reply_json_steal(struct api_call *c, int status, cJSON *root)
 {
-	reply_json_steal_as(c, status, "application/json", root);
+	bool management = c->route && !(c->route->flags & (ROUTE_CONTROL | ROUTE_DATA_PLANE));
+
+	reply_json_steal_as(c, status,
+	                    management ? "application/json;charset=utf-8" : "application/json",
+	                    root);
 }
 
 void reply_bytes(struct api_call *c, int status, const char *content_type, const void *body,

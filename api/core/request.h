@@ -44,9 +44,19 @@ struct api_request {
 	const char *body;
 	size_t body_len;
 	bool body_too_large;
-	bool framing_invalid;   /* conflicting Content-Length headers: refused, connection closed */
-	const char *request_id; /* 16 lowercase hex characters */
-	const char *peer;       /* client address, for logs */
+	bool framing_invalid; /* conflicting Content-Length headers: refused, connection closed */
+	/*
+	 * A body the HTTP layer wrote to this file as it arrived (routes that
+	 * api_spools_body() names: bulk uploads), decoded from gzip when sent
+	 * so; body then holds only the first 128 KiB as sent (what EdgeGrid
+	 * signs). NULL otherwise. The handler may rename the file; the HTTP
+	 * layer removes it afterwards.
+	 */
+	const char *body_file;
+	bool body_encoding_unknown; /* a Content-Encoding other than gzip or identity */
+	bool body_encoding_invalid; /* Content-Encoding: gzip, but the bytes did not decode */
+	const char *request_id;     /* 16 lowercase hex characters */
+	const char *peer;           /* client address, for logs */
 	bool tls;
 };
 
@@ -67,6 +77,8 @@ struct api_response {
 	int64_t delay_ms;       /* injected latency: the HTTP layer holds the reply this long */
 	char content_type[257]; /* "" for no body; an item's holds 256 characters */
 	struct buf body;
+	const char *cache_control; /* a string literal; NULL: no Cache-Control header */
+	bool compressible;         /* the HTTP layer gzips the body when the client accepts gzip */
 	size_t header_count;
 	struct {
 		const char *name; /* a string literal */

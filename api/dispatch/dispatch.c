@@ -48,6 +48,8 @@ static bool load_account(struct api_call *c)
 		reply_gateway(c, GW_NO_GRANT); /* an account switch key naming no account */
 		return false;
 	}
+	if (status == STORE_OK && (c->route->flags & ROUTE_EDGEWORKERS))
+		return true; /* the EdgeWorkers API: EdgeKV's CP code and init do not apply */
 	if (status != STORE_OK || !(caller_permissions(c) & PERM_CPCODE_VIEW)) {
 		if (status == STORE_OK)
 			log_info("auth: client '%s' lacks the CP code view permission",
@@ -172,7 +174,9 @@ static bool find_route(struct api_call *c, size_t path_len)
 	}
 	if (!req->body_too_large)
 		return true;
-	snprintf(text, sizeof(text), "%zu", c->api->config.max_body);
+	snprintf(text, sizeof(text), "%zu",
+	         (c->route->flags & ROUTE_SPOOL_BODY) ? c->api->config.max_upload
+	                                              : c->api->config.max_body);
 	/* The value's own 413 only where every body over the limit holds more characters than a
 	 * value may (UTF-8 takes at most 4 bytes a character): under a smaller --max-body the
 	 * value may be short enough, and only the body limit was broken. */

@@ -51,6 +51,18 @@ const struct route api_routes[] = {
         {HTTP_DELETE, "/edgekv/v1/tokens/{token}", tokens_revoke, INIT, CAP_NONE},
         {HTTP_POST, "/edgekv/v1/tokens/{token}/refresh", tokens_refresh, INIT, CAP_NONE},
 
+        /* Bulk data: CSV upload jobs and downloads (docs/known-issues.md "Bulk data"). */
+        {HTTP_POST, NS "/upload", bulk_upload, INIT | ROUTE_SPOOL_BODY, CAP_WRITE_DATA},
+        {HTTP_GET, NS "/upload", bulk_jobs_list, INIT, CAP_WRITE_DATA},
+        {HTTP_GET, NS "/jobs/{jobId}", bulk_jobs_get, INIT, CAP_WRITE_DATA},
+        {HTTP_GET, NS "/download", bulk_download, INIT, CAP_READ_DATA},
+        {HTTP_GET, G "/download", bulk_download, INIT, CAP_READ_DATA},
+
+        /* The EdgeWorkers API's group list, which the CLI's list auth-groups -incewg calls. */
+        {HTTP_GET, "/edgeworkers/v1/groups", edgeworkers_groups_list, ROUTE_EDGEWORKERS, CAP_NONE},
+        {HTTP_GET, "/edgeworkers/v1/groups/{groupId}", edgeworkers_groups_get, ROUTE_EDGEWORKERS,
+         CAP_NONE},
+
         /* The data plane that edgekv.js calls (docs/behaviour.md §6). */
         {HTTP_GET, DP, dataplane_get, ROUTE_DATA_PLANE | INIT, CAP_NONE},
         {HTTP_PUT, DP, dataplane_put, ROUTE_DATA_PLANE | INIT | ROUTE_VALUE_BODY | ROUTE_BATCH,

@@ -24,6 +24,16 @@ api_handler_fn auth_groups_list;
 api_handler_fn auth_groups_get;
 api_handler_fn auth_namespaces_put;
 
+/* api/edgekv/bulk.c, api/edgekv/bulk_download.c */
+api_handler_fn bulk_upload;
+api_handler_fn bulk_jobs_list;
+api_handler_fn bulk_jobs_get;
+api_handler_fn bulk_download;
+
+/* api/edgekv/edgeworkers_groups.c */
+api_handler_fn edgeworkers_groups_list;
+api_handler_fn edgeworkers_groups_get;
+
 /* api/edgekv/namespaces.c */
 api_handler_fn namespaces_list;
 api_handler_fn namespaces_create;

@@ -108,7 +108,12 @@ void initialize_get(struct api_call *c)
 		reply_json_steal_as(c, 404, "application/problem+json", status_json(&c->account));
 }
 
-/* PUT /initialize: 201 the first time, 200 once initialized (docs/clients.md §3, CLI logic). */
+/*
+ * PUT /initialize: 201 with the status object whenever the account ends up
+ * initialized, the first time and every time after. Akamai's Go client (and
+ * so Terraform) accepts only 201, and Akamai's Postman collection asserts 201
+ * on a repeated initialize; the CLI prints success for 201 either way.
+ */
 void initialize_put(struct api_call *c)
 {
 	bool restrict_access = true, allow_override = false;
@@ -118,7 +123,7 @@ void initialize_put(struct api_call *c)
 	struct account_settings set;
 
 	if (c->account.status == INIT_INITIALIZED) {
-		reply_json_steal(c, 200, status_json(&c->account));
+		reply_json_steal(c, 201, status_json(&c->account));
 		return;
 	}
 	/* "102 while an earlier request is processing (body PENDING)" (docs/behaviour.md §4.2). */
@@ -162,8 +167,8 @@ void initialize_put(struct api_call *c)
 		}
 		reply_initialized(c, 201);
 		break;
-	case STORE_CONFLICT: /* a concurrent PUT won */
-		reply_initialized(c, 200);
+	case STORE_CONFLICT: /* a concurrent PUT won: initialized all the same */
+		reply_initialized(c, 201);
 		break;
 	default:
 		reply_problem(c, EKV_INTERNAL);

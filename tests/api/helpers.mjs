@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID, createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -29,6 +29,9 @@ export const BIN = process.env.EKV_BIN
 	? resolve(process.env.EKV_BIN)
 	: join(REPO_ROOT, 'build/release/edgekv-emulator');
 export const EDGERC = join(REPO_ROOT, 'fixtures/default/edgerc');
+// A folder for the access log lines of every server a test file starts (tests/parity/parity.mjs).
+const ROUTE_LOG = process.env.EKV_ROUTE_LOG;
+const ACCESS_LINE = /"[A-Z]+ \S+" \d{3} /;
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -116,8 +119,15 @@ export class Server {
 		this.proc = proc;
 		this.exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
 		proc.stderr.setEncoding('utf8');
+		let partial = '';
 		proc.stderr.on('data', (d) => {
 			this.stderrTail = (this.stderrTail + d).slice(-16384);
+			// `make api-test` collects the access log per test file for docs/parity.md.
+			if (!ROUTE_LOG) return;
+			const lines = (partial + d).split('\n');
+			partial = lines.pop();
+			const hits = lines.filter((l) => ACCESS_LINE.test(l));
+			if (hits.length) appendFileSync(join(ROUTE_LOG, `${basename(process.argv[1] ?? 'unknown')}.log`), hits.join('\n') + '\n');
 		});
 		proc.stdout.setEncoding('utf8');
 		const ready = new Promise((res, rej) => {

@@ -348,7 +348,7 @@ describe('initialization by users inside and outside the top-level group', () =>
 		const done = await signed(server, top, 'PUT', `${V1}/initialize`);
 		assert.equal(done.status, 201);
 		assert.equal(done.json.accountStatus, 'INITIALIZED');
-		assert.equal((await signed(server, top, 'PUT', `${V1}/initialize`)).status, 200);
+		assert.equal((await signed(server, top, 'PUT', `${V1}/initialize`)).status, 201);
 	});
 });
 

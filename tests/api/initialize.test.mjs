@@ -115,13 +115,13 @@ describe('an account started with --uninitialized', () => {
 		}
 	});
 
-	test('PUT /initialize again answers 200 with the same status and changes nothing', async () => {
+	test('PUT /initialize again answers 201 with the same status and changes nothing', async () => {
 		const first = assertJson(await server.get(`${V1}/initialize`), 200, 'initialize-status');
-		const again = assertJson(await server.put(`${V1}/initialize`), 200, 'initialize-status');
+		const again = assertJson(await server.put(`${V1}/initialize`), 201, 'initialize-status');
 		assert.deepEqual(again, first);
 		// A policy in a repeated PUT does not change the database policy.
 		const withPolicy = await server.put(`${V1}/initialize`, { dataAccessPolicy: { restrictDataAccess: false, allowNamespacePolicyOverride: true } });
-		assert.deepEqual(assertJson(withPolicy, 200, 'initialize-status'), first);
+		assert.deepEqual(assertJson(withPolicy, 201, 'initialize-status'), first);
 	});
 
 	test('after initialize the other endpoints answer normally', async () => {

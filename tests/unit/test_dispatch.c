@@ -147,7 +147,7 @@ static void expect_json(int status, const char *want)
 
 	if (res.status != status)
 		fail_msg("status %d, want %d: %s", res.status, status, body_text());
-	assert_string_equal(res.content_type, "application/json");
+	assert_string_equal(res.content_type, "application/json;charset=utf-8");
 	assert_non_null(got);
 	text = cJSON_PrintUnformatted(got);
 	assert_string_equal(text, want);
@@ -222,9 +222,9 @@ static void initialized_account_reports_its_status(void **state)
 	assert_int_equal(strlen(cpcode()), 7);
 	request(HTTP_GET, "/edgekv/v1/initialize", NULL);
 	expect_json(200, want);
-	/* PUT once initialized: 200 and the same status. */
+	/* PUT once initialized: 201 and the same status (Go and Terraform accept only 201). */
 	request(HTTP_PUT, "/edgekv/v1/initialize", NULL);
-	expect_json(200, want);
+	expect_json(201, want);
 }
 
 static void uninitialized_account_initializes_once(void **state)
@@ -247,7 +247,7 @@ static void uninitialized_account_initializes_once(void **state)
 	request_full(HTTP_PUT, "/edgekv/v1/initialize", "", 0, "application/json", false);
 	assert_int_equal(res.status, 201);
 	request(HTTP_PUT, "/edgekv/v1/initialize", NULL);
-	assert_int_equal(res.status, 200);
+	assert_int_equal(res.status, 201);
 	request(HTTP_GET, STG, NULL);
 	expect_json(200, "{\"namespaces\":[{\"namespace\":\"default\"}]}");
 	request(HTTP_GET, PROD "?details=on", NULL);
@@ -741,8 +741,8 @@ static void bad_json_bodies(void **state)
 	expect_problem(400, "EKV_2000",
 	               "Retention period must be 0 or between 86400 and 315360000 seconds.");
 	request(HTTP_PUT, "/edgekv/v1/initialize", "{\"dataAccessPolicy\":{");
-	/* initialized already: 200 before the body is read */
-	assert_int_equal(res.status, 200);
+	/* initialized already: 201 before the body is read */
+	assert_int_equal(res.status, 201);
 	request(HTTP_GET, STG, NULL);
 	expect_json(200, "{\"namespaces\":[{\"namespace\":\"default\"}]}");
 }
@@ -794,10 +794,11 @@ static void overlong_targets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        TEST_FX("an initialized account reports its status; PUT /initialize is then 200",
+	        TEST_FX("an initialized account reports its status; PUT /initialize is then 201",
 	                initialized_account_reports_its_status),
-	        TEST_UNINIT("an uninitialized account is 404 until PUT /initialize, then 201 once",
-	                    uninitialized_account_initializes_once),
+	        TEST_UNINIT(
+	                "an uninitialized account is 404 until PUT /initialize, then always 201",
+	                uninitialized_account_initializes_once),
 	        TEST_UNINIT("initialize refuses an unrestricted policy without Standard TLS",
 	                    initialize_refuses_an_unrestricted_policy_without_standard_tls),
 	        TEST_FX("PUT /auth/database needs Standard TLS", auth_database_needs_standard_tls),

@@ -138,6 +138,19 @@ static void the_table_is_the_api_surface(void **state)
 	        {HTTP_DELETE, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens/t1", tokens_revoke, CAP_NONE},
 	        {HTTP_POST, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens/t1/refresh", tokens_refresh,
 	         CAP_NONE},
+	        /* Bulk data (the newest endpoints: the API summary, Akamai's PowerShell module). */
+	        {HTTP_POST, ROUTE_NEEDS_INIT | ROUTE_SPOOL_BODY, NS "/upload", bulk_upload,
+	         CAP_WRITE_DATA},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, NS "/upload", bulk_jobs_list, CAP_WRITE_DATA},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, NS "/jobs/j1", bulk_jobs_get, CAP_WRITE_DATA},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, NS "/download", bulk_download, CAP_READ_DATA},
+	        {HTTP_GET, ROUTE_NEEDS_INIT, NS "/groups/g1/download", bulk_download,
+	         CAP_READ_DATA},
+	        /* The EdgeWorkers API's group list (the CLI's list auth-groups -incewg). */
+	        {HTTP_GET, ROUTE_EDGEWORKERS, "/edgeworkers/v1/groups", edgeworkers_groups_list,
+	         CAP_NONE},
+	        {HTTP_GET, ROUTE_EDGEWORKERS, "/edgeworkers/v1/groups/grp_1",
+	         edgeworkers_groups_get, CAP_NONE},
 	        /* The data plane (docs/behaviour.md §6): the token, not EdgeGrid, decides. */
 	        {HTTP_GET, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT, DP, dataplane_get, CAP_NONE},
 	        {HTTP_PUT, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY | ROUTE_BATCH, DP,
@@ -164,6 +177,7 @@ static void the_table_is_the_api_surface(void **state)
 		bool control = strncmp(api_routes[i].pattern, "/_emulator/", 11) == 0;
 
 		management += strncmp(api_routes[i].pattern, "/edgekv/v1/", 11) == 0 ||
+		              strncmp(api_routes[i].pattern, "/edgeworkers/v1/", 16) == 0 ||
 		              strncmp(api_routes[i].pattern, "/api/v1/", 8) == 0;
 		assert_int_equal((api_routes[i].flags & ROUTE_CONTROL) != 0, control);
 	}

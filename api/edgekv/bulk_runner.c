@@ -1,0 +1,244 @@
+#include "api/edgekv/bulk_runner.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/core/call.h"
+#include "api/core/ids.h"
+#include "api/core/problem.h"
+#include "api/edgekv/csv.h"
+#include "api/edgekv/handlers.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "storage/jobs.h"
+
+struct bulk_runner {
+	struct api *api;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stopping;
+	bool woken;
+};
+
+static bool stopping(struct bulk_runner *r)
+{
+	bool stop;
+
+	pthread_mutex_lock(&r->lock);
+	stop = r->stopping;
+	pthread_mutex_unlock(&r->lock);
+	return stop;
+}
+
+/* The 4th field: digits, 0 or 86400..315360000 as for a namespace; false when not. */
+static bool retention_field(const char *s, size_t len, int64_t *out)
+{
+	long long v;
+	char *end;
+
+	if (len == 0 || len > 10 || s[0] < '0' || s[0] > '9')
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end || errno || (v != 0 && (v < 86400 || v > 315360000)))
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Why rec cannot be written, as the single-item PUT would say it; EKV_ERROR_COUNT: it can. */
+static enum ekv_error record_fault(const struct csv_record *rec, int64_t *retention_s)
+{
+	*retention_s = -1;
+	if (rec->quote_fault)
+		return EKV_CSV_QUOTE;
+	if (rec->fields < 3)
+		return EKV_CSV_FIELDS_MISSING;
+	if (rec->fields > CSV_FIELDS_KEPT)
+		return EKV_CSV_FIELDS_EXTRA;
+	if (!ids_group_valid(rec->field[0], rec->len[0]))
+		return EKV_GROUP_INVALID;
+	if (!ids_key_valid(rec->field[1], rec->len[1]))
+		return EKV_KEY_INVALID;
+	if (rec->len[2] > CSV_FIELD_MAX || !items_value_fits(rec->field[2], rec->len[2]))
+		return EKV_VALUE_TOO_LARGE;
+	if (!csv_utf8_valid(rec->field[2], rec->len[2]))
+		return EKV_CSV_UTF8;
+	if (rec->fields == 4 && rec->len[3] > 0 &&
+	    !retention_field(rec->field[3], rec->len[3], retention_s))
+		return EKV_RETENTION_INVALID;
+	return EKV_ERROR_COUNT;
+}
+
+/* One batch's context: the job, the rules of now, and where its records go. */
+struct batch {
+	struct store *st;
+	struct job_rec *job;
+	struct api_call c; /* the account and the clock, for the item rules */
+	struct namespace_rec ns;
+	bool ns_found;
+};
+
+static void record_failed(struct batch *b, enum ekv_error err)
+{
+	b->job->errors++;
+	if (b->job->errors <= BULK_ERRORS_KEPT)
+		store_job_error_add(b->st, b->job->account, b->job->id, b->job->records,
+		                    problem_row(err)->detail);
+}
+
+/* Validates and (unless a dry run) writes one record. */
+static void record_run(struct batch *b, const struct csv_record *rec)
+{
+	struct item_ref ref = {b->job->account, b->job->network, b->job->namespace,
+	                       b->job->sandbox, rec->field[0],   rec->field[1]};
+	int64_t retention_s, expires;
+	enum ekv_error err = record_fault(rec, &retention_s);
+
+	b->job->records++;
+	if (b->job->max_items && b->job->records > b->job->max_items)
+		err = EKV_CSV_MAX_ITEMS;
+	else if (err == EKV_ERROR_COUNT && !b->ns_found)
+		err = EKV_NAMESPACE_NOT_FOUND;
+	if (err != EKV_ERROR_COUNT) {
+		record_failed(b, err);
+		return;
+	}
+	expires = items_expires_at(&b->c, &b->ns, b->job->sandbox);
+	if (retention_s >= 0 && !b->job->sandbox[0]) /* a sandbox keeps its two days */
+		expires = retention_s ? b->c.now_ms + retention_s * 1000 : 0;
+	if (!b->job->dry_run &&
+	    store_item_put(b->st, &ref, rec->field[2], rec->len[2], "text/plain", b->c.now_ms,
+	                   expires, items_visible_at(&b->c)) != STORE_OK) {
+		record_failed(b, EKV_INTERNAL);
+		return;
+	}
+	b->job->successes++;
+}
+
+/* Up to BULK_BATCH records in one transaction with the job's progress; false: stop the job. */
+static bool batch_run(struct bulk_runner *r, struct store *st, struct job_rec *job,
+                      struct csv_reader *csv)
+{
+	struct batch b = {.st = st, .job = job};
+	struct job_rec before = *job;
+	struct csv_record rec;
+	bool more = true;
+
+	b.c.api = r->api;
+	b.c.now_ms = clock_now_ms();
+	snprintf(b.c.account.id, sizeof(b.c.account.id), "%s", job->account);
+	b.ns_found = store_namespace_get(st, job->account, job->network, job->namespace, b.c.now_ms,
+	                                 &b.ns) == STORE_OK;
+	if (store_batch_begin(st) != STORE_OK)
+		return false;
+	for (int n = 0; n < BULK_BATCH && (more = csv_next(csv, &rec)); n++)
+		record_run(&b, &rec);
+	job->offset = csv->offset;
+	job->completed = !more;
+	job->completed_ms = more ? 0 : b.c.now_ms;
+	if (store_job_progress(st, job) != STORE_OK || store_batch_end(st, true) != STORE_OK) {
+		store_batch_end(st, false);
+		*job = before;
+		log_error("bulk: job '%s' could not save a batch; it resumes later", job->id);
+		return false;
+	}
+	return more;
+}
+
+/* Runs job to its end, or until stopping or a failure (it then resumes later). */
+static void job_run(struct bulk_runner *r, struct store *st, struct job_rec *job)
+{
+	FILE *in = fopen(job->file, "rb");
+	struct csv_reader csv;
+
+	if (!in || fseeko(in, (off_t)job->offset, SEEK_SET) != 0) {
+		/* Its file is gone: the job ends with what it did. */
+		log_error("bulk: job '%s' cannot read '%s': %s", job->id, job->file,
+		          strerror(errno));
+		if (in)
+			fclose(in);
+		job->completed = true;
+		job->completed_ms = clock_now_ms();
+		store_job_progress(st, job);
+		return;
+	}
+	csv_reader_init(&csv, in, job->offset);
+	while (!stopping(r) && batch_run(r, st, job, &csv))
+		;
+	csv_reader_release(&csv);
+	fclose(in);
+	if (job->completed && remove(job->file) != 0)
+		log_warn("bulk: cannot remove '%s': %s", job->file, strerror(errno));
+}
+
+static void *runner_main(void *arg)
+{
+	struct bulk_runner *r = arg;
+
+	for (;;) {
+		struct store *st = store_db_thread(r->api->db);
+		struct job_rec job;
+		bool failed = false;
+
+		while (st && !failed && !stopping(r) && store_job_next(st, &job) == STORE_OK) {
+			job_run(r, st, &job);
+			failed = !job.completed; /* stopping, or a batch failed: wait for a wake */
+		}
+		pthread_mutex_lock(&r->lock);
+		while (!r->woken && !r->stopping)
+			pthread_cond_wait(&r->cond, &r->lock);
+		r->woken = false;
+		if (r->stopping) {
+			pthread_mutex_unlock(&r->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&r->lock);
+	}
+}
+
+struct bulk_runner *bulk_runner_start(struct api *api)
+{
+	struct bulk_runner *r = xcalloc(1, sizeof(*r));
+
+	r->api = api;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	if (pthread_create(&r->thread, NULL, runner_main, r) != 0) {
+		log_error("bulk: cannot start the job thread");
+		pthread_mutex_destroy(&r->lock);
+		pthread_cond_destroy(&r->cond);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void bulk_runner_wake(struct bulk_runner *r)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->woken = true;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+void bulk_runner_stop(struct bulk_runner *r)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->stopping = true;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->cond);
+	free(r);
+}

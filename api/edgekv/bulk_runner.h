@@ -1,0 +1,33 @@
+#ifndef EKV_API_EDGEKV_BULK_RUNNER_H
+#define EKV_API_EDGEKV_BULK_RUNNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+/*
+ * The background thread that runs bulk upload jobs (storage/jobs.h): it
+ * reads each job's CSV record by record and writes the valid ones in
+ * batches, each batch one transaction together with the job's progress, on
+ * the emulator clock and with the account's consistency delay, as a
+ * single-item PUT would. Jobs run oldest first, one at a time.
+ */
+struct api;
+struct bulk_runner;
+
+/* Starts the thread (it first resumes unfinished jobs); NULL after logging. */
+struct bulk_runner *bulk_runner_start(struct api *api);
+
+/* Stops between two batches, joins and frees; NULL is fine. */
+void bulk_runner_stop(struct bulk_runner *r);
+
+/* A job was queued: look for work. NULL is fine (jobs then wait for the next start). */
+void bulk_runner_wake(struct bulk_runner *r);
+
+/* Records committed together, and failed records kept per job (the count goes on). */
+#define BULK_BATCH       1000
+#define BULK_ERRORS_KEPT 10000
+#define BULK_MAX_ITEMS   5000000
+
+#endif
