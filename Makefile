@@ -3,10 +3,16 @@
 BUILD    ?= release
 OUT      := build/$(BUILD)
 CC       ?= cc
+VERSION  := 0.1.0
+# The commit the binary was built from ("-dirty" with uncommitted changes); a package build
+# from a copy without .git passes it in.
+EKV_COMMIT ?= $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) && \
+                { git diff --quiet HEAD 2>/dev/null || c=$$c-dirty; echo $$c; } || echo unknown)
 WARN     := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wformat=2 -Wundef -Wvla \
             -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
             -Wcast-qual -Wdouble-promotion -fno-common
-CPPFLAGS := -I. -D_POSIX_C_SOURCE=200809L
+# CPPFLAGS, CFLAGS and LDFLAGS from the caller (dpkg-buildflags, say) go after the project's own.
+EKV_CPPFLAGS := -I. -D_POSIX_C_SOURCE=200809L
 DEPFLAGS  = -MMD -MP
 LDLIBS   := -lmicrohttpd -lsqlite3 -lcjson -luuid -lgnutls -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -17,8 +23,9 @@ else ifeq ($(BUILD),fuzz)
 CC       := clang
 OPT      := -O1 -g $(SAN) -fsanitize=fuzzer-no-link
 endif
-CFLAGS   := -std=c11 $(WARN) $(OPT)
-LDFLAGS  := $(filter -fsanitize=%,$(OPT))
+ALL_CPPFLAGS = $(EKV_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = -std=c11 $(WARN) $(OPT) $(CFLAGS)
+ALL_LDFLAGS  = $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
 
 # Debian packages the build, the tests and the linters need (the Dockerfile runs `make deps` too).
 DEPS_BUILD := build-essential libmicrohttpd-dev libsqlite3-dev libcjson-dev uuid-dev libgnutls28-dev
@@ -34,15 +41,22 @@ UNIT     := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_
 FUZZ     := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c)
 
-.PHONY: all test unit api-test check lint fuzz fuzz-run bench run deps deps-build clean
+.PHONY: FORCE all test unit api-test check lint fuzz fuzz-run bench run deps deps-build clean
 
 all: $(BIN)
 
 $(BIN): $(OUT)/server/main.o $(OBJ)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
 $(OUT)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CPPFLAGS) $(DEPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+# The version and commit go into one object; the stamp changes only when they do.
+$(OUT)/base/provenance.o: $(OUT)/gen/provenance.stamp
+$(OUT)/base/provenance.o: EKV_CPPFLAGS += -DEKV_VERSION='"$(VERSION)"' -DEKV_COMMIT='"$(EKV_COMMIT)"'
+$(OUT)/gen/provenance.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION) $(EKV_COMMIT)' | cmp -s - $@ || echo '$(VERSION) $(EKV_COMMIT)' >$@
+FORCE:
 # The JSON's bytes as a C array, with od and sed (coreutils): the generated file stays in build/.
 $(OUT)/gen/default_world.c: fixtures/default/world.json
 	@mkdir -p $(@D)
@@ -54,13 +68,13 @@ $(OUT)/gen/default_world.c: fixtures/default/world.json
 	  echo 'const size_t default_world_json_len = sizeof(default_world_json) - 1;'; } >$@.tmp
 	mv $@.tmp $@
 $(GEN_OBJ): $(OUT)/gen/default_world.c api/default_world.h
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 $(OUT)/tests/%: tests/unit/%.c $(OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 $(OUT)/fuzz/%: tests/fuzz/%.c $(OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
 
 unit: $(UNIT)
 	@for t in $(UNIT); do $$t || exit 1; done
@@ -81,14 +95,14 @@ lint:
 	clang-format --dry-run --Werror $(SRC) server/main.c $(HDRS) \
 	  $(wildcard tests/unit/*.[ch] tests/fuzz/*.[ch])
 	for h in $(HDRS); do echo "#include \"$$h\"" | \
-	  $(CC) $(CPPFLAGS) $(CFLAGS) -fsyntax-only -x c - || exit 1; done
+	  $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fsyntax-only -x c - || exit 1; done
 	! grep -rl 'sqlite3\.h' api server base
 	! grep -rl 'microhttpd\.h' api storage base $(filter-out server/http.c,$(wildcard server/*.c server/*.h))
 	! grep -rl 'cJSON\.h' storage base server
 	@# One file per run: clang-tidy 14's valist checker keeps state from one file of an
 	@# invocation to the next and then flags every later va_start'ed list as uninitialized.
 	@for f in $(SRC) server/main.c $(TESTSRC); do echo "clang-tidy $$f"; \
-	  clang-tidy --quiet $$f -- $(CPPFLAGS) -std=c11 2>/dev/null || exit 1; done
+	  clang-tidy --quiet $$f -- $(EKV_CPPFLAGS) -std=c11 2>/dev/null || exit 1; done
 	@# variableScope is off: like git and the style guide's examples, locals are declared at
 	@# the top of the function, not in the innermost block that uses them.
 	cppcheck --std=c11 --enable=warning,style,performance,portability --inline-suppr \

@@ -19,6 +19,7 @@
 #include "api/journal.h"
 #include "api/json.h"
 #include "api/problem.h"
+#include "api/provenance.h"
 #include "api/reply.h"
 #include "api/settings.h"
 #include "api/tokens.h"
@@ -36,12 +37,16 @@ void api_set_ready(bool is_ready)
 	atomic_store(&ready, is_ready);
 }
 
-/* GET /_emulator/health: alive, whatever the state (the Docker HEALTHCHECK's probe). */
+/*
+ * GET /_emulator/health: alive, whatever the state (the Docker HEALTHCHECK's
+ * probe), with the version, commit and library versions of --version.
+ */
 void control_health(struct api_call *c)
 {
 	cJSON *root = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(root, "status", "ok");
+	provenance_add_json(root);
 	reply_json_steal(c, 200, root);
 }
 

@@ -16,7 +16,8 @@ struct server_config {
 	char db[CONFIG_PATH_MAX];
 	char tls_cert[CONFIG_PATH_MAX]; /* "" generates one next to the database */
 	char tls_key[CONFIG_PATH_MAX];
-	int threads; /* per listener; 0 means one per core */
+	char tls_names[2048]; /* comma-separated, for the generated certificate */
+	int threads;          /* per listener; 0 means one per core */
 	size_t max_body;
 	char auth[8];    /* strict, soft or off */
 	int auth_window; /* seconds */
