@@ -39,11 +39,33 @@ OBJ      := $(SRC:%.c=$(OUT)/%.o) $(GEN_OBJ)
 BIN      := $(OUT)/edgekv-emulator
 UNIT     := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
 FUZZ     := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c)
+TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c) tools/mkman.c
+MKMAN    := $(OUT)/tools/mkman
+MAN1     := $(OUT)/man/edgekv-emulator.1
 
-.PHONY: FORCE all test unit api-test check lint fuzz fuzz-run bench run deps deps-build clean
+# Installation folders, as the GNU coding standards name them: make install prefix=/usr
+# DESTDIR=/tmp/stage. PREFIX is an alias of prefix.
+PREFIX      ?= /usr/local
+prefix      ?= $(PREFIX)
+exec_prefix ?= $(prefix)
+bindir      ?= $(exec_prefix)/bin
+datarootdir ?= $(prefix)/share
+datadir     ?= $(datarootdir)
+mandir      ?= $(datarootdir)/man
+man1dir     ?= $(mandir)/man1
+docdir      ?= $(datarootdir)/doc/edgekv-emulator
+pkgdatadir   = $(datadir)/edgekv-emulator
+INSTALL         ?= install
+INSTALL_PROGRAM ?= $(INSTALL)
+INSTALL_DATA    ?= $(INSTALL) -m 644
+# The page's date: the last commit's (or SOURCE_DATE_EPOCH's), so a rebuild gives the same page.
+MAN_DATE ?= $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} +%F)
+DOCS     := README.md $(wildcard docs/*.md)
 
-all: $(BIN)
+.PHONY: FORCE all man man-check install uninstall install-test package test unit api-test check lint fuzz fuzz-run bench run deps deps-build clean
+
+all: $(BIN) $(MAN1)
+man: $(MAN1)
 
 $(BIN): $(OUT)/server/main.o $(OBJ)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
@@ -72,6 +94,19 @@ $(GEN_OBJ): $(OUT)/gen/default_world.c api/default_world.h
 $(OUT)/tests/%: tests/unit/%.c $(OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+$(MKMAN): tools/mkman.c $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
+# The page names the install folders: it is made again when they change.
+$(MAN1): man/edgekv-emulator.1.in $(MKMAN) $(OUT)/gen/man.stamp
+	@mkdir -p $(@D)
+	sed -e 's|@DATADIR@|$(pkgdatadir)|g' -e 's|@DOCDIR@|$(docdir)|g' $< | \
+	  $(MKMAN) '$(VERSION)' '$(MAN_DATE)' >$@.tmp
+	mv $@.tmp $@
+$(OUT)/gen/man.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION) $(MAN_DATE) $(pkgdatadir) $(docdir)' | cmp -s - $@ || \
+	  echo '$(VERSION) $(MAN_DATE) $(pkgdatadir) $(docdir)' >$@
 $(OUT)/fuzz/%: tests/fuzz/%.c $(OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
@@ -86,7 +121,35 @@ tests/api/node_modules: tests/api/package.json tests/api/package-lock.json
 api-test: $(BIN) tests/api/node_modules
 	EKV_BIN=$(abspath $(BIN)) node --test --test-concurrency=2 tests/api/
 
-test: unit api-test
+# The page renders without warnings and names every flag and variable of --help.
+man-check: $(BIN) $(MAN1)
+	tests/man/check.sh $(BIN) $(MAN1)
+
+install: $(BIN) $(MAN1)
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) $(DESTDIR)$(pkgdatadir)/fixtures/default \
+	  $(DESTDIR)$(docdir)/docs $(DESTDIR)$(docdir)/examples
+	$(INSTALL_PROGRAM) $(BIN) $(DESTDIR)$(bindir)/edgekv-emulator
+	$(INSTALL_DATA) $(MAN1) $(DESTDIR)$(man1dir)/edgekv-emulator.1
+	$(INSTALL_DATA) fixtures/default/edgerc $(DESTDIR)$(pkgdatadir)/edgerc
+	$(INSTALL_DATA) fixtures/default/world.json $(DESTDIR)$(pkgdatadir)/fixtures/default/world.json
+	$(INSTALL_DATA) README.md $(DESTDIR)$(docdir)/README.md
+	$(INSTALL_DATA) $(wildcard docs/*.md) $(DESTDIR)$(docdir)/docs/
+	$(INSTALL_DATA) fixtures/default/edgerc examples/docker-compose.yml $(DESTDIR)$(docdir)/examples/
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/edgekv-emulator $(DESTDIR)$(man1dir)/edgekv-emulator.1 \
+	  $(DESTDIR)$(pkgdatadir)/edgerc $(DESTDIR)$(pkgdatadir)/fixtures/default/world.json \
+	  $(DESTDIR)$(docdir)/README.md $(addprefix $(DESTDIR)$(docdir)/,$(wildcard docs/*.md)) \
+	  $(DESTDIR)$(docdir)/examples/edgerc $(DESTDIR)$(docdir)/examples/docker-compose.yml
+	-rmdir $(DESTDIR)$(pkgdatadir)/fixtures/default $(DESTDIR)$(pkgdatadir)/fixtures \
+	  $(DESTDIR)$(pkgdatadir) $(DESTDIR)$(docdir)/docs $(DESTDIR)$(docdir)/examples \
+	  $(DESTDIR)$(docdir) 2>/dev/null
+
+# Installs into a temporary DESTDIR, runs the installed binary, uninstalls.
+install-test: $(BIN) $(MAN1)
+	MAKE='$(MAKE)' BUILD='$(BUILD)' VERSION='$(VERSION)' tests/install/run.sh
+
+test: unit api-test man-check install-test
 
 check:
 	$(MAKE) BUILD=asan test

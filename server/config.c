@@ -97,6 +97,19 @@ void config_usage(FILE *out)
 	}
 }
 
+size_t config_option_count(void)
+{
+	return OPTION_COUNT;
+}
+
+void config_option_doc(size_t i, struct config_option_doc *out)
+{
+	out->flag = options[i].flag;
+	out->env = options[i].env;
+	out->arg = options[i].arg;
+	out->help = options[i].help;
+}
+
 static int set_value(struct server_config *cfg, const struct option_row *o, const char *value,
                      char *err, size_t size)
 {

@@ -46,4 +46,18 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 /* The text of --help. */
 void config_usage(FILE *out);
 
+/*
+ * One row of the option table, for the manual page (tools/mkman.c): the
+ * same rows print --help, so the two cannot drift apart.
+ */
+struct config_option_doc {
+	const char *flag; /* "--listen" */
+	const char *env;  /* "EDGEKV_LISTEN", or NULL */
+	const char *arg;  /* "ADDR", or NULL for a switch */
+	const char *help; /* one sentence, as --help prints it */
+};
+
+size_t config_option_count(void);
+void config_option_doc(size_t i, struct config_option_doc *out);
+
 #endif
