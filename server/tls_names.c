@@ -9,10 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Letters, digits, '-' and '_' in labels of 1 to 63 (underscores: Compose service names). */
+/*
+ * Letters, digits, '-' and '_' in labels of 1 to 63 (underscores: Compose
+ * service names); the last label not all digits, so that 10.0.0.256 is no name.
+ */
 static bool valid_dns_name(const char *name)
 {
 	size_t label = 0, len = strlen(name);
+	bool digits_only = true;
 
 	if (len == 0 || len >= TLS_NAME_TEXT)
 		return false;
@@ -23,10 +27,12 @@ static bool valid_dns_name(const char *name)
 			if (label == 0 || label > 63 || p[-1] == '-')
 				return false;
 			if (*p == '\0')
-				return true;
+				return !digits_only;
 			label = 0;
+			digits_only = true;
 			continue;
 		}
+		digits_only = digits_only && isdigit((unsigned char)*p);
 		if (!isalnum((unsigned char)*p) && *p != '_' && (*p != '-' || label == 0))
 			return false;
 		label++;
@@ -167,6 +173,7 @@ int tls_names_of_cert(struct tls_names *out, const char *cert_pem)
 			it->ip = true;
 			it->addr_len = len;
 			memcpy(it->addr, data, len);
+			inet_ntop(len == 4 ? AF_INET : AF_INET6, it->addr, it->text, sizeof(it->text));
 			out->count++;
 		} else if (type == GNUTLS_SAN_DNSNAME) {
 			data[len] = '\0';
