@@ -29,7 +29,8 @@ ALL_LDFLAGS  = $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
 
 # Debian packages the build, the tests and the linters need (the Dockerfile runs `make deps` too).
 DEPS_BUILD := build-essential libmicrohttpd-dev libsqlite3-dev libcjson-dev uuid-dev libgnutls28-dev
-DEPS_TEST  := libcmocka-dev clang clang-tidy clang-format cppcheck nodejs npm wrk python3-edgegrid
+DEPS_TEST  := libcmocka-dev clang clang-tidy clang-format cppcheck nodejs npm wrk python3-edgegrid \
+              man-db groff-base dpkg-dev debhelper lintian
 
 SRC      := $(wildcard base/*.c api/*.c storage/*.c) $(filter-out server/main.c,$(wildcard server/*.c))
 HDRS     := $(wildcard server/*.h base/*.h api/*.h storage/*.h)
@@ -145,6 +146,18 @@ uninstall:
 	  $(DESTDIR)$(pkgdatadir) $(DESTDIR)$(docdir)/docs $(DESTDIR)$(docdir)/examples \
 	  $(DESTDIR)$(docdir) 2>/dev/null
 
+# The Debian package, built by dpkg-buildpackage from a copy of the tree in build/package/ (it
+# writes next to the source folder), checked by lintian, unpacked and run.
+PKG_DIR  := build/package
+DEB      := $(PKG_DIR)/edgekv-emulator_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
+package:
+	rm -rf $(PKG_DIR) && mkdir -p $(PKG_DIR)/edgekv-emulator-$(VERSION)
+	tar -c --exclude=./build --exclude=./.git --exclude=node_modules --exclude=./edgekv-data . | \
+	  tar -x -C $(PKG_DIR)/edgekv-emulator-$(VERSION)
+	cd $(PKG_DIR)/edgekv-emulator-$(VERSION) && EKV_COMMIT='$(EKV_COMMIT)' \
+	  dpkg-buildpackage -us -uc -b -j2 >../build.log 2>&1 || { tail -n 40 ../build.log; exit 1; }
+	VERSION='$(VERSION)' tests/package/run.sh $(DEB)
+
 # Installs into a temporary DESTDIR, runs the installed binary, uninstalls.
 install-test: $(BIN) $(MAN1)
 	MAKE='$(MAKE)' BUILD='$(BUILD)' VERSION='$(VERSION)' tests/install/run.sh
@@ -154,9 +167,9 @@ test: unit api-test man-check install-test
 check:
 	$(MAKE) BUILD=asan test
 
-lint:
+lint: man-check
 	clang-format --dry-run --Werror $(SRC) server/main.c $(HDRS) \
-	  $(wildcard tests/unit/*.[ch] tests/fuzz/*.[ch])
+	  $(wildcard tests/unit/*.[ch] tests/fuzz/*.[ch] tools/*.c)
 	for h in $(HDRS); do echo "#include \"$$h\"" | \
 	  $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fsyntax-only -x c - || exit 1; done
 	! grep -rl 'sqlite3\.h' api server base
