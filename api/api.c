@@ -1,66 +1,17 @@
 #include "api/api.h"
 
 #include <cjson/cJSON.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "api/call.h"
-#include "api/problem.h"
-#include "api/jwt.h"
-#include "api/reply.h"
-#include "api/edgegrid.h"
-#include "api/faults.h"
-#include "api/handlers.h"
-#include "api/journal.h"
-#include "api/settings.h"
-#include "api/tokens.h"
+#include "api/auth/jwt.h"
+#include "api/core/call.h"
+#include "api/core/problem.h"
+#include "api/dispatch/dispatch.h"
+#include "api/dispatch/routes.h"
+#include "api/state/journal.h"
 #include "base/clock.h"
-#include "base/log.h"
 #include "base/xalloc.h"
-
-static const char *const method_names[HTTP_METHOD_COUNT] = {
-        "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "OTHER",
-};
-
-enum http_method http_method_parse(const char *name)
-{
-	for (int m = 0; m < HTTP_OTHER; m++)
-		if (strcmp(name, method_names[m]) == 0)
-			return (enum http_method)m;
-	return HTTP_OTHER;
-}
-
-const char *http_method_name(enum http_method m)
-{
-	return method_names[m];
-}
-
-const char *api_request_method(const struct api_request *req)
-{
-	return req->method_name ? req->method_name : http_method_name(req->method);
-}
-
-const char *api_request_header(const struct api_request *req, const char *name)
-{
-	for (size_t i = 0; i < req->header_count; i++)
-		if (strcasecmp(req->headers[i].name, name) == 0)
-			return req->headers[i].value;
-	return NULL;
-}
-
-void api_response_init(struct api_response *res)
-{
-	memset(res, 0, sizeof(*res));
-	buf_init(&res->body);
-	res->status = 500;
-}
-
-void api_response_release(struct api_response *res)
-{
-	buf_release(&res->body);
-}
 
 void api_config_defaults(struct api_config *config)
 {
@@ -91,294 +42,12 @@ void api_init(void)
 	cJSON_InitHooks(&hooks);
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = (char)(ch | 0x20);
-	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
-bool query_param(const struct api_call *c, const char *name, char *out, size_t size)
-{
-	size_t name_len = strlen(name);
-
-	for (const char *p = c->query; *p;) {
-		const char *end = strchr(p, '&'), *eq;
-		size_t n = 0;
-
-		if (!end)
-			end = p + strlen(p);
-		eq = memchr(p, '=', (size_t)(end - p));
-		if ((size_t)((eq ? eq : end) - p) == name_len && memcmp(p, name, name_len) == 0) {
-			for (const char *v = eq ? eq + 1 : end; v < end && n + 1 < size; v++) {
-				int hi, lo;
-
-				/* %00 stays: a NUL would cut the value into another one. */
-				if (*v == '%' && end - v > 2 && (hi = hexval(v[1])) >= 0 &&
-				    (lo = hexval(v[2])) >= 0 && (hi | lo) != 0) {
-					out[n++] = (char)(hi << 4 | lo);
-					v += 2;
-				} else {
-					out[n++] = (char)(*v == '+' ? ' ' : *v);
-				}
-			}
-			out[n] = '\0';
-			return true;
-		}
-		p = *end ? end + 1 : end;
-	}
-	return false;
-}
-
-static void reply_no_method(struct api_call *c, unsigned allow)
-{
-	char list[128] = "";
-
-	for (int m = 0; m < HTTP_OTHER; m++) {
-		if (!(allow & (1u << m)))
-			continue;
-		if (list[0])
-			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
-		strncat(list, method_names[m], sizeof(list) - strlen(list) - 1);
-	}
-	reply_problem(c, EKV_METHOD_NOT_ALLOWED, api_request_method(c->req));
-	reply_header(c, "Allow", "%s", list);
-}
-
-static bool loopback(const char *peer)
-{
-	return strncmp(peer, "127.", 4) == 0 || strcmp(peer, "::1") == 0 ||
-	       strncmp(peer, "::ffff:127.", 11) == 0;
-}
-
-/* /_emulator answers loopback callers, and others that present the admin secret. */
-static bool control_allowed(const struct api_call *c)
-{
-	const char *secret = c->api->config.admin_secret;
-	const char *given = api_request_header(c->req, "X-Emulator-Admin-Secret");
-
-	/* A request built in memory (unit tests, fuzzing) has no peer. */
-	if (!c->req->peer || loopback(c->req->peer))
-		return true;
-	return secret && *secret && given && edgegrid_signature_equal(secret, given);
-}
-
-/* The account a control call is scoped to: ?account=ID, or the default one. */
-static bool load_control_account(struct api_call *c)
-{
-	char id[STORE_ACCOUNT_MAX + 1];
-	enum store_status status;
-
-	if (!query_param(c, "account", id, sizeof(id))) {
-		/* The default account, when the world has one (a --seed world may not). */
-		status = store_account_get(c->st, c->api->config.default_account, &c->account);
-		if (status == STORE_NOT_FOUND)
-			memset(&c->account, 0, sizeof(c->account));
-		if (status != STORE_ERROR)
-			return true;
-		reply_problem(c, EKV_INTERNAL);
-		return false;
-	}
-	status = store_account_get(c->st, id, &c->account);
-	if (status == STORE_OK)
-		return true;
-	if (status == STORE_NOT_FOUND)
-		reply_problem(c, EKV_CONTROL_NOT_FOUND, "Account", id);
-	else
-		reply_problem(c, EKV_INTERNAL);
-	return false;
-}
-
-/*
- * The caller's account, as the seed's permission quirks shape it
- * (seeds/edgekv-known-issues.txt): a role without the CP code view permission
- * gets the 500 "An internal error occurred."; a user without access to the
- * group of the EdgeKV CP code sees the database as not initialized.
- */
-static bool load_account(struct api_call *c)
-{
-	enum store_status status = store_account_get(c->st, c->caller.account, &c->account);
-
-	if (status == STORE_NOT_FOUND) {
-		reply_gateway(c, GW_NO_GRANT); /* an account switch key naming no account */
-		return false;
-	}
-	if (status != STORE_OK || !(caller_permissions(c) & PERM_CPCODE_VIEW)) {
-		if (status == STORE_OK)
-			log_info("auth: client '%s' lacks the CP code view permission",
-			         c->caller.client_token);
-		reply_problem(c, EKV_INTERNAL);
-		return false;
-	}
-	if (!caller_reaches(c, c->account.cpcode_group))
-		c->account.status = INIT_UNINITIALIZED;
-	/* An initialization with a pending phase (issue 4) reads PENDING until it is done. */
-	if (c->account.status == INIT_INITIALIZED &&
-	    c->now_ms < settings_init_ready_at(c->account.id))
-		c->account.status = INIT_PENDING;
-	return true;
-}
-
-/* The route's {network} as enum network, or FAULT_NETWORK_ANY. */
-static int route_network(const struct api_call *c)
-{
-	const char *name = route_param(&c->params, "network");
-
-	if (name && strcasecmp(name, "staging") == 0)
-		return NETWORK_STAGING;
-	if (name && strcasecmp(name, "production") == 0)
-		return NETWORK_PRODUCTION;
-	return FAULT_NETWORK_ANY;
-}
-
-/*
- * The account's request-rate limit and the injected faults (issue 4), after
- * the caller is known. Returns false after writing the injected reply;
- * latency is left in res->delay_ms for the HTTP layer.
- */
-static bool apply_controls(struct api_call *c, size_t path_len)
-{
-	struct account_settings set;
-	struct fault_request q = {0};
-	struct fault_outcome out;
-	char path[FAULT_ROUTE_MAX], a[24], b[24];
-	int64_t hits;
-
-	settings_get(c->account.id, &set);
-	if (set.rate_limit > 0 &&
-	    !settings_rate_hit(c->account.id, c->now_ms, set.rate_limit, &hits)) {
-		snprintf(a, sizeof(a), "%lld", (long long)hits);
-		snprintf(b, sizeof(b), "%lld", (long long)set.rate_limit);
-		reply_problem(c, EKV_RATE_LIMITED, a, b);
-		return false;
-	}
-	/* Known issues of the seed that fail once per account (docs/known-issues.md). */
-	if ((set.issues & ISSUE_NAMESPACE_TIMEOUT) && c->route->handler == namespaces_create &&
-	    settings_issue_first(c->account.id, ISSUE_NAMESPACE_TIMEOUT)) {
-		reply_gateway(c, GW_ORIGIN_TIMEOUT);
-		return false;
-	}
-	if ((set.issues & ISSUE_INIT_FAILS_ONCE) && c->route->handler == initialize_put &&
-	    c->account.status != INIT_INITIALIZED &&
-	    settings_issue_first(c->account.id, ISSUE_INIT_FAILS_ONCE)) {
-		reply_problem(c, EKV_INTERNAL);
-		return false;
-	}
-	snprintf(path, sizeof(path), "%.*s",
-	         (int)(path_len < sizeof(path) - 1 ? path_len : sizeof(path) - 1), c->req->target);
-	q.account = c->account.id;
-	q.route = c->route->pattern;
-	q.path = path;
-	q.method = c->req->method;
-	q.network = route_network(c);
-	q.namespace = route_param(&c->params, "namespace");
-	if (!faults_apply(&q, &out))
-		return true;
-	c->res->delay_ms = out.latency_ms;
-	switch (out.status) {
-	case 0:
-		return true;
-	case 102: /* the initialization's PENDING phase (behaviour §4.2) */
-		reply_init_status(c, 102, INIT_PENDING);
-		break;
-	case 429:
-		snprintf(a, sizeof(a), "%lld", (long long)(out.hits ? out.hits : 364));
-		snprintf(b, sizeof(b), "%lld", (long long)(out.limit ? out.limit : 73));
-		reply_problem(c, EKV_RATE_LIMITED, a, b);
-		break;
-	case 503:
-		reply_problem(c, EKV_UNAVAILABLE);
-		break;
-	case 504:
-		reply_gateway(c, GW_ORIGIN_TIMEOUT);
-		break;
-	default:
-		reply_problem(c, EKV_INTERNAL);
-		break;
-	}
-	c->res->delay_ms = out.latency_ms;
-	return false;
-}
-
-/* token: room for the data plane's token, owned by the caller (it outlives the handler). */
-static void dispatch(struct api_call *c, struct token_rec *token)
-{
-	struct api *api = c->api;
-	const struct api_request *req = c->req;
-	const char *q = strchr(req->target, '?');
-	size_t path_len = q ? (size_t)(q - req->target) : strlen(req->target);
-	unsigned allow = 0;
-	char limit[32];
-
-	c->query = q ? q + 1 : "";
-	/* RFC 9112 §6.3: a message with conflicting lengths is refused, never guessed at. */
-	if (req->framing_invalid) {
-		reply_problem(c, EKV_FRAMING_INVALID);
-		return;
-	}
-	switch (route_match(api_routes, api_route_count, req->method, req->target, path_len,
-	                    &c->route, &c->params, &allow)) {
-	case ROUTE_FOUND:
-		break;
-	case ROUTE_NO_METHOD:
-		reply_no_method(c, allow);
-		return;
-	case ROUTE_TOO_LONG:
-		reply_problem(c, EKV_URI_TOO_LONG);
-		return;
-	case ROUTE_NO_PATH: {
-		char path[256];
-
-		snprintf(path, sizeof(path), "%.*s", (int)(path_len < 200 ? path_len : 200),
-		         req->target);
-		reply_problem(c, EKV_ROUTE_NOT_FOUND, path);
-		return;
-	}
-	}
-	if (req->body_too_large) {
-		snprintf(limit, sizeof(limit), "%zu", api->config.max_body);
-		if (c->route->flags & ROUTE_VALUE_BODY)
-			reply_problem(c, EKV_VALUE_TOO_LARGE);
-		else
-			reply_problem(c, EKV_BODY_TOO_LARGE, limit);
-		return;
-	}
-	c->st = store_db_thread(api->db);
-	c->now_ms = clock_now_ms();
-	if (!c->st) {
-		reply_problem(c, EKV_INTERNAL);
-		return;
-	}
-	if (c->route->flags & ROUTE_CONTROL) {
-		if (!(c->route->flags & ROUTE_OPEN) && !control_allowed(c))
-			reply_problem(c, EKV_CONTROL_FORBIDDEN);
-		else if ((c->route->flags & ROUTE_OPEN) || load_control_account(c))
-			c->route->handler(c);
-		return;
-	}
-	if (c->route->flags & ROUTE_DATA_PLANE) {
-		/* The token names the account (behaviour §6); it replies 401 itself. */
-		c->token = token;
-		if (require_data_token(c) && apply_controls(c, path_len))
-			c->route->handler(c);
-		return;
-	}
-	if (!caller_authenticate(c) || !load_account(c) || !apply_controls(c, path_len))
-		return;
-	if ((c->route->flags & ROUTE_NEEDS_INIT) && c->account.status != INIT_INITIALIZED) {
-		reply_problem(c, EKV_NOT_INITIALIZED);
-		return;
-	}
-	c->route->handler(c);
-}
-
 void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res)
 {
 	struct api_call c = {.api = api, .req = req, .res = res};
 	struct token_rec token;
 
-	dispatch(&c, &token);
+	dispatch_request(&c, &token);
 	/* The journal records the API, not the controls that read it. */
 	if (strncmp(req->target, "/_emulator/", 11) != 0)
 		journal_add(req, res, c.account.id[0] ? c.account.id : c.caller.account,
@@ -422,4 +91,9 @@ void api_batch_failed(struct api *api, const struct api_request *req, struct api
 	api_response_release(res);
 	api_response_init(res);
 	reply_problem(&c, EKV_INTERNAL);
+}
+
+const char *api_json_library_version(void)
+{
+	return cJSON_Version();
 }
