@@ -173,7 +173,8 @@ int tls_names_of_cert(struct tls_names *out, const char *cert_pem)
 			it->ip = true;
 			it->addr_len = len;
 			memcpy(it->addr, data, len);
-			inet_ntop(len == 4 ? AF_INET : AF_INET6, it->addr, it->text, sizeof(it->text));
+			inet_ntop(len == 4 ? AF_INET : AF_INET6, it->addr, it->text,
+			          sizeof(it->text));
 			out->count++;
 		} else if (type == GNUTLS_SAN_DNSNAME) {
 			data[len] = '\0';
