@@ -4,10 +4,12 @@
 #include <ctype.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
-#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "base/xalloc.h"
 
 /*
  * Letters, digits, '-' and '_' in labels of 1 to 63 (underscores: Compose
@@ -151,12 +153,15 @@ int tls_names_wanted(struct tls_names *out, const char *listen_addr, const char 
 int tls_names_of_cert(struct tls_names *out, const char *cert_pem)
 {
 	gnutls_x509_crt_t crt;
-	gnutls_datum_t pem = {(unsigned char *)(uintptr_t)cert_pem, (unsigned)strlen(cert_pem)};
+	char *copy = xstrdup(cert_pem); /* gnutls_datum_t takes a pointer to non-const */
+	gnutls_datum_t pem = {(unsigned char *)copy, (unsigned)strlen(copy)};
 	int rc;
 
 	out->count = 0;
-	if (gnutls_x509_crt_init(&crt) != 0)
+	if (gnutls_x509_crt_init(&crt) != 0) {
+		free(copy);
 		return -1;
+	}
 	rc = gnutls_x509_crt_import(crt, &pem, GNUTLS_X509_FMT_PEM);
 	for (unsigned seq = 0; rc == 0 && out->count < TLS_NAMES_MAX; seq++) {
 		struct tls_name *it = &out->items[out->count];
@@ -183,6 +188,7 @@ int tls_names_of_cert(struct tls_names *out, const char *cert_pem)
 		}
 	}
 	gnutls_x509_crt_deinit(crt);
+	free(copy);
 	return rc == 0 ? 0 : -1;
 }
 

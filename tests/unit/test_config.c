@@ -31,14 +31,19 @@ static int setup(void **state)
 	return 0;
 }
 
-/* config_load over a NULL-terminated argument list (argv[0] added). */
+/* config_load over a NULL-terminated argument list (argv[0] added), copied as main gets it. */
 static int load_args(const char *const *args)
 {
-	char *argv[32] = {(char *)(uintptr_t) "edgekv-emulator"};
+	static char copies[8][256];
+	char *argv[8] = {copies[0]};
 	int argc = 1;
 
-	for (; args && args[argc - 1]; argc++)
-		argv[argc] = (char *)(uintptr_t)args[argc - 1];
+	snprintf(copies[0], sizeof(copies[0]), "edgekv-emulator");
+	for (; args && args[argc - 1]; argc++) {
+		assert_true(argc < 8);
+		snprintf(copies[argc], sizeof(copies[argc]), "%s", args[argc - 1]);
+		argv[argc] = copies[argc];
+	}
 	return config_load(&cfg, argc, argv, err, sizeof(err));
 }
 

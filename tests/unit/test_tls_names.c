@@ -86,7 +86,7 @@ static void at_most_28_names_beside_the_built_in_ones(void **state)
 	for (int i = 0; i < 28; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "n%d,", i);
 	assert_int_equal(tls_names_check(list, err, sizeof(err)), 0);
-	strcat(list, "n28");
+	snprintf(list + strlen(list), sizeof(list) - strlen(list), "n28");
 	assert_int_equal(tls_names_check(list, err, sizeof(err)), -1);
 	assert_string_equal(err, "--tls-names: at most 28 names");
 }
