@@ -1,12 +1,20 @@
 #include "base/base64.h"
 
 #include <gnutls/gnutls.h>
-#include <stdint.h>
 #include <string.h>
+
+/* GnuTLS takes input through a non-const pointer that it only reads. */
+static unsigned char *readonly_bytes(const void *p)
+{
+	unsigned char *bytes;
+
+	memcpy(&bytes, &p, sizeof(bytes));
+	return bytes;
+}
 
 int base64_encode(const void *data, size_t len, struct buf *out)
 {
-	gnutls_datum_t in = {(unsigned char *)(uintptr_t)data, (unsigned)len}, text = {NULL, 0};
+	gnutls_datum_t in = {readonly_bytes(data), (unsigned)len}, text = {NULL, 0};
 
 	buf_add(out, "", 0);
 	if (len == 0)
@@ -20,7 +28,7 @@ int base64_encode(const void *data, size_t len, struct buf *out)
 
 int base64_decode(const char *s, size_t len, struct buf *out)
 {
-	gnutls_datum_t in = {(unsigned char *)(uintptr_t)s, (unsigned)len}, bytes = {NULL, 0};
+	gnutls_datum_t in = {readonly_bytes(s), (unsigned)len}, bytes = {NULL, 0};
 
 	buf_add(out, "", 0);
 	if (len == 0)
@@ -43,7 +51,9 @@ int base64url_encode(const void *data, size_t len, struct buf *out)
 	while (out->len > start && out->ptr[out->len - 1] == '=')
 		out->ptr[--out->len] = '\0';
 	for (size_t i = start; i < out->len; i++)
-		out->ptr[i] = out->ptr[i] == '+' ? '-' : out->ptr[i] == '/' ? '_' : out->ptr[i];
+		out->ptr[i] = (char)(out->ptr[i] == '+'   ? '-'
+		                     : out->ptr[i] == '/' ? '_'
+		                                          : out->ptr[i]);
 	return 0;
 }
 
@@ -61,7 +71,7 @@ int base64url_decode(const char *s, size_t len, struct buf *out)
 		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
 		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
 			goto out;
-		buf_addch(&std, ch == '-' ? '+' : ch == '_' ? '/' : ch);
+		buf_addch(&std, (char)(ch == '-' ? '+' : ch == '_' ? '/' : ch));
 	}
 	while (std.len % 4)
 		buf_addch(&std, '=');

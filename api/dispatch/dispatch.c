@@ -216,7 +216,11 @@ static bool find_route(struct api_call *c, size_t path_len)
 	if (!req->body_too_large)
 		return true;
 	snprintf(text, sizeof(text), "%zu", c->api->config.max_body);
-	if (c->route->flags & ROUTE_VALUE_BODY)
+	/* The value's own 413 only where every body over the limit holds more characters than a
+	 * value may (UTF-8 takes at most 4 bytes a character): under a smaller --max-body the
+	 * value may be short enough, and only the body limit was broken. */
+	if ((c->route->flags & ROUTE_VALUE_BODY) &&
+	    c->api->config.max_body >= 4 * (size_t)ITEM_VALUE_MAX_CHARS)
 		reply_problem(c, EKV_VALUE_TOO_LARGE);
 	else
 		reply_problem(c, EKV_BODY_TOO_LARGE, text);

@@ -188,26 +188,27 @@ static void test_expired_token_is_reported_as_expired(void **state)
 
 static void test_malformed_tokens_are_refused(void **state)
 {
-	static const char *const bad[] = {
-	        "",
-	        "abc",
-	        "a.b",
-	        "a.b.c.d",
-	        "...",
-	        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9..sig",
-	        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9=.e30.c2ln",
-	        "e30.e30.c2ln",         /* {} header: no alg */
-	        "bm90IGpzb24.e30.c2ln", /* "not json" */
-	        "W10.e30.c2ln",         /* [] header */
+	static const struct {
+		const char *token;
+		enum jwt_result want;
+	} bad[] = {
+	        {"", JWT_MALFORMED},
+	        {"abc", JWT_MALFORMED},
+	        {"a.b", JWT_MALFORMED},
+	        {"a.b.c.d", JWT_MALFORMED},
+	        {"...", JWT_MALFORMED},
+	        /* An RS256 header: the signature is checked before the (empty) payload is read. */
+	        {"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9..sig", JWT_BAD_SIGNATURE},
+	        {"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9=.e30.c2ln", JWT_MALFORMED}, /* padded */
+	        {"e30.e30.c2ln", JWT_BAD_ALG},           /* {} header: no alg */
+	        {"bm90IGpzb24.e30.c2ln", JWT_MALFORMED}, /* "not json" */
+	        {"W10.e30.c2ln", JWT_MALFORMED},         /* [] header */
 	};
 	struct jwt_claims claims;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		enum jwt_result r = verify_text(key, bad[i], &claims);
-
-		assert_true(r == JWT_MALFORMED || r == JWT_BAD_ALG || r == JWT_BAD_SIGNATURE);
-	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(verify_text(key, bad[i].token, &claims), bad[i].want);
 	/* A NUL inside is never a token. */
 	assert_int_equal(jwt_verify(key, "a\0b.c.d", 7, NOW, &claims), JWT_MALFORMED);
 }
