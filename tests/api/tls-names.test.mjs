@@ -26,6 +26,12 @@ function peerCertificate(server, servername, ca) {
 	});
 }
 
+/** Waits (up to 5 s) for stderr to show re: it and stdout's `ready` come through separate pipes. */
+async function stderrMatches(server, re) {
+	for (let i = 0; i < 100 && !re.test(server.stderrTail); i++) await new Promise((res) => setTimeout(res, 50));
+	assert.match(server.stderrTail, re);
+}
+
 function sans(pem) {
 	return new X509Certificate(pem).subjectAltName;
 }
@@ -70,7 +76,7 @@ test('the certificate is kept while the names stay, and made again, the old pair
 		const second = readFileSync(server.certPath, 'utf8');
 		assert.notEqual(second, first);
 		assert.match(server.stdout, /^tls names localhost,127\.0\.0\.1,::1,edgekv\.test,second\.test$/m);
-		assert.match(server.stderrTail, /the certificate names changed; the previous one is now '.*cert\.pem\.old'/);
+		await stderrMatches(server, /the certificate names changed; the previous one is now '.*cert\.pem\.old'/);
 		assert.equal(readFileSync(`${server.certPath}.old`, 'utf8'), first);
 		assert.equal(readFileSync(join(server.dir, 'key.pem.old'), 'utf8'), firstKey);
 		assert.equal(statSync(join(server.dir, 'key.pem.old')).mode & 0o777, 0o600);
@@ -99,7 +105,7 @@ test('--tls-cert and --tls-key: the supplied certificate is served and none is g
 	const server = await startServer({ args: ['--tls-cert', USER_CERT, '--tls-key', USER_KEY, '--tls-names', 'ignored.test'] });
 	try {
 		assert.deepEqual(server.stdout.trim().split('\n'), [`listening ${server.httpUrl}`, `tls certificate ${USER_CERT}`, `listening ${server.httpsUrl}`, 'ready']);
-		assert.match(server.stderrTail, /--tls-names applies to the generated certificate only: not to '.*user-cert\.pem'/);
+		await stderrMatches(server, /--tls-names applies to the generated certificate only: not to '.*user-cert\.pem'/);
 		const ca = readFileSync(USER_CERT);
 		const served = await peerCertificate(server, 'ekv-user-cert.test', ca);
 		assert.equal(served.fingerprint256, new X509Certificate(ca).fingerprint256);
