@@ -65,7 +65,7 @@ INSTALL_DATA    ?= $(INSTALL) -m 644
 MAN_DATE ?= $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} +%F)
 DOCS     := README.md $(wildcard docs/*.md)
 
-.PHONY: FORCE all man man-check install uninstall install-test package test unit api-test check lint fuzz fuzz-run bench run deps deps-build clean
+.PHONY: FORCE all man man-check install uninstall install-test package test unit api-test kit-test check lint fuzz fuzz-run bench run deps deps-build clean
 
 all: $(BIN) $(MAN1)
 man: $(MAN1)
@@ -164,7 +164,17 @@ package:
 install-test: $(BIN) $(MAN1)
 	MAKE='$(MAKE)' BUILD='$(BUILD)' VERSION='$(VERSION)' tests/install/run.sh
 
-test: unit api-test man-check install-test
+# The EdgeWorkers kit (edgeworkers/): its stand-ins, hooks, token command and test helper, run
+# against this build. Its dev dependencies (Jest, TypeScript, the EdgeWorkers types) come from
+# its own package-lock.json; the kit itself has none.
+edgeworkers/node_modules: edgeworkers/package.json edgeworkers/package-lock.json
+	cd edgeworkers && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+kit-test: $(BIN) edgeworkers/node_modules
+	EDGEKV_EMULATOR_BIN=$(abspath $(BIN)) node --test --test-concurrency=2 $(wildcard edgeworkers/test/*.test.mjs)
+
+test: unit api-test kit-test man-check install-test
 
 check:
 	$(MAKE) BUILD=asan test
