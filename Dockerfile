@@ -1,8 +1,8 @@
 # edgekv-emulator container image.
 #
-#   docker build -t edgekv-emulator .
-#   docker run -d --name ekv -p 127.0.0.1:8080:8080 -p 127.0.0.1:8443:8443 -v edgekv-data:/data \
-#     -e EDGEKV_CONTROL_ANY_PEER=1 -e EDGEKV_ALLOW_REMOTE_DEV_CLIENT=1 edgekv-emulator
+#   docker build --build-arg EKV_COMMIT=$(git rev-parse --short=12 HEAD) -t edgekv-emulator .
+#   docker run -d --name ekv --hostname edgekv -p 127.0.0.1:8080:8080 -p 127.0.0.1:8443:8443 \
+#     -v edgekv-data:/data -e EDGEKV_CONTROL_ANY_PEER=1 -e EDGEKV_ALLOW_REMOTE_DEV_CLIENT=1 edgekv-emulator
 #
 # Host calls arrive from the bridge address, not loopback: without the two opt-ins (safe only with
 # ports published on the host's loopback, as above) the control API wants the admin secret the
@@ -27,7 +27,12 @@ COPY api/ api/
 COPY server/ server/
 # fixtures/default/world.json is compiled in: the bare-start world (api_default_world).
 COPY fixtures/ fixtures/
-RUN make && strip -o /edgekv-emulator build/release/edgekv-emulator \
+# `make` also makes the manual page, from man/ and the option table (tools/mkman).
+COPY man/ man/
+COPY tools/ tools/
+# The build context has no .git: --version and /_emulator/health show this commit.
+ARG EKV_COMMIT=unknown
+RUN make EKV_COMMIT="$EKV_COMMIT" && strip -o /edgekv-emulator build/release/edgekv-emulator \
  && /edgekv-emulator --version
 
 FROM debian:bookworm-slim
@@ -45,11 +50,13 @@ COPY fixtures/default/edgerc /usr/local/share/edgekv-emulator/edgerc
 
 # The defaults of `edgekv-emulator --listen 0.0.0.0 --db /data/edgekv.db`, as environment so that
 # the server and its health probe read one configuration. The self-signed certificate is made
-# next to the database: /data/cert.pem.
+# next to the database, /data/cert.pem, and also names the container's hostname (@hostname):
+# `--hostname edgekv` (Compose: `hostname: edgekv`) lets other containers call https://edgekv:8443.
 ENV EDGEKV_LISTEN=0.0.0.0 \
     EDGEKV_HTTP_PORT=8080 \
     EDGEKV_HTTPS_PORT=8443 \
-    EDGEKV_DB=/data/edgekv.db
+    EDGEKV_DB=/data/edgekv.db \
+    EDGEKV_TLS_NAMES=@hostname
 VOLUME ["/data"]
 WORKDIR /data
 USER edgekv:edgekv

@@ -158,3 +158,8 @@ void api_batch_failed(struct api *api, const struct api_request *req, struct api
 	api_response_init(res);
 	reply_problem(&c, EKV_INTERNAL);
 }
+
+const char *api_json_library_version(void)
+{
+	return cJSON_Version();
+}

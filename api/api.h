@@ -30,6 +30,9 @@ void api_release(struct api *api);
 /* Whether GET /_emulator/ready answers 200: set once the start world is in place. */
 void api_set_ready(struct api *api, bool ready);
 
+/* The version of the cJSON library this process runs with (static text). */
+const char *api_json_library_version(void);
+
 /* Routes, authenticates, runs the handler and fills res; never fails to fill it. */
 void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res);
 

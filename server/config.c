@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "server/tls_names.h"
+
 enum opt_kind { OPT_STRING, OPT_PORT, OPT_INT, OPT_SIZE, OPT_FLAG, OPT_NEGATED_FLAG };
 
 /* One row per option: the flag, its environment twin, where it goes. */
@@ -33,6 +35,9 @@ static const struct option_row options[] = {
          "PEM certificate (default: self-signed, made next to the database)"},
         {"--tls-key", "EDGEKV_TLS_KEY", OPT_STRING, FIELD(tls_key), "PATH",
          "PEM private key of --tls-cert"},
+        {"--tls-names", "EDGEKV_TLS_NAMES", OPT_STRING, FIELD(tls_names), "NAME,...",
+         "more DNS names and IP addresses for the generated certificate; @hostname is this"
+         " host's name"},
         {"--threads", "EDGEKV_THREADS", OPT_INT, FIELD(threads), "N",
          "worker threads per listener (default: one per core)"},
         {"--max-body", "EDGEKV_MAX_BODY", OPT_SIZE, FIELD(max_body), "BYTES",
@@ -113,6 +118,19 @@ void config_usage(FILE *out)
 			fprintf(out, " (%s)", options[i].env);
 		fputc('\n', out);
 	}
+}
+
+size_t config_option_count(void)
+{
+	return OPTION_COUNT;
+}
+
+void config_option_doc(size_t i, struct config_option_doc *out)
+{
+	out->flag = options[i].flag;
+	out->env = options[i].env;
+	out->arg = options[i].arg;
+	out->help = options[i].help;
 }
 
 static int set_value(struct server_config *cfg, const struct option_row *o, const char *value,
@@ -238,6 +256,8 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 		snprintf(err, size, "--header-timeout and --idle-timeout: at least 1 second");
 		return -1;
 	}
+	if (tls_names_check(cfg->tls_names, err, size) != 0)
+		return -1;
 	if (!cfg->tls_cert[0] != !cfg->tls_key[0]) {
 		snprintf(err, size, "--tls-cert and --tls-key go together");
 		return -1;

@@ -24,7 +24,8 @@ struct server_config {
 	char db[CONFIG_PATH_MAX];
 	char tls_cert[CONFIG_PATH_MAX]; /* "" generates one next to the database */
 	char tls_key[CONFIG_PATH_MAX];
-	int threads; /* per listener; 0 means one per core */
+	char tls_names[2048]; /* comma-separated, for the generated certificate */
+	int threads;          /* per listener; 0 means one per core */
 	size_t max_body;
 	size_t max_upload;
 	char auth[8];    /* strict, soft or off */
@@ -61,5 +62,19 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 
 /* The text of --help. */
 void config_usage(FILE *out);
+
+/*
+ * One row of the option table, for the manual page (tools/mkman.c): the
+ * same rows print --help, so the two cannot drift apart.
+ */
+struct config_option_doc {
+	const char *flag; /* "--listen" */
+	const char *env;  /* "EDGEKV_LISTEN", or NULL */
+	const char *arg;  /* "ADDR", or NULL for a switch */
+	const char *help; /* one sentence, as --help prints it */
+};
+
+size_t config_option_count(void);
+void config_option_doc(size_t i, struct config_option_doc *out);
 
 #endif

@@ -600,3 +600,8 @@ void http_stop(struct http_server *srv)
 	pthread_cond_destroy(&srv->batch_cond);
 	free(srv);
 }
+
+const char *http_library_version(void)
+{
+	return MHD_get_version();
+}

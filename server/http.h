@@ -34,4 +34,7 @@ int http_port(const struct http_server *srv);
 /* Stops accepting, finishes the requests under way, joins the threads and frees. */
 void http_stop(struct http_server *srv);
 
+/* The version of the libmicrohttpd this process runs with (static text). */
+const char *http_library_version(void);
+
 #endif

@@ -17,15 +17,12 @@
 #include "api/control/world.h"
 #include "api/auth/caller.h"
 #include "base/log.h"
+#include "base/provenance.h"
 #include "server/config.h"
 #include "server/http.h"
 #include "server/probe.h"
 #include "server/tls.h"
 #include "storage/store.h"
-
-#ifndef EKV_VERSION
-#define EKV_VERSION "0.1.0"
-#endif
 
 #define DEFAULT_ACCOUNT "1-DEFAULT"
 #define SWEEP_MS        1000
@@ -174,18 +171,24 @@ static int load_tls(const struct server_config *cfg, struct tls_material *tls)
 {
 	char dir[CONFIG_PATH_MAX];
 	bool in_memory = strcmp(cfg->db, ":memory:") == 0;
+	struct tls_source src = {cfg->tls_cert, cfg->tls_key, NULL, cfg->listen, cfg->tls_names};
 
 	if (tls_priorities_check(cfg->tls_priorities) != 0)
 		return -1;
 
 	snprintf(dir, sizeof(dir), "%s", cfg->db);
-	if (tls_material_load(tls, cfg->tls_cert, cfg->tls_key, in_memory ? NULL : dirname(dir),
-	                      cfg->listen) != 0)
+	src.dir = in_memory ? NULL : dirname(dir);
+	if (cfg->tls_cert[0] && cfg->tls_names[0])
+		log_warn("--tls-names applies to the generated certificate only: not to '%s'",
+		         cfg->tls_cert);
+	if (tls_material_load(tls, &src) != 0)
 		return -1;
 	if (tls->cert_path[0])
 		printf("tls certificate %s\n", tls->cert_path);
 	else
 		printf("tls certificate in memory only (the database is :memory:)\n");
+	if (tls->names[0])
+		printf("tls names %s\n", tls->names);
 	return 0;
 }
 
@@ -236,6 +239,25 @@ static void http_configure(struct http_options *opt, const struct server_config 
 	        (cfg->http_port != CONFIG_PORT_OFF) + (cfg->https_port != CONFIG_PORT_OFF));
 }
 
+/* The libraries behind each layer, for --version and GET /_emulator/health. */
+static void record_libraries(void)
+{
+	provenance_add_library("libmicrohttpd", http_library_version());
+	provenance_add_library("SQLite", store_library_version());
+	provenance_add_library("GnuTLS", tls_library_version());
+	provenance_add_library("cJSON", api_json_library_version());
+}
+
+static void print_version(void)
+{
+	size_t count;
+	const struct provenance_library *libs = provenance_libraries(&count);
+
+	printf("edgekv-emulator %s\ncommit %s\n", provenance_version(), provenance_commit());
+	for (size_t i = 0; i < count; i++)
+		printf("%s %s\n", libs[i].name, libs[i].version);
+}
+
 int main(int argc, char **argv)
 {
 	struct server_config cfg;
@@ -256,8 +278,9 @@ int main(int argc, char **argv)
 		config_usage(stdout);
 		return 0;
 	}
+	record_libraries();
 	if (cfg.version) {
-		printf("edgekv-emulator %s\n", EKV_VERSION);
+		print_version();
 		return 0;
 	}
 	if (cfg.probe)

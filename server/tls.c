@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "server/tls_names.h"
 
 #define VALID_SECONDS (10LL * 365 * 86400)
 
@@ -47,21 +48,25 @@ static int write_file(const char *path, const void *data, size_t len, mode_t mod
 	return 0;
 }
 
-static int add_ip_san(gnutls_x509_crt_t crt, const char *addr)
+static int add_sans(gnutls_x509_crt_t crt, const struct tls_names *names)
 {
-	unsigned char bin[16];
+	int rc = 0;
 
-	if (inet_pton(AF_INET, addr, bin) == 1)
-		return gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, bin, 4,
-		                                            GNUTLS_FSAN_APPEND);
-	if (inet_pton(AF_INET6, addr, bin) == 1)
-		return gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, bin, 16,
-		                                            GNUTLS_FSAN_APPEND);
-	return GNUTLS_E_SUCCESS;
+	for (size_t i = 0; rc == 0 && i < names->count; i++) {
+		const struct tls_name *n = &names->items[i];
+
+		rc = n->ip ? gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS,
+		                                                  n->addr, (unsigned)n->addr_len,
+		                                                  GNUTLS_FSAN_APPEND)
+		           : gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, n->text,
+		                                                  (unsigned)strlen(n->text),
+		                                                  GNUTLS_FSAN_APPEND);
+	}
+	return rc;
 }
 
 /* Makes a self-signed certificate that Node accepts through NODE_EXTRA_CA_CERTS. */
-static int generate(struct tls_material *m, const char *listen_addr)
+static int generate(struct tls_material *m, const struct tls_names *names)
 {
 	gnutls_x509_privkey_t key = NULL;
 	gnutls_x509_crt_t crt = NULL;
@@ -93,14 +98,7 @@ static int generate(struct tls_material *m, const char *listen_addr)
 	if (rc == 0)
 		rc = gnutls_x509_crt_set_key(crt, key);
 	if (rc == 0)
-		rc = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, "localhost", 9,
-		                                          GNUTLS_FSAN_APPEND);
-	if (rc == 0)
-		rc = add_ip_san(crt, "127.0.0.1");
-	if (rc == 0)
-		rc = add_ip_san(crt, "::1");
-	if (rc == 0 && strcmp(listen_addr, "127.0.0.1") != 0 && strcmp(listen_addr, "::1") != 0)
-		rc = add_ip_san(crt, listen_addr);
+		rc = add_sans(crt, names);
 	/* A CA flag lets OpenSSL (Node) take it as its own trust anchor. */
 	if (rc == 0)
 		rc = gnutls_x509_crt_set_basic_constraints(crt, 1, -1);
@@ -133,36 +131,50 @@ static int generate(struct tls_material *m, const char *listen_addr)
 	return rc == 0 ? 0 : -1;
 }
 
-int tls_material_load(struct tls_material *m, const char *cert_path, const char *key_path,
-                      const char *dir, const char *listen_addr)
+/* Moves cert.pem and key.pem to cert.pem.old and key.pem.old (the key keeps its 0600). */
+static int keep_aside(const char *cert_file, const char *key_file)
 {
-	char key_file[1100];
+	char old[TLS_PATH_MAX + 8];
 
-	memset(m, 0, sizeof(*m));
-	if (cert_path && *cert_path) {
-		m->cert_pem = read_file(cert_path);
-		m->key_pem = read_file(key_path);
-		if (!m->cert_pem || !m->key_pem) {
-			log_error("tls: cannot read '%s': %s", !m->cert_pem ? cert_path : key_path,
-			          strerror(errno));
-			tls_material_release(m);
-			return -1;
-		}
-		snprintf(m->cert_path, sizeof(m->cert_path), "%s", cert_path);
-		return 0;
-	}
-	if (!dir)
-		return generate(m, listen_addr);
+	snprintf(old, sizeof(old), "%s.old", cert_file);
+	if (rename(cert_file, old) != 0 && errno != ENOENT)
+		return -1;
+	snprintf(old, sizeof(old), "%s.old", key_file);
+	if (rename(key_file, old) != 0 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+/*
+ * dir/cert.pem and dir/key.pem when both are there and the certificate
+ * carries exactly the wanted names; else a new pair, the old one kept aside.
+ */
+static int load_or_generate(struct tls_material *m, const char *dir, const struct tls_names *want)
+{
+	char key_file[TLS_PATH_MAX];
+	struct tls_names have;
+
 	snprintf(m->cert_path, sizeof(m->cert_path), "%s/cert.pem", dir);
 	snprintf(key_file, sizeof(key_file), "%s/key.pem", dir);
 	m->cert_pem = read_file(m->cert_path);
 	m->key_pem = read_file(key_file);
-	if (m->cert_pem && m->key_pem)
+	if (m->cert_pem && m->key_pem && tls_names_of_cert(&have, m->cert_pem) == 0 &&
+	    tls_names_same(&have, want))
 		return 0;
+	if (m->cert_pem) {
+		if (keep_aside(m->cert_path, key_file) != 0) {
+			log_error("tls: cannot keep '%s' aside: %s", m->cert_path, strerror(errno));
+			tls_material_release(m);
+			return -1;
+		}
+		log_info("tls: the certificate names changed; the previous one is now '%s.old'",
+		         m->cert_path);
+		m->replaced = 1;
+	}
 	free(m->cert_pem);
 	free(m->key_pem);
 	m->cert_pem = m->key_pem = NULL;
-	if (generate(m, listen_addr) != 0)
+	if (generate(m, want) != 0)
 		return -1;
 	if (write_file(key_file, m->key_pem, strlen(m->key_pem), 0600) != 0 ||
 	    write_file(m->cert_path, m->cert_pem, strlen(m->cert_pem), 0644) != 0) {
@@ -171,6 +183,32 @@ int tls_material_load(struct tls_material *m, const char *cert_path, const char 
 		return -1;
 	}
 	return 0;
+}
+
+int tls_material_load(struct tls_material *m, const struct tls_source *src)
+{
+	struct tls_names want;
+	char err[256];
+
+	memset(m, 0, sizeof(*m));
+	if (src->cert_path && *src->cert_path) {
+		m->cert_pem = read_file(src->cert_path);
+		m->key_pem = read_file(src->key_path);
+		if (!m->cert_pem || !m->key_pem) {
+			log_error("tls: cannot read '%s': %s",
+			          !m->cert_pem ? src->cert_path : src->key_path, strerror(errno));
+			tls_material_release(m);
+			return -1;
+		}
+		snprintf(m->cert_path, sizeof(m->cert_path), "%s", src->cert_path);
+		return 0;
+	}
+	if (tls_names_wanted(&want, src->listen_addr, src->names, err, sizeof(err)) != 0) {
+		log_error("tls: %s", err);
+		return -1;
+	}
+	tls_names_format(&want, m->names, sizeof(m->names));
+	return src->dir ? load_or_generate(m, src->dir, &want) : generate(m, &want);
 }
 
 void tls_material_release(struct tls_material *m)
@@ -194,4 +232,9 @@ int tls_priorities_check(const char *priorities)
 	}
 	gnutls_priority_deinit(p);
 	return 0;
+}
+
+const char *tls_library_version(void)
+{
+	return gnutls_check_version(NULL);
 }

@@ -102,6 +102,9 @@ struct item_ref {
 struct store_db *store_db_open(const char *path, int64_t sweep_ms);
 void store_db_close(struct store_db *db);
 
+/* The version of the SQLite library this process runs with (static text). */
+const char *store_library_version(void);
+
 /*
  * The calling thread's connection, opened on first use and closed when the
  * thread exits or at store_db_close(). NULL if it cannot be opened (logged).

@@ -7,14 +7,19 @@
 
 #include "api/control/handlers.h"
 #include "api/core/call.h"
+#include "api/core/provenance.h"
 #include "api/core/reply.h"
 
-/* GET /_emulator/health: alive, whatever the state (the Docker HEALTHCHECK's probe). */
+/*
+ * GET /_emulator/health: alive, whatever the state (the Docker HEALTHCHECK's
+ * probe), with the version, commit and library versions of --version.
+ */
 void control_health(struct api_call *c)
 {
 	cJSON *root = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(root, "status", "ok");
+	provenance_add_json(root);
 	reply_json_steal(c, 200, root);
 }
 

@@ -90,19 +90,21 @@ function makeResponse(status, headers, bytes) {
 
 /**
  * Starts the emulator. `args` are extra flags; `db` reuses a database path (default: a new
- * temporary directory). Resolves once stdout printed `ready`.
+ * temporary directory); `env` adds EDGEKV_* variables (the caller's own are never passed on).
+ * Resolves once stdout printed `ready`.
  */
-export async function startServer({ args = [], db, dir } = {}) {
+export async function startServer({ args = [], db, dir, env = {} } = {}) {
 	const workDir = dir ?? (db ? dirname(db) : mkdtempSync(join(tmpdir(), 'ekv-api-')));
 	const dbPath = db ?? join(workDir, 'edgekv.db');
-	const server = new Server(workDir, dbPath, args);
+	const server = new Server(workDir, dbPath, args, env);
 	await server.start();
 	return server;
 }
 
 export class Server {
-	constructor(dir, dbPath, args) {
+	constructor(dir, dbPath, args, env = {}) {
 		this.dir = dir;
+		this.env = env;
 		this.dbPath = dbPath;
 		this.args = args;
 		this.proc = null;
@@ -115,7 +117,7 @@ export class Server {
 		this.stdout = '';
 		this.httpUrl = this.httpsUrl = this.certPath = undefined;
 		const argv = ['--db', this.dbPath, '--http-port', '0', '--https-port', '0', ...args];
-		const proc = spawn(BIN, argv, { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+		const proc = spawn(BIN, argv, { env: { ...childEnv(), ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.proc = proc;
 		this.exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
 		proc.stderr.setEncoding('utf8');
@@ -384,13 +386,13 @@ function sendNode(url, method, headers, body, agent) {
 }
 
 /** A plain unsigned node:http(s) request (for HTTPS checks with the printed certificate). */
-export function plainRequest(url, { method = 'GET', headers = {}, body, ca } = {}) {
+export function plainRequest(url, { method = 'GET', headers = {}, body, ca, servername } = {}) {
 	const u = new URL(url);
 	const mod = u.protocol === 'https:' ? https : http;
 	const bytes = toBuffer(body);
 	return withTimeout(
 		new Promise((res, rej) => {
-			const req = mod.request(u, { method, headers, ca, agent: false }, (resp) => {
+			const req = mod.request(u, { method, headers, ca, servername, agent: false }, (resp) => {
 				const chunks = [];
 				resp.on('data', (d) => chunks.push(d));
 				resp.on('end', () => res(makeResponse(resp.statusCode, lowerHeaders(resp.headers), Buffer.concat(chunks))));

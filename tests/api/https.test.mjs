@@ -12,9 +12,9 @@ before(async () => {
 });
 after(() => server?.close());
 
-test('stdout names both listeners, the certificate path, then ready', () => {
+test('stdout names both listeners, the certificate path and names, then ready', () => {
 	const lines = server.stdout.trim().split('\n');
-	assert.deepEqual(lines, [`listening ${server.httpUrl}`, `tls certificate ${server.certPath}`, `listening ${server.httpsUrl}`, 'ready']);
+	assert.deepEqual(lines, [`listening ${server.httpUrl}`, `tls certificate ${server.certPath}`, 'tls names localhost,127.0.0.1,::1', `listening ${server.httpsUrl}`, 'ready']);
 	assert.ok(server.certPath.startsWith(server.dir), `certificate next to the database: ${server.certPath}`);
 });
 
