@@ -195,6 +195,7 @@ check:
 
 lint: man-check
 	tests/lint/layers.sh
+	tests/lint/sizes.sh
 	tests/lint/storage_layers.sh storage
 	tests/lint/citations.sh
 	clang-format --dry-run --Werror $(SRC) server/main.c $(HDRS) \

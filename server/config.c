@@ -178,7 +178,8 @@ static int set_value(struct server_config *cfg, const struct option_row *o, cons
 	return -1;
 }
 
-int config_load(struct server_config *cfg, int argc, char **argv, char *err, size_t size)
+/* The defaults of a bare start. */
+static void set_defaults(struct server_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	strcpy(cfg->listen, "127.0.0.1");
@@ -199,13 +200,11 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 	cfg->min_body_rate = 8192;
 	cfg->max_connections_per_ip = 256;
 	strcpy(cfg->tls_priorities, CONFIG_TLS_PRIORITIES);
+}
 
-	for (size_t i = 0; i < OPTION_COUNT; i++) {
-		const char *v = options[i].env ? getenv(options[i].env) : NULL;
-
-		if (v && *v && set_value(cfg, &options[i], v, err, size) != 0)
-			return -1;
-	}
+/* The flags of argv, over what the environment set; -1 with a message in err. */
+static int read_flags(struct server_config *cfg, int argc, char **argv, char *err, size_t size)
+{
 	for (int a = 1; a < argc; a++) {
 		const char *arg = argv[a], *eq = strchr(arg, '=');
 		size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
@@ -231,6 +230,12 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 		if (set_value(cfg, o, eq ? eq + 1 : argv[++a], err, size) != 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* The rules that tie values together, or name a set of words; -1 with a message in err. */
+static int check_values(const struct server_config *cfg, char *err, size_t size)
+{
 	if (strcmp(cfg->auth, "strict") != 0 && strcmp(cfg->auth, "soft") != 0 &&
 	    strcmp(cfg->auth, "off") != 0) {
 		snprintf(err, size, "--auth must be strict, soft or off");
@@ -263,4 +268,18 @@ int config_load(struct server_config *cfg, int argc, char **argv, char *err, siz
 		return -1;
 	}
 	return 0;
+}
+
+int config_load(struct server_config *cfg, int argc, char **argv, char *err, size_t size)
+{
+	set_defaults(cfg);
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		const char *v = options[i].env ? getenv(options[i].env) : NULL;
+
+		if (v && *v && set_value(cfg, &options[i], v, err, size) != 0)
+			return -1;
+	}
+	if (read_flags(cfg, argc, argv, err, size) != 0)
+		return -1;
+	return check_values(cfg, err, size);
 }

@@ -19,6 +19,7 @@
 #include "base/xalloc.h"
 #include "server/delay.h"
 #include "server/guard.h"
+#include "server/listen.h"
 
 #define HEADERS_MAX 64
 /* A declared body over this many times max_body is refused before it is read. */
@@ -398,7 +399,8 @@ static enum MHD_Result headers_in(struct MHD_Connection *conn, struct http_serve
 		return MHD_YES;
 	n = strtoull(declared, &end, 10);
 	limit = req->spooled ? srv->max_upload : srv->max_body;
-	if (*end == '\0' && (n <= limit || (n / EARLY_413_FACTOR <= limit && !expects_continue(conn))))
+	if (*end == '\0' &&
+	    (n <= limit || (n / EARLY_413_FACTOR <= limit && !expects_continue(conn))))
 		return MHD_YES;
 	req->body_too_large = true;
 	req->close_after = true;
@@ -490,33 +492,12 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	*socket_context = info ? guard_open(srv->guard, info->connect_fd) : NULL;
 }
 
-static int bind_address(const struct http_options *opt, struct sockaddr_storage *addr,
-                        unsigned *flags)
-{
-	struct sockaddr_in *v4 = (struct sockaddr_in *)addr;
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)addr;
-
-	if (inet_pton(AF_INET, opt->listen, &v4->sin_addr) == 1) {
-		v4->sin_family = AF_INET;
-		v4->sin_port = htons((uint16_t)opt->port);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, opt->listen, &v6->sin6_addr) == 1) {
-		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons((uint16_t)opt->port);
-		*flags |= MHD_USE_IPv6;
-		return 0;
-	}
-	log_error("http: '%s' is not a numeric IP address", opt->listen);
-	return -1;
-}
-
 static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct http_options *opt,
                                        unsigned flags, struct sockaddr_storage *addr)
 {
 	return MHD_start_daemon(
-	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, trace_library_message,
-	        srv, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE,
+	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+	        trace_library_message, srv, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE,
 	        (unsigned)opt->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK,
 	        on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv,
@@ -537,10 +518,12 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 	                 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 
-	if (bind_address(opt, &addr, &flags) != 0) {
+	if (listen_address(opt->listen, opt->port, &addr) != 0) {
 		free(srv);
 		return NULL;
 	}
+	if (addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
 	srv->api = api;
 	pthread_mutex_init(&srv->batch_lock, NULL);
 	pthread_cond_init(&srv->batch_cond, NULL);

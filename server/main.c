@@ -20,6 +20,7 @@
 #include "base/provenance.h"
 #include "server/config.h"
 #include "server/http.h"
+#include "server/listen.h"
 #include "server/probe.h"
 #include "server/tls.h"
 #include "storage/store.h"
@@ -126,11 +127,6 @@ static unsigned connection_budget(const struct server_config *cfg, int threads, 
 	return (unsigned)((lim.rlim_cur - reserve) / (rlim_t)(listeners > 0 ? listeners : 1));
 }
 
-static bool loopback_listen(const char *addr)
-{
-	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
-}
-
 /*
  * Beyond loopback, anyone who reaches the port can call the management API
  * with the published development credentials, so say so once, loudly. The
@@ -142,7 +138,7 @@ static void warn_exposed(const struct server_config *cfg, char *secret, size_t s
 	static const char digits[] = "0123456789abcdef";
 	unsigned char raw[16];
 
-	if (loopback_listen(cfg->listen))
+	if (listen_is_loopback(cfg->listen))
 		return;
 	log_warn("listening on %s, beyond loopback: every peer that reaches the port can use the "
 	         "management API and the data plane with the credentials it has; the published "
@@ -194,10 +190,12 @@ static int load_tls(const struct server_config *cfg, struct tls_material *tls)
 
 /* The API's configuration from the server's; secret receives a per-run admin secret if one is made.
  */
-static void api_configure(struct api_config *api, const struct server_config *cfg, char *secret,
-                          size_t size)
+static void api_configure(struct api_config *api, const struct server_config *cfg,
+                          const char *uploads, char *secret, size_t size)
 {
 	api_config_defaults(api);
+	api->upload_dir = uploads;
+	api->max_upload = cfg->max_upload;
 	api->default_account = DEFAULT_ACCOUNT;
 	api->max_body = cfg->max_body;
 	api->auth_mode = auth_mode_parse(cfg->auth);
@@ -223,8 +221,11 @@ static void api_configure(struct api_config *api, const struct server_config *cf
 }
 
 /* What both listeners share: everything but the port and the certificate. */
-static void http_configure(struct http_options *opt, const struct server_config *cfg)
+static void http_configure(struct http_options *opt, const struct server_config *cfg,
+                           const char *uploads)
 {
+	opt->upload_dir = uploads;
+	opt->max_upload = cfg->max_upload;
 	opt->listen = cfg->listen;
 	opt->threads = threads_per_listener(cfg);
 	opt->max_body = cfg->max_body;
@@ -258,6 +259,64 @@ static void print_version(void)
 		printf("%s %s\n", libs[i].name, libs[i].version);
 }
 
+/* Line-buffered output, two malloc arenas, and SIGINT/SIGTERM left for sigwait() in stop. */
+static void prepare_process(sigset_t *stop)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * glibc gives each thread that allocates its own 64 MiB arena; with the
+	 * workers, the writer and the timers that was a third of the RSS. Two
+	 * arenas are as fast here (docs/performance.md).
+	 */
+	mallopt(M_ARENA_MAX, 2);
+	signal(SIGPIPE, SIG_IGN);
+	/* Every thread started from here inherits the mask; only sigwait() sees them. */
+	sigemptyset(stop);
+	sigaddset(stop, SIGINT);
+	sigaddset(stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, stop, NULL);
+}
+
+/* The database's folder (0700 when made here) and the upload folder into uploads. */
+static int make_folders(const struct server_config *cfg, char *uploads, size_t size)
+{
+	if (strcmp(cfg->db, ":memory:") != 0 && make_parent_dirs(cfg->db) != 0) {
+		log_error("cannot create the folder of '%s': %s", cfg->db, strerror(errno));
+		return -1;
+	}
+	if (upload_dir_make(cfg, uploads, size) != 0) {
+		log_error("cannot create the upload folder '%s': %s", uploads, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The HTTP and HTTPS listeners that cfg asks for; -1 after logging. */
+static int start_listeners(struct api *api, const struct server_config *cfg,
+                           struct http_options *opt, struct tls_material *tls,
+                           struct http_server **http, struct http_server **https)
+{
+	if (cfg->http_port != CONFIG_PORT_OFF) {
+		opt->port = cfg->http_port;
+		*http = http_start(api, opt);
+		if (!*http)
+			return -1;
+		printf("listening http://%s:%d\n", cfg->listen, http_port(*http));
+	}
+	if (cfg->https_port != CONFIG_PORT_OFF) {
+		if (load_tls(cfg, tls) != 0)
+			return -1;
+		opt->port = cfg->https_port;
+		opt->tls_cert_pem = tls->cert_pem;
+		opt->tls_key_pem = tls->key_pem;
+		*https = http_start(api, opt);
+		if (!*https)
+			return -1;
+		printf("listening https://%s:%d\n", cfg->listen, http_port(*https));
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct server_config cfg;
@@ -285,65 +344,23 @@ int main(int argc, char **argv)
 	}
 	if (cfg.probe)
 		return cfg.http_port > 0 && probe_http(cfg.listen, cfg.http_port) == 0 ? 0 : 1;
-
-	/* Every thread started from here inherits the mask; only sigwait() sees them. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	/*
-	 * glibc gives each thread that allocates its own 64 MiB arena; with the
-	 * workers, the writer and the timers that was a third of the RSS. Two
-	 * arenas are as fast here (docs/performance.md).
-	 */
-	mallopt(M_ARENA_MAX, 2);
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-
-	if (strcmp(cfg.db, ":memory:") != 0 && make_parent_dirs(cfg.db) != 0) {
-		log_error("cannot create the folder of '%s': %s", cfg.db, strerror(errno));
+	prepare_process(&stop);
+	if (make_folders(&cfg, uploads, sizeof(uploads)) != 0)
 		return 1;
-	}
-	if (upload_dir_make(&cfg, uploads, sizeof(uploads)) != 0) {
-		log_error("cannot create the upload folder '%s': %s", uploads, strerror(errno));
-		return 1;
-	}
 	api_init(&api);
 	db = store_db_open(cfg.db, SWEEP_MS);
 	api.db = db;
-	api_configure(&api.config, &cfg, run_secret, sizeof(run_secret));
-	api.config.upload_dir = uploads;
-	api.config.max_upload = cfg.max_upload;
+	api_configure(&api.config, &cfg, uploads, run_secret, sizeof(run_secret));
 	if (!db || (api.config.seed_dir
 	                    ? world_seed_dir(&api, api.config.seed_dir)
 	                    : world_default(&api, !cfg.uninitialized, !cfg.no_standard_tls)) != 0) {
 		log_error("cannot prepare the database '%s'", cfg.db);
 		goto out;
 	}
-	if (api_jobs_start(&api) != 0)
+	http_configure(&opt, &cfg, uploads);
+	if (api_jobs_start(&api) != 0 ||
+	    start_listeners(&api, &cfg, &opt, &tls, &http, &https) != 0)
 		goto out;
-
-	http_configure(&opt, &cfg);
-	opt.upload_dir = uploads;
-	opt.max_upload = cfg.max_upload;
-	if (cfg.http_port != CONFIG_PORT_OFF) {
-		opt.port = cfg.http_port;
-		http = http_start(&api, &opt);
-		if (!http)
-			goto out;
-		printf("listening http://%s:%d\n", cfg.listen, http_port(http));
-	}
-	if (cfg.https_port != CONFIG_PORT_OFF) {
-		if (load_tls(&cfg, &tls) != 0)
-			goto out;
-		opt.port = cfg.https_port;
-		opt.tls_cert_pem = tls.cert_pem;
-		opt.tls_key_pem = tls.key_pem;
-		https = http_start(&api, &opt);
-		if (!https)
-			goto out;
-		printf("listening https://%s:%d\n", cfg.listen, http_port(https));
-	}
 	/* Seeded and listening: only now is the emulator ready (GET /_emulator/ready). */
 	api_set_ready(&api, true);
 	printf("ready\n");

@@ -66,11 +66,10 @@ static int add_sans(gnutls_x509_crt_t crt, const struct tls_names *names)
 }
 
 /* Makes a self-signed certificate that Node accepts through NODE_EXTRA_CA_CERTS. */
-static int generate(struct tls_material *m, const struct tls_names *names)
+/* The certificate's fields and extensions for key and names; a GnuTLS code. */
+static int fill_certificate(gnutls_x509_crt_t crt, gnutls_x509_privkey_t key,
+                            const struct tls_names *names)
 {
-	gnutls_x509_privkey_t key = NULL;
-	gnutls_x509_crt_t crt = NULL;
-	gnutls_datum_t cert_pem = {NULL, 0}, key_pem = {NULL, 0};
 	unsigned char serial[16], key_id[64];
 	size_t key_id_len = sizeof(key_id);
 	time_t now = time(NULL);
@@ -78,14 +77,7 @@ static int generate(struct tls_material *m, const struct tls_names *names)
 
 	gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof(serial));
 	serial[0] &= 0x7f; /* a positive serial number */
-	rc = gnutls_x509_privkey_init(&key);
-	if (rc == 0)
-		rc = gnutls_x509_privkey_generate(
-		        key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0);
-	if (rc == 0)
-		rc = gnutls_x509_crt_init(&crt);
-	if (rc == 0)
-		rc = gnutls_x509_crt_set_version(crt, 3);
+	rc = gnutls_x509_crt_set_version(crt, 3);
 	if (rc == 0)
 		rc = gnutls_x509_crt_set_serial(crt, serial, sizeof(serial));
 	if (rc == 0)
@@ -111,6 +103,23 @@ static int generate(struct tls_material *m, const struct tls_names *names)
 		rc = gnutls_x509_crt_get_key_id(crt, 0, key_id, &key_id_len);
 	if (rc == 0)
 		rc = gnutls_x509_crt_set_subject_key_id(crt, key_id, key_id_len);
+	return rc;
+}
+
+static int generate(struct tls_material *m, const struct tls_names *names)
+{
+	gnutls_x509_privkey_t key = NULL;
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t cert_pem = {NULL, 0}, key_pem = {NULL, 0};
+	int rc = gnutls_x509_privkey_init(&key);
+
+	if (rc == 0)
+		rc = gnutls_x509_privkey_generate(
+		        key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0);
+	if (rc == 0)
+		rc = gnutls_x509_crt_init(&crt);
+	if (rc == 0)
+		rc = fill_certificate(crt, key, names);
 	if (rc == 0)
 		rc = gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0);
 	if (rc == 0)

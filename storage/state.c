@@ -19,6 +19,8 @@ static const struct reset_table {
 	enum stmt_id one, all;
 	bool identity; /* kept by a data-only reset */
 } reset_tables[] = {
+        {"bulk_job_error", STMT_RESET_BULK_JOB_ERROR, STMT_CLEAR_BULK_JOB_ERROR, false},
+        {"bulk_job", STMT_RESET_BULK_JOB, STMT_CLEAR_BULK_JOB, false},
         {"token_namespace", STMT_RESET_TOKEN_NAMESPACE, STMT_CLEAR_TOKEN_NAMESPACE, false},
         {"token", STMT_RESET_TOKEN, STMT_CLEAR_TOKEN, false},
         {"token_settings", STMT_RESET_TOKEN_SETTINGS, STMT_CLEAR_TOKEN_SETTINGS, false},

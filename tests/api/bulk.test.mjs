@@ -320,3 +320,17 @@ describe('a million-line upload', () => {
 		assert.ok(hwm < 48 * 1024, `peak RSS ${hwm} kB`);
 	});
 });
+
+describe('reset', () => {
+	test('POST /_emulator/reset removes the jobs with the data: a namespace made again lists none', async () => {
+		const ns = await newNamespace();
+		const job = await run('staging', ns, 'g1,k1,v1\n');
+		assert.equal(job.successesCount, 1);
+		const reset = await control(server, 'POST', '/_emulator/reset', {});
+		assert.equal(reset.status, 200, reset.body);
+		assert.equal((await server.post(nsPath('staging'), namespaceBody(ns))).status, 200);
+		const list = await server.get(`${nsPath('staging', ns)}/upload`);
+		assertJson(list, 200);
+		assert.deepEqual(list.json, { jobs: [] });
+	});
+});
