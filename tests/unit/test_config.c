@@ -169,6 +169,51 @@ static void check_data_plane_network(void)
 	assert_string_equal(cfg.data_plane_network, "PRODUCTION");
 }
 
+static void check_max_upload(void)
+{
+	assert_int_equal(cfg.max_upload, 5000000);
+}
+
+static void check_header_timeout(void)
+{
+	assert_int_equal(cfg.header_timeout, 3);
+}
+
+static void check_idle_timeout(void)
+{
+	assert_int_equal(cfg.idle_timeout, 7);
+}
+
+static void check_min_body_rate(void)
+{
+	assert_int_equal(cfg.min_body_rate, 100);
+}
+
+static void check_max_connections(void)
+{
+	assert_int_equal(cfg.max_connections, 500);
+}
+
+static void check_max_connections_per_ip(void)
+{
+	assert_int_equal(cfg.max_connections_per_ip, 9);
+}
+
+static void check_tls_priorities(void)
+{
+	assert_string_equal(cfg.tls_priorities, "NORMAL");
+}
+
+static void check_allow_remote_dev_client(void)
+{
+	assert_true(cfg.allow_remote_dev_client);
+}
+
+static void check_control_any_peer(void)
+{
+	assert_true(cfg.control_any_peer);
+}
+
 static const struct twin twins[] = {
         {"EDGEKV_LISTEN", "::", check_listen},
         {"EDGEKV_HTTP_PORT", "off", check_http_port},
@@ -191,6 +236,15 @@ static const struct twin twins[] = {
         {"EDGEKV_TOKEN_LIMIT", "7", check_token_limit},
         {"EDGEKV_TOKEN_ACTIVATION_DELAY", "0", check_token_activation_delay},
         {"EDGEKV_DATA_PLANE_NETWORK", "PRODUCTION", check_data_plane_network},
+        {"EDGEKV_MAX_UPLOAD", "5000000", check_max_upload},
+        {"EDGEKV_HEADER_TIMEOUT", "3", check_header_timeout},
+        {"EDGEKV_IDLE_TIMEOUT", "7", check_idle_timeout},
+        {"EDGEKV_MIN_BODY_RATE", "100", check_min_body_rate},
+        {"EDGEKV_MAX_CONNECTIONS", "500", check_max_connections},
+        {"EDGEKV_MAX_CONNECTIONS_PER_IP", "9", check_max_connections_per_ip},
+        {"EDGEKV_TLS_PRIORITIES", "NORMAL", check_tls_priorities},
+        {"EDGEKV_ALLOW_REMOTE_DEV_CLIENT", "1", check_allow_remote_dev_client},
+        {"EDGEKV_CONTROL_ANY_PEER", "1", check_control_any_peer},
 };
 
 #define TWIN_COUNT (sizeof(twins) / sizeof(twins[0]))
