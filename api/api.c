@@ -164,6 +164,28 @@ static bool control_allowed(const struct api_call *c)
 	return secret && *secret && given && edgegrid_signature_equal(secret, given);
 }
 
+/*
+ * A page of any site can make a browser send a form or a no-cors fetch to a
+ * loopback address, and the control API trusts loopback. Browsers mark such
+ * requests with Origin and Sec-Fetch-Site, so a change (any method but GET and
+ * HEAD) from another origin is refused; clients that are not browsers send
+ * neither header, and the console is same-origin.
+ */
+static bool control_cross_site(const struct api_call *c)
+{
+	const char *site = api_request_header(c->req, "Sec-Fetch-Site");
+	const char *origin = api_request_header(c->req, "Origin");
+	const char *host = api_request_header(c->req, "Host");
+	const char *scheme = c->req->tls ? "https://" : "http://";
+	size_t n = strlen(scheme);
+
+	if (c->req->method == HTTP_GET || c->req->method == HTTP_HEAD)
+		return false;
+	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return true;
+	return origin && (!host || strncmp(origin, scheme, n) != 0 || strcmp(origin + n, host) != 0);
+}
+
 /* The account a control call is scoped to: ?account=ID, or the default one. */
 static bool load_control_account(struct api_call *c)
 {
@@ -353,6 +375,8 @@ static void dispatch(struct api_call *c, struct token_rec *token)
 	if (c->route->flags & ROUTE_CONTROL) {
 		if (!(c->route->flags & ROUTE_OPEN) && !control_allowed(c))
 			reply_problem(c, EKV_CONTROL_FORBIDDEN);
+		else if (control_cross_site(c))
+			reply_problem(c, EKV_CONTROL_CROSS_SITE);
 		else if ((c->route->flags & ROUTE_OPEN) || load_control_account(c))
 			c->route->handler(c);
 		return;

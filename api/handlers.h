@@ -38,6 +38,7 @@ api_handler_fn items_delete;
 
 /* api/control_identity.c */
 api_handler_fn control_accounts_create;
+api_handler_fn control_accounts_list;
 api_handler_fn control_accounts_get;
 api_handler_fn control_groups_put;
 api_handler_fn control_users_put;
@@ -96,6 +97,9 @@ api_handler_fn control_clock_get;
 api_handler_fn control_clock_post;
 
 /* api/control_state.c */
+/* Fixture-format JSON of a user and of an API client, appended to the cJSON array ctx. */
+void control_export_user(void *ctx, const struct user_rec *u);
+void control_export_client(void *ctx, const struct client_rec *cl, const char *roles);
 api_handler_fn control_health;
 api_handler_fn control_ready;
 api_handler_fn control_reset;
@@ -118,5 +122,10 @@ api_handler_fn control_faults_delete;
 api_handler_fn control_faults_clear;
 api_handler_fn control_requests;
 api_handler_fn control_requests_clear;
+
+/* api/control/ui.c */
+api_handler_fn control_ui_redirect;
+api_handler_fn control_ui_index;
+api_handler_fn control_ui_asset;
 
 #endif
