@@ -22,7 +22,7 @@ LDFLAGS  := $(filter -fsanitize=%,$(OPT))
 
 # Debian packages the build, the tests and the linters need (the Dockerfile runs `make deps` too).
 DEPS_BUILD := build-essential libmicrohttpd-dev libsqlite3-dev libcjson-dev uuid-dev libgnutls28-dev
-DEPS_TEST  := libcmocka-dev clang clang-tidy clang-format cppcheck nodejs npm wrk python3-edgegrid
+DEPS_TEST  := libcmocka-dev clang clang-tidy clang-format cppcheck nodejs npm wrk python3-edgegrid chromium
 
 SRC      := $(wildcard base/*.c api/*.c api/control/*.c storage/*.c) $(filter-out server/main.c,$(wildcard server/*.c))
 HDRS     := $(wildcard server/*.h base/*.h api/*.h api/control/*.h storage/*.h)
@@ -36,7 +36,7 @@ UNIT     := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_
 FUZZ     := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c)
 
-.PHONY: all test unit api-test check lint fuzz fuzz-run bench run deps deps-build clean
+.PHONY: all test unit api-test browser-test check lint fuzz fuzz-run bench run deps deps-build clean
 
 all: $(BIN)
 
@@ -94,7 +94,15 @@ tests/api/node_modules: tests/api/package.json tests/api/package-lock.json
 api-test: $(BIN) tests/api/node_modules
 	EKV_BIN=$(abspath $(BIN)) node --test --test-concurrency=2 tests/api/
 
-test: unit api-test
+# The web console in headless Chromium (Debian's chromium); a screenshot per area in $(OUT)/console/.
+tests/browser/node_modules: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser-test: $(BIN) tests/api/node_modules tests/browser/node_modules
+	EKV_BIN=$(abspath $(BIN)) EKV_SHOTS=$(abspath $(OUT))/console node --test tests/browser/
+
+test: unit api-test browser-test
 
 check:
 	$(MAKE) BUILD=asan test

@@ -55,14 +55,19 @@ async function scheduled(ctx, rerender) {
 	} catch (e) {
 		if (!(e instanceof ApiError) || e.status === 0) throw e;
 	}
-	const act = async (method, path, what) => {
-		try { await manage(ctx.client, method, path); toast(what); rerender(); } catch (e) { toast(e.message); }
+	const act = async (method, path, what, gone) => {
+		try {
+			await manage(ctx.client, method, path);
+			if (gone) st.ns = st.group = st.key = undefined;
+			toast(what);
+			rerender();
+		} catch (e) { toast(e.message); }
 	};
 	return h('div', { class: 'row' },
 		when ? h('span', { class: 'warn' }, `Delete scheduled for ${when}`) : h('span', {}, 'No delete scheduled.'),
 		when ? button('Cancel the delete', () => act('DELETE', `${nsPath()}/status/scheduled-delete`, 'Delete cancelled'))
 			: button('Schedule delete', () => act('DELETE', nsPath(), `Delete of ${st.ns} scheduled`)),
-		button('Delete now', () => act('DELETE', `${nsPath()}?sync=true`, `Namespace ${st.ns} deleted`), { class: 'danger' }));
+		button('Delete now', () => act('DELETE', `${nsPath()}?sync=true`, `Namespace ${st.ns} deleted`, true), { class: 'danger' }));
 }
 
 async function groups(ctx, rerender) {
@@ -103,7 +108,8 @@ async function items(ctx, rerender) {
 		keys = (await manage(ctx.client, 'GET', `${nsPath()}/groups/${seg(st.group)}?maxItems=${st.shown + 1}`)).json || [];
 	} catch (e) {
 		if (!(e instanceof ApiError) || e.status === 0 || e.status >= 500) throw e;
-		note = e.message;
+		// An empty group is a 404 in the API: a group exists only while it holds items.
+		if (e.status !== 404) note = e.message;
 	}
 	const more = keys.length > st.shown;
 	keys = keys.slice(0, st.shown);

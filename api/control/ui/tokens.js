@@ -16,7 +16,8 @@ function describe(t) {
 		const c = claims(t.value);
 		const perms = {};
 		for (const [k, v] of Object.entries(c)) if (k.startsWith('namespace-')) perms[k.slice(10)] = v;
-		return { kind: 'legacy', networks: (c.env || []).join(', '), perms, state: 'COMPLETE' };
+		const names = { p: 'production', s: 'staging' };
+		return { kind: 'legacy', networks: (c.env || []).map((e) => names[e] || e).join(', '), perms, state: 'COMPLETE' };
 	}
 	const networks = [t.allowOnStaging && 'staging', t.allowOnProduction && 'production'].filter(Boolean).join(', ');
 	return { kind: 'enhanced', networks, perms: t.namespacePermissions || {}, state: t.tokenActivationStatus };
