@@ -11,7 +11,7 @@ export async function render(root, ctx) {
 	const parts = [section('Accounts', table([
 		{ title: 'Account', value: (a) => a.id },
 		{ title: 'Status', value: (a) => a.status },
-		{ title: 'CP code', value: (a) => a.cpcode ?? '—' },
+		{ title: 'CP code', value: (a) => a.cpcode || '—' },
 		{ title: 'Standard TLS', value: (a) => (a.standardTls ? 'yes' : 'no') },
 	], ctx.accounts, 'No accounts: create one with POST /_emulator/accounts.', async (a) => {
 		const sel = document.getElementById('account');
