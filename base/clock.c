@@ -141,6 +141,25 @@ void clock_format_rfc3339(int64_t ms, bool millis, char *out)
 		         (long long)(rem / 60000 % 60), (long long)(rem / 1000 % 60));
 }
 
+int64_t clock_day(int64_t ms)
+{
+	return floor_div(ms, 86400000);
+}
+
+int64_t clock_add_months(int64_t day, int64_t months)
+{
+	int64_t y, total;
+	unsigned m, d, last;
+
+	civil_from_days(day, &y, &m, &d);
+	total = y * 12 + (int64_t)m - 1 + months;
+	y = floor_div(total, 12);
+	m = (unsigned)(total - y * 12) + 1;
+	last = (unsigned)(clock_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
+	                  clock_days_from_civil(y, m, 1));
+	return clock_days_from_civil(y, m, d < last ? d : last);
+}
+
 void clock_format_date(int64_t ms, char *out)
 {
 	int64_t y;

@@ -37,6 +37,12 @@ int64_t clock_monotonic_ms(void);
  */
 void clock_format_rfc3339(int64_t ms, bool millis, char *out);
 
+/* The day number (days since 1970-01-01 UTC) of ms, rounding down before 1970 too. */
+int64_t clock_day(int64_t ms);
+
+/* The day months calendar months after day, clamped to the end of a shorter month. */
+int64_t clock_add_months(int64_t day, int64_t months);
+
 /* Writes "2026-11-23" into out (CLOCK_RFC3339_MAX bytes). */
 void clock_format_date(int64_t ms, char *out);
 

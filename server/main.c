@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "api/caller.h"
+#include "api/control/world.h"
+#include "api/auth/caller.h"
 #include "base/log.h"
 #include "server/config.h"
 #include "server/http.h"

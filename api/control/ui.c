@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/call.h"
+#include "api/core/call.h"
 #include "api/control/console_assets.h"
-#include "api/handlers.h"
-#include "api/problem.h"
-#include "api/reply.h"
+#include "api/control/handlers.h"
+#include "api/core/problem.h"
+#include "api/core/reply.h"
 
 /*
  * Scripts, styles and requests from the emulator only: no inline script or

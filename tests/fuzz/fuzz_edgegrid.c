@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "api/edgegrid.h"
+#include "api/control/world.h"
+#include "api/auth/edgegrid.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
 #include "storage/store.h"

@@ -5,8 +5,8 @@
  * Whatever the input, the default account's API client must still sign
  * afterwards unless the fixture replaced that account.
  */
-#include "api/faults.h"
-#include "api/settings.h"
+#include "api/state/faults.h"
+#include "api/state/settings.h"
 #include "tests/fuzz/harness.h"
 
 static const struct {

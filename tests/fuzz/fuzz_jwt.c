@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/jwt.h"
-#include "api/tokens.h"
+#include "api/auth/jwt.h"
+#include "api/auth/access_token.h"
 #include "base/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Only a token signed with key could pass, and the fuzzer cannot forge one. */
 	if (r == JWT_OK || r == JWT_EXPIRED)
 		abort();
-	(void)tokens_ref_valid(text, size);
+	(void)access_token_ref_valid(text, size);
 	if (jwt_base64url_decode(text, size, &decoded) == 0) {
 		struct buf again = BUF_INIT;
 

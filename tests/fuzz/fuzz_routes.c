@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/routes.h"
+#include "api/core/router.h"
+#include "api/dispatch/routes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,8 +16,10 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "api/handlers.h"
-#include "api/caller.h"
+#include "api/control/world.h"
+#include "api/dispatch/routes.h"
+#include "api/edgekv/handlers.h"
+#include "api/auth/caller.h"
 #include "base/clock.h"
 #include "storage/store.h"
 

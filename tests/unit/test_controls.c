@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "api/caller.h"
-#include "api/faults.h"
-#include "api/settings.h"
+#include "api/control/world.h"
+#include "api/auth/caller.h"
+#include "api/state/faults.h"
+#include "api/state/settings.h"
 #include "base/clock.h"
 #include "storage/store.h"
 #include "tests/unit/unit.h"

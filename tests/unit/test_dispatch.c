@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "api/caller.h"
+#include "api/control/world.h"
+#include "api/auth/caller.h"
 #include "base/clock.h"
 #include "storage/store.h"
 #include "tests/unit/unit.h"

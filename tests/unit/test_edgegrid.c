@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/edgegrid.h"
+#include "api/auth/edgegrid.h"
 #include "base/buf.h"
 
 static cJSON *load(const char *path)

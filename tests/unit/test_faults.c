@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#include "api/faults.h"
-#include "api/settings.h"
+#include "api/state/faults.h"
+#include "api/state/settings.h"
 
 #define ITEM_ROUTE                                                                                 \
 	"/edgekv/v1/networks/{network}/namespaces/{namespace}/groups/{group}/items/{item}"

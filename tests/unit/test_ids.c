@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/ids.h"
+#include "api/core/ids.h"
 #include "tests/unit/unit.h"
 
 static char long_id[600];

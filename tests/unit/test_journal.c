@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/journal.h"
+#include "api/state/journal.h"
 
 struct seen {
 	int n;

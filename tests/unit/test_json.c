@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/call.h"
-#include "api/json.h"
-#include "api/problem.h"
+#include "api/core/call.h"
+#include "api/core/json.h"
+#include "api/core/problem.h"
 #include "tests/unit/unit.h"
 
 struct fake {

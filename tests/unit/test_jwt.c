@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/jwt.h"
+#include "api/auth/jwt.h"
 #include "base/buf.h"
 
 #define NOW 1795433810LL

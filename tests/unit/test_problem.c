@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/call.h"
-#include "api/problem.h"
+#include "api/core/call.h"
+#include "api/core/problem.h"
 #include "tests/unit/unit.h"
 
 #define REQUEST_ID      "0123456789abcdef"
@@ -18,7 +18,7 @@
 
 static const char *const names[] = {
 #define EKV_ERROR(name, status, code, type, detail) #name,
-#include "api/errors.def"
+#include "api/core/errors.def"
 #undef EKV_ERROR
 };
 

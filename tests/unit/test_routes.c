@@ -2,8 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/handlers.h"
-#include "api/routes.h"
+#include "api/control/handlers.h"
+#include "api/dataplane/handlers.h"
+#include "api/dispatch/routes.h"
+#include "api/edgekv/handlers.h"
+#include "api/core/router.h"
 #include "tests/unit/unit.h"
 
 #define NS "/edgekv/v1/networks/staging/namespaces/ns1"

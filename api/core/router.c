@@ -1,0 +1,127 @@
+#include "api/core/router.h"
+
+#include <string.h>
+
+static int hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes src[0..len) into dst (which has room for len + 1); returns the length. */
+static size_t decode_segment(char *dst, const char *src, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		int hi, lo;
+
+		if (src[i] == '%' && i + 2 < len && (hi = hex(src[i + 1])) >= 0 &&
+		    (lo = hex(src[i + 2])) >= 0) {
+			dst[n++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			dst[n++] = src[i];
+		}
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+/* Does the path match pattern? Fills params (may be partly filled on failure). */
+static bool match(const char *pattern, const char *path, size_t path_len,
+                  struct route_params *params)
+{
+	const char *p = pattern, *s = path, *end = path + path_len;
+	size_t used = 0;
+
+	params->count = 0;
+	while (*p && s < end) {
+		const char *pseg_end, *sseg_end;
+		size_t plen, slen;
+
+		if (*p != '/' || *s != '/')
+			return false;
+		p++;
+		s++;
+		pseg_end = strchr(p, '/');
+		if (!pseg_end)
+			pseg_end = p + strlen(p);
+		sseg_end = memchr(s, '/', (size_t)(end - s));
+		if (!sseg_end)
+			sseg_end = end;
+		plen = (size_t)(pseg_end - p);
+		slen = (size_t)(sseg_end - s);
+		if (plen >= 2 && p[0] == '{' && p[plen - 1] == '}') {
+			if (slen == 0 || params->count == ROUTE_PARAMS ||
+			    used + slen + 1 > sizeof(params->buf))
+				return false;
+			params->name[params->count] = p + 1;
+			params->name_len[params->count] = plen - 2;
+			params->value[params->count] = params->buf + used;
+			params->value_len[params->count] =
+			        decode_segment(params->buf + used, s, slen);
+			used += params->value_len[params->count] + 1;
+			params->count++;
+		} else if (plen != slen || memcmp(p, s, plen) != 0) {
+			return false;
+		}
+		p = pseg_end;
+		s = sseg_end;
+	}
+	return *p == '\0' && s == end;
+}
+
+enum route_result route_match(const struct route *table, size_t n, enum http_method method,
+                              const char *path, size_t path_len, const struct route **out,
+                              struct route_params *params, unsigned *allow)
+{
+	enum http_method want = method == HTTP_HEAD ? HTTP_GET : method;
+	bool path_known = false;
+
+	*allow = 0;
+	if (path_len >= ROUTE_PATH_MAX)
+		return ROUTE_TOO_LONG;
+	for (size_t i = 0; i < n; i++) {
+		if (!match(table[i].pattern, path, path_len, params))
+			continue;
+		if (table[i].method == want) {
+			*out = &table[i];
+			return ROUTE_FOUND;
+		}
+		path_known = true;
+		*allow |= 1u << table[i].method;
+		if (table[i].method == HTTP_GET)
+			*allow |= 1u << HTTP_HEAD;
+	}
+	return path_known ? ROUTE_NO_METHOD : ROUTE_NO_PATH;
+}
+
+static size_t param_index(const struct route_params *params, const char *name)
+{
+	size_t len = strlen(name), i;
+
+	for (i = 0; i < params->count; i++)
+		if (params->name_len[i] == len && memcmp(params->name[i], name, len) == 0)
+			break;
+	return i;
+}
+
+const char *route_param(const struct route_params *params, const char *name)
+{
+	size_t i = param_index(params, name);
+
+	return i < params->count ? params->value[i] : NULL;
+}
+
+size_t route_param_len(const struct route_params *params, const char *name)
+{
+	size_t i = param_index(params, name);
+
+	return i < params->count ? params->value_len[i] : 0;
+}

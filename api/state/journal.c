@@ -1,0 +1,123 @@
+#include "api/state/journal.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/xalloc.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct journal_entry *ring; /* JOURNAL_SIZE entries, made on first use */
+static int64_t next_seq = 1;
+static int64_t first_seq = 1; /* the oldest entry since the last clear */
+
+bool journal_header_secret(const char *name)
+{
+	static const char *const secret[] = {"Authorization", "X-Emulator-Admin-Secret",
+	                                     "X-Akamai-EdgeDB-Auth", "X-Akamai-EdgeDB-Auth-Ref",
+	                                     "Cookie"};
+
+	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
+		if (strcasecmp(name, secret[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The length of the well-formed UTF-8 sequence at p (n > 0 bytes left), or 0. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	size_t len = p[0] < 0x80 ? 1 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : p[0] >= 0xe0 && p[0] < 0xf0 ? 3
+	             : p[0] >= 0xf0 && p[0] < 0xf5                   ? 4
+	                                                             : 0;
+
+	if (len == 0 || len > n || p[0] == 0)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* The first bytes of a body as text that a JSON string carries exactly (dst: max + 1). */
+static void copy_text(char *dst, size_t max, const void *src, size_t n)
+{
+	const unsigned char *p = src;
+	size_t out = 0;
+
+	if (n > max)
+		n = max;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_seq(p + i, n - i);
+
+		if (len == 0) {
+			dst[out++] = '.';
+			i++;
+			continue;
+		}
+		memcpy(dst + out, p + i, len);
+		out += len;
+		i += len;
+	}
+	dst[out] = '\0';
+}
+
+void journal_add(const struct api_request *req, const struct api_response *res, const char *account,
+                 int64_t at_ms)
+{
+	struct journal_entry e;
+
+	/* Formatted outside the lock, which then covers one copy. */
+	memset(&e, 0, sizeof(e));
+	e.at_ms = at_ms;
+	snprintf(e.method, sizeof(e.method), "%s", http_method_name(req->method));
+	snprintf(e.target, sizeof(e.target), "%s", req->target);
+	e.status = res->status;
+	snprintf(e.account, sizeof(e.account), "%s", account ? account : "");
+	snprintf(e.request_id, sizeof(e.request_id), "%s", req->request_id);
+	e.latency_ms = res->delay_ms;
+	e.request_len = req->body_len;
+	copy_text(e.request_body, JOURNAL_BODY_MAX, req->body, req->body ? req->body_len : 0);
+	e.response_len = res->body.len;
+	copy_text(e.response_body, JOURNAL_BODY_MAX, res->body.ptr, res->body.ptr ? res->body.len : 0);
+	snprintf(e.response_type, sizeof(e.response_type), "%.95s", res->content_type);
+	for (size_t i = 0; i < req->header_count && e.header_count < JOURNAL_HEADERS_MAX; i++) {
+		const struct api_header *h = &req->headers[i];
+
+		snprintf(e.headers[e.header_count].name, sizeof(e.headers[0].name), "%s", h->name);
+		snprintf(e.headers[e.header_count].value, sizeof(e.headers[0].value), "%s",
+		         journal_header_secret(h->name) ? "[redacted]" : h->value);
+		e.header_count++;
+	}
+	pthread_mutex_lock(&lock);
+	if (!ring)
+		ring = xcalloc(JOURNAL_SIZE, sizeof(*ring));
+	e.seq = next_seq++;
+	ring[(size_t)(e.seq % JOURNAL_SIZE)] = e;
+	pthread_mutex_unlock(&lock);
+}
+
+void journal_each(int64_t since, journal_fn *fn, void *ctx)
+{
+	int64_t first;
+
+	pthread_mutex_lock(&lock);
+	first = next_seq > JOURNAL_SIZE ? next_seq - JOURNAL_SIZE : 1;
+	if (first < first_seq)
+		first = first_seq;
+	if (first <= since)
+		first = since + 1;
+	for (int64_t seq = first; ring && seq < next_seq; seq++)
+		fn(ctx, &ring[(size_t)(seq % JOURNAL_SIZE)]);
+	pthread_mutex_unlock(&lock);
+}
+
+void journal_clear(void)
+{
+	pthread_mutex_lock(&lock);
+	free(ring);
+	ring = NULL;
+	first_seq = next_seq;
+	pthread_mutex_unlock(&lock);
+}
