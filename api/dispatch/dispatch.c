@@ -70,7 +70,8 @@ static bool control_cross_site(const struct api_call *c)
 		return false;
 	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
 		return true;
-	return origin && (!host || strncmp(origin, scheme, n) != 0 || strcmp(origin + n, host) != 0);
+	return origin &&
+	       (!host || strncmp(origin, scheme, n) != 0 || strcmp(origin + n, host) != 0);
 }
 
 /* The account a control call is scoped to: ?account=ID, or the default one. */

@@ -28,11 +28,21 @@ bool journal_header_secret(const char *name)
 /* The length of the well-formed UTF-8 sequence at p (n > 0 bytes left), or 0. */
 static size_t utf8_seq(const unsigned char *p, size_t n)
 {
-	size_t len = p[0] < 0x80 ? 1 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : p[0] >= 0xe0 && p[0] < 0xf0 ? 3
-	             : p[0] >= 0xf0 && p[0] < 0xf5                   ? 4
-	                                                             : 0;
+	size_t len = 0;
 
-	if (len == 0 || len > n || p[0] == 0)
+	if (p[0] > 0 && p[0] < 0x80)
+		len = 1;
+	else if (p[0] >= 0xc2 && p[0] < 0xe0)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] < 0xf0)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] < 0xf5)
+		len = 4;
+	if (len == 0 || len > n)
+		return 0;
+	/* Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8. */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
 		return 0;
 	for (size_t i = 1; i < len; i++)
 		if ((p[i] & 0xc0) != 0x80)
@@ -80,7 +90,8 @@ void journal_add(const struct api_request *req, const struct api_response *res, 
 	e.request_len = req->body_len;
 	copy_text(e.request_body, JOURNAL_BODY_MAX, req->body, req->body ? req->body_len : 0);
 	e.response_len = res->body.len;
-	copy_text(e.response_body, JOURNAL_BODY_MAX, res->body.ptr, res->body.ptr ? res->body.len : 0);
+	copy_text(e.response_body, JOURNAL_BODY_MAX, res->body.ptr,
+	          res->body.ptr ? res->body.len : 0);
 	snprintf(e.response_type, sizeof(e.response_type), "%.95s", res->content_type);
 	for (size_t i = 0; i < req->header_count && e.header_count < JOURNAL_HEADERS_MAX; i++) {
 		const struct api_header *h = &req->headers[i];

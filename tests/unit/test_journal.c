@@ -63,7 +63,7 @@ static void test_bounded_oldest_first(void **state)
 	journal_clear();
 	for (int i = 0; i < JOURNAL_SIZE + 5; i++)
 		add(200);
-	journal_each(see, &s);
+	journal_each(0, see, &s);
 	assert_int_equal(s.n, JOURNAL_SIZE);
 	assert_int_equal(s.last - s.first + 1, JOURNAL_SIZE);
 }
@@ -75,7 +75,7 @@ static void test_credentials_redacted(void **state)
 	(void)state;
 	journal_clear();
 	add(401);
-	journal_each(see, &s);
+	journal_each(0, see, &s);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.auth, "[redacted]");
 	assert_string_equal(s.secret, "[redacted]"); /* header names in any case */
@@ -92,11 +92,71 @@ static void test_clear_forgets_everything_before(void **state)
 	add(200);
 	add(200);
 	journal_clear();
-	journal_each(see, &s);
+	journal_each(0, see, &s);
 	assert_int_equal(s.n, 0);
 	add(500);
-	journal_each(see, &s);
+	journal_each(0, see, &s);
 	assert_int_equal(s.n, 1);
+	journal_clear();
+}
+
+static void test_since_gives_newer_entries(void **state)
+{
+	struct seen s = {0};
+	int64_t first;
+
+	(void)state;
+	journal_clear();
+	for (int i = 0; i < 5; i++)
+		add(200);
+	journal_each(0, see, &s);
+	first = s.first;
+	memset(&s, 0, sizeof(s));
+	journal_each(first + 2, see, &s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.first, first + 3);
+	memset(&s, 0, sizeof(s));
+	journal_each(first + 4, see, &s);
+	assert_int_equal(s.n, 0);
+	journal_clear();
+}
+
+static char body_seen[JOURNAL_BODY_MAX + 1];
+static size_t body_len_seen;
+
+static void see_body(void *ctx, const struct journal_entry *e)
+{
+	(void)ctx;
+	memcpy(body_seen, e->request_body, sizeof(body_seen));
+	body_len_seen = e->request_len;
+}
+
+/* Bodies are kept as JSON-safe text: bytes that are not UTF-8 (or a cut sequence) read '.'. */
+static void test_body_text(void **state)
+{
+	static char body[JOURNAL_BODY_MAX + 8];
+	char want[JOURNAL_BODY_MAX + 1];
+	struct api_request req = {0};
+	struct api_response res;
+
+	(void)state;
+	memset(body, 'a', JOURNAL_BODY_MAX - 5);
+	memcpy(body + JOURNAL_BODY_MAX - 5, "\xff\0\xc3\xa9\xe2\x82\xac", 7);
+	req.method = HTTP_PUT;
+	req.target = "/api/v1/x";
+	req.request_id = "0123456789abcdef";
+	req.body = body;
+	req.body_len = JOURNAL_BODY_MAX + 2;
+	api_response_init(&res);
+	res.status = 200;
+	journal_clear();
+	journal_add(&req, &res, "1-A", 1000);
+	api_response_release(&res);
+	journal_each(0, see_body, NULL);
+	memset(want, 'a', JOURNAL_BODY_MAX - 5);
+	memcpy(want + JOURNAL_BODY_MAX - 5, "..\xc3\xa9.", 6);
+	assert_string_equal(body_seen, want);
+	assert_int_equal(body_len_seen, JOURNAL_BODY_MAX + 2);
 	journal_clear();
 }
 
@@ -106,6 +166,8 @@ int main(void)
 	        cmocka_unit_test(test_bounded_oldest_first),
 	        cmocka_unit_test(test_credentials_redacted),
 	        cmocka_unit_test(test_clear_forgets_everything_before),
+	        cmocka_unit_test(test_since_gives_newer_entries),
+	        cmocka_unit_test(test_body_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
