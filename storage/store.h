@@ -24,6 +24,9 @@ enum network { NETWORK_STAGING, NETWORK_PRODUCTION };
 /* "staging" or "production". */
 const char *network_name(enum network net);
 
+/* "staging" or "production" in any case, as the API takes them; false for anything else. */
+bool network_parse(const char *name, enum network *out);
+
 enum init_status { INIT_UNINITIALIZED, INIT_PENDING, INIT_INITIALIZED };
 
 /* "UNINITIALIZED", "PENDING" or "INITIALIZED". */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/base64.h"
 #include "base/buf.h"
 #include "base/clock.h"
 
@@ -76,19 +77,18 @@ int edgegrid_timestamp_ms(const char *ts, int64_t *ms)
 	return clock_parse_rfc3339(iso, false, ms);
 }
 
+/* base64 of a digest into out (EDGEGRID_B64_MAX bytes). */
 static int base64(unsigned char *data, size_t len, char *out)
 {
-	gnutls_datum_t in = {data, (unsigned)len}, b64 = {NULL, 0};
-	int rc = gnutls_base64_encode2(&in, &b64);
+	struct buf text = BUF_INIT;
+	int rc = base64_encode(data, len, &text);
 
-	if (rc < 0 || b64.size >= EDGEGRID_B64_MAX) {
-		gnutls_free(b64.data);
-		return -1;
-	}
-	memcpy(out, b64.data, b64.size);
-	out[b64.size] = '\0';
-	gnutls_free(b64.data);
-	return 0;
+	if (rc == 0 && text.len >= EDGEGRID_B64_MAX)
+		rc = -1;
+	if (rc == 0)
+		memcpy(out, text.ptr, text.len + 1);
+	buf_release(&text);
+	return rc;
 }
 
 static int hmac_b64(const char *key, size_t key_len, const void *msg, size_t msg_len, char *out)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base64.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 
@@ -22,79 +23,6 @@ struct jwt_key {
 	gnutls_privkey_t priv;
 	gnutls_pubkey_t pub;
 };
-
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-void jwt_base64url_encode(const void *data, size_t len, struct buf *out)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	for (i = 0; i + 2 < len; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-
-		buf_addch(out, b64url[v >> 18 & 63]);
-		buf_addch(out, b64url[v >> 12 & 63]);
-		buf_addch(out, b64url[v >> 6 & 63]);
-		buf_addch(out, b64url[v & 63]);
-	}
-	if (len - i == 1) {
-		unsigned v = (unsigned)p[i] << 16;
-
-		buf_addch(out, b64url[v >> 18 & 63]);
-		buf_addch(out, b64url[v >> 12 & 63]);
-	} else if (len - i == 2) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
-
-		buf_addch(out, b64url[v >> 18 & 63]);
-		buf_addch(out, b64url[v >> 12 & 63]);
-		buf_addch(out, b64url[v >> 6 & 63]);
-	}
-	if (!out->ptr)
-		buf_add(out, "", 0);
-}
-
-static int b64url_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-')
-		return 62;
-	if (c == '_')
-		return 63;
-	return -1;
-}
-
-int jwt_base64url_decode(const char *s, size_t len, struct buf *out)
-{
-	unsigned acc = 0;
-	int bits = 0;
-
-	if (len % 4 == 1)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		int v = b64url_value(s[i]);
-
-		if (v < 0)
-			return -1;
-		acc = (acc << 6 | (unsigned)v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf_addch(out, (char)(acc >> bits & 0xff));
-		}
-	}
-	/* The leftover bits of the last character must be zero (canonical encoding). */
-	if (bits && (acc & ((1u << bits) - 1)))
-		return -1;
-	if (!out->ptr)
-		buf_add(out, "", 0);
-	return 0;
-}
 
 void jwt_key_free(struct jwt_key *key)
 {
@@ -188,10 +116,9 @@ int jwt_key_jwk(const struct jwt_key *key, struct buf *n, struct buf *e)
 	gnutls_datum_t m = {NULL, 0}, x = {NULL, 0};
 	int rc = gnutls_pubkey_export_rsa_raw2(key->pub, &m, &x, GNUTLS_EXPORT_FLAG_NO_LZ);
 
-	if (rc == 0) {
-		jwt_base64url_encode(m.data, m.size, n);
-		jwt_base64url_encode(x.data, x.size, e);
-	}
+	if (rc == 0 &&
+	    (base64url_encode(m.data, m.size, n) != 0 || base64url_encode(x.data, x.size, e) != 0))
+		rc = -1;
 	gnutls_free(m.data);
 	gnutls_free(x.data);
 	return rc == 0 ? 0 : -1;
@@ -206,10 +133,10 @@ int jwt_key_id(const struct jwt_key *key, char out[17])
 
 	if (rc == 0 && gnutls_hash_fast(GNUTLS_DIG_SHA256, der.ptr, der.len, digest) != 0)
 		rc = -1;
-	if (rc == 0) {
-		jwt_base64url_encode(digest, sizeof(digest), &text);
+	if (rc == 0 && base64url_encode(digest, sizeof(digest), &text) != 0)
+		rc = -1;
+	if (rc == 0)
 		snprintf(out, 17, "%.16s", text.ptr);
-	}
 	buf_release(&der);
 	buf_release(&text);
 	return rc;
@@ -221,16 +148,18 @@ int jwt_sign(const struct jwt_key *key, const char *claims_json, size_t len, str
 	gnutls_datum_t data, sig = {NULL, 0};
 	int rc;
 
-	jwt_base64url_encode(JWT_HEADER, strlen(JWT_HEADER), &input);
+	rc = base64url_encode(JWT_HEADER, strlen(JWT_HEADER), &input);
 	buf_addch(&input, '.');
-	jwt_base64url_encode(claims_json, len, &input);
+	if (rc == 0)
+		rc = base64url_encode(claims_json, len, &input);
 	data.data = (unsigned char *)input.ptr;
 	data.size = (unsigned)input.len;
-	rc = gnutls_privkey_sign_data2(key->priv, GNUTLS_SIGN_RSA_SHA256, 0, &data, &sig);
+	if (rc == 0)
+		rc = gnutls_privkey_sign_data2(key->priv, GNUTLS_SIGN_RSA_SHA256, 0, &data, &sig);
 	if (rc == 0) {
 		buf_add(out, input.ptr, input.len);
 		buf_addch(out, '.');
-		jwt_base64url_encode(sig.data, sig.size, out);
+		rc = base64url_encode(sig.data, sig.size, out);
 	} else {
 		log_error("jwt: cannot sign: %s", gnutls_strerror(rc));
 	}
@@ -246,7 +175,7 @@ static cJSON *decode_json_part(const char *s, size_t len)
 	const char *end = NULL;
 	cJSON *root = NULL;
 
-	if (jwt_base64url_decode(s, len, &text) == 0 && text.len > 0 &&
+	if (base64url_decode(s, len, &text) == 0 && text.len > 0 &&
 	    memchr(text.ptr, '\0', text.len) == NULL) {
 		root = cJSON_ParseWithLengthOpts(text.ptr, text.len, &end, 0);
 		while (root && end < text.ptr + text.len &&
@@ -312,7 +241,7 @@ enum jwt_result jwt_verify(const struct jwt_key *key, const char *token, size_t 
 		result = JWT_BAD_ALG;
 		goto out;
 	}
-	if (dot2 + 1 == end || jwt_base64url_decode(dot2 + 1, (size_t)(end - dot2 - 1), &sig) != 0)
+	if (dot2 + 1 == end || base64url_decode(dot2 + 1, (size_t)(end - dot2 - 1), &sig) != 0)
 		goto out;
 	signed_part = xmemdupz(token, (size_t)(dot2 - token));
 	data.data = (unsigned char *)signed_part;

@@ -62,10 +62,4 @@ struct jwt_claims {
 enum jwt_result jwt_verify(const struct jwt_key *key, const char *token, size_t len, int64_t now_s,
                            struct jwt_claims *claims);
 
-/* base64url without padding (RFC 7515 §2). */
-void jwt_base64url_encode(const void *data, size_t len, struct buf *out);
-
-/* Strict decoding: only the URL alphabet, no padding, no stray bits. 0 or -1. */
-int jwt_base64url_decode(const char *s, size_t len, struct buf *out);
-
 #endif

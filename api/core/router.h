@@ -22,6 +22,9 @@ enum route_flags {
 	ROUTE_CONTROL = 1 << 3,    /* /_emulator: loopback or the admin secret, no EdgeGrid */
 	ROUTE_OPEN = 1 << 4,       /* with ROUTE_CONTROL: anyone (health and readiness probes) */
 	ROUTE_BATCH = 1 << 5,      /* an item write: may run in a group commit (api_batchable) */
+	/* Known issues of the real service that hit this route (docs/known-issues.md): */
+	ROUTE_ISSUE_TIMES_OUT = 1 << 6,  /* the first call may time out at the gateway (504) */
+	ROUTE_ISSUE_FAILS_ONCE = 1 << 7, /* the first call before initialization fails (500) */
 };
 
 struct route {

@@ -30,14 +30,8 @@ static bool require_dp_network(struct api_call *c, enum network *out)
 		*out = c->api->config.data_plane_network;
 		return true;
 	}
-	if (strcasecmp(name, "staging") == 0) {
-		*out = NETWORK_STAGING;
+	if (network_parse(name, out))
 		return true;
-	}
-	if (strcasecmp(name, "production") == 0) {
-		*out = NETWORK_PRODUCTION;
-		return true;
-	}
 	reply_problem(c, EKV_NETWORK_INVALID, name);
 	return false;
 }

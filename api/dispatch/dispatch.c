@@ -133,13 +133,10 @@ static bool load_account(struct api_call *c)
 /* The route's {network} as enum network, or FAULT_NETWORK_ANY. */
 static int route_network(const struct api_call *c)
 {
-	const char *name = route_param(&c->params, "network");
+	enum network net;
 
-	if (name && strcasecmp(name, "staging") == 0)
-		return NETWORK_STAGING;
-	if (name && strcasecmp(name, "production") == 0)
-		return NETWORK_PRODUCTION;
-	return FAULT_NETWORK_ANY;
+	return network_parse(route_param(&c->params, "network"), &net) ? (int)net
+	                                                               : FAULT_NETWORK_ANY;
 }
 
 /*
@@ -164,12 +161,12 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 		return false;
 	}
 	/* Known issues of the seed that fail once per account (docs/known-issues.md). */
-	if ((set.issues & ISSUE_NAMESPACE_TIMEOUT) && c->route->handler == namespaces_create &&
+	if ((c->route->flags & ROUTE_ISSUE_TIMES_OUT) && (set.issues & ISSUE_NAMESPACE_TIMEOUT) &&
 	    settings_issue_first(c->account.id, ISSUE_NAMESPACE_TIMEOUT)) {
 		reply_gateway(c, GW_ORIGIN_TIMEOUT);
 		return false;
 	}
-	if ((set.issues & ISSUE_INIT_FAILS_ONCE) && c->route->handler == initialize_put &&
+	if ((c->route->flags & ROUTE_ISSUE_FAILS_ONCE) && (set.issues & ISSUE_INIT_FAILS_ONCE) &&
 	    c->account.status != INIT_INITIALIZED &&
 	    settings_issue_first(c->account.id, ISSUE_INIT_FAILS_ONCE)) {
 		reply_problem(c, EKV_INTERNAL);
@@ -211,52 +208,60 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 	return false;
 }
 
-/* token: room for the data plane's token, owned by the caller (it outlives the handler). */
-void dispatch_request(struct api_call *c, struct token_rec *token)
+/* Finds c->req's route; false after replying 400, 404, 405, 413 or 414. */
+static bool find_route(struct api_call *c, size_t path_len)
 {
-	struct api *api = c->api;
 	const struct api_request *req = c->req;
-	const char *q = strchr(req->target, '?');
-	size_t path_len = q ? (size_t)(q - req->target) : strlen(req->target);
 	unsigned allow = 0;
-	char limit[32];
+	char text[256];
 
-	c->query = q ? q + 1 : "";
-	c->table = api_routes;
-	c->table_len = api_route_count;
 	/* RFC 9112 §6.3: a message with conflicting lengths is refused, never guessed at. */
 	if (req->framing_invalid) {
 		reply_problem(c, EKV_FRAMING_INVALID);
-		return;
+		return false;
 	}
-	switch (route_match(api_routes, api_route_count, req->method, req->target, path_len,
-	                    &c->route, &c->params, &allow)) {
+	switch (route_match(c->table, c->table_len, req->method, req->target, path_len, &c->route,
+	                    &c->params, &allow)) {
 	case ROUTE_FOUND:
 		break;
 	case ROUTE_NO_METHOD:
 		reply_no_method(c, allow);
-		return;
+		return false;
 	case ROUTE_TOO_LONG:
 		reply_problem(c, EKV_URI_TOO_LONG);
-		return;
-	case ROUTE_NO_PATH: {
-		char path[256];
-
-		snprintf(path, sizeof(path), "%.*s", (int)(path_len < 200 ? path_len : 200),
+		return false;
+	case ROUTE_NO_PATH:
+		snprintf(text, sizeof(text), "%.*s", (int)(path_len < 200 ? path_len : 200),
 		         req->target);
-		reply_problem(c, EKV_ROUTE_NOT_FOUND, path);
+		reply_problem(c, EKV_ROUTE_NOT_FOUND, text);
+		return false;
+	}
+	if (!req->body_too_large)
+		return true;
+	snprintf(text, sizeof(text), "%zu", c->api->config.max_body);
+	/* The value's own 413 only where every body over the limit holds more characters than a
+	 * value may (UTF-8 takes at most 4 bytes a character): under a smaller --max-body the
+	 * value may be short enough, and only the body limit was broken. */
+	if ((c->route->flags & ROUTE_VALUE_BODY) &&
+	    c->api->config.max_body >= 4 * (size_t)ITEM_VALUE_MAX_CHARS)
+		reply_problem(c, EKV_VALUE_TOO_LARGE);
+	else
+		reply_problem(c, EKV_BODY_TOO_LARGE, text);
+	return false;
+}
+
+/* token: room for the data plane's token, owned by the caller (it outlives the handler). */
+void dispatch_request(struct api_call *c, struct token_rec *token)
+{
+	const char *q = strchr(c->req->target, '?');
+	size_t path_len = q ? (size_t)(q - c->req->target) : strlen(c->req->target);
+
+	c->query = q ? q + 1 : "";
+	c->table = api_routes;
+	c->table_len = api_route_count;
+	if (!find_route(c, path_len))
 		return;
-	}
-	}
-	if (req->body_too_large) {
-		snprintf(limit, sizeof(limit), "%zu", api->config.max_body);
-		if (c->route->flags & ROUTE_VALUE_BODY)
-			reply_problem(c, EKV_VALUE_TOO_LARGE);
-		else
-			reply_problem(c, EKV_BODY_TOO_LARGE, limit);
-		return;
-	}
-	c->st = store_db_thread(api->db);
+	c->st = store_db_thread(c->api->db);
 	c->now_ms = clock_now_ms();
 	if (!c->st) {
 		reply_problem(c, EKV_INTERNAL);
@@ -272,7 +277,7 @@ void dispatch_request(struct api_call *c, struct token_rec *token)
 		return;
 	}
 	if (c->route->flags & ROUTE_DATA_PLANE) {
-		/* The token names the account (behaviour §6); it replies 401 itself. */
+		/* The token names the account; require_data_token replies 401 itself. */
 		c->token = token;
 		if (require_data_token(c) && apply_controls(c, path_len))
 			c->route->handler(c);

@@ -11,7 +11,6 @@
 #define G   NS "/groups/{group}"
 #define DP  "/api/v1/namespaces/{namespace}/groups/{group}/items/{item}"
 
-/* One row per method and path, in the order of behaviour §3: the table is the API surface. */
 #define INIT ROUTE_NEEDS_INIT
 #define CTL  ROUTE_CONTROL, CAP_NONE
 #define E    "/_emulator"
@@ -19,14 +18,14 @@
 /* One row per method and path, in the order of behaviour §3: the table is the API surface. */
 const struct route api_routes[] = {
         {HTTP_GET, "/edgekv/v1/initialize", initialize_get, 0, CAP_NONE},
-        {HTTP_PUT, "/edgekv/v1/initialize", initialize_put, 0, CAP_NONE},
+        {HTTP_PUT, "/edgekv/v1/initialize", initialize_put, ROUTE_ISSUE_FAILS_ONCE, CAP_NONE},
         {HTTP_PUT, "/edgekv/v1/auth/database", auth_database_put, INIT, CAP_NONE},
         {HTTP_GET, "/edgekv/v1/auth/groups", auth_groups_list, INIT, CAP_NONE},
         {HTTP_GET, "/edgekv/v1/auth/groups/{groupId}", auth_groups_get, INIT, CAP_NONE},
         {HTTP_PUT, "/edgekv/v1/auth/namespaces/{namespace}", auth_namespaces_put, INIT,
          CAP_AUTHORIZE_NAMESPACE},
         {HTTP_GET, NSS, namespaces_list, INIT, CAP_VIEW_NAMESPACE},
-        {HTTP_POST, NSS, namespaces_create, INIT, CAP_CREATE_NAMESPACE},
+        {HTTP_POST, NSS, namespaces_create, INIT | ROUTE_ISSUE_TIMES_OUT, CAP_CREATE_NAMESPACE},
         {HTTP_GET, NS, namespaces_get, INIT, CAP_VIEW_NAMESPACE},
         {HTTP_PUT, NS, namespaces_update, INIT, CAP_MODIFY_NAMESPACE},
         {HTTP_DELETE, NS, namespaces_delete, INIT, CAP_DELETE_NAMESPACE},

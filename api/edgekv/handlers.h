@@ -52,7 +52,8 @@ void items_read(struct api_call *c, struct item_ref *ref, bool staging_fallback)
 /* Stores the request body as ref's value and replies 200 with the real message (or 413). */
 void items_write(struct api_call *c, const struct item_ref *ref, const struct namespace_rec *ns,
                  const char *sandbox);
-/* At most 262144 characters (§5.5 item-413). */
+/* At most ITEM_VALUE_MAX_CHARS characters (§5.5 item-413). */
+#define ITEM_VALUE_MAX_CHARS 262144
 bool items_value_fits(const char *value, size_t len);
 /* When a value written now expires: the sandbox's two days, else the retention; 0 for never. */
 int64_t items_expires_at(const struct api_call *c, const struct namespace_rec *ns,

@@ -13,7 +13,6 @@
 #include "api/state/settings.h"
 
 #define ITEMS_LIST_DEFAULT 100
-#define VALUE_MAX_CHARS    262144               /* "Value cannot exceed 262144 characters." */
 #define SANDBOX_LIFE_MS    (2LL * 86400 * 1000) /* TD-LIMITS: two days, whatever the namespace */
 
 /* The request's item, with the namespace looked up; replies and returns false on error. */
@@ -118,7 +117,7 @@ static size_t count_chars(const char *s, size_t len)
 
 bool items_value_fits(const char *value, size_t len)
 {
-	return count_chars(value, len) <= VALUE_MAX_CHARS;
+	return count_chars(value, len) <= ITEM_VALUE_MAX_CHARS;
 }
 
 int64_t items_expires_at(const struct api_call *c, const struct namespace_rec *ns,

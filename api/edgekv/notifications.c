@@ -26,9 +26,9 @@
 #include "api/core/problem.h"
 #include "api/core/reply.h"
 #include "api/edgekv/notifications.h"
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/clock.h"
-#include "base/xalloc.h"
 
 #define CHECK_OFFSET_MS 0    /* the daily check runs at 00:00 UTC */
 #define CATCH_UP_DAYS   4000 /* more than any legacy token's life; older checks find nothing */
@@ -47,10 +47,7 @@ static void collect(void *ctx, const struct notice_token *t)
 {
 	struct due *d = ctx;
 
-	if (d->count == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 16;
-		d->tokens = xrealloc(d->tokens, d->cap * sizeof(*d->tokens));
-	}
+	ARRAY_GROW(d->tokens, d->count, d->cap);
 	d->tokens[d->count++] = *t;
 }
 
@@ -62,37 +59,33 @@ struct notice_text {
 struct batch {
 	struct notice_rec *notices;
 	struct notice_text *texts;
-	size_t count, cap;
+	size_t count, notices_cap, texts_cap;
 	struct buf text; /* subjects, bodies and token lists, NUL-separated */
 };
 
-/* The notices of one account and one period: tokens[0..n). */
-static void add_notices(struct api_call *c, struct batch *b, int64_t check_ms, int64_t days,
-                        const struct notice_token *tokens, size_t n)
+/* The subject, body and token list (JSON; caller frees) of one account's notice for one period. */
+static char *notice_texts(int64_t days, const struct notice_token *tokens, size_t n,
+                          struct buf *subject, struct buf *body)
 {
-	struct token_settings contact;
-	struct buf subject = BUF_INIT, body = BUF_INIT;
 	cJSON *list = cJSON_CreateArray();
-	char *tokens_json, day[CLOCK_RFC3339_MAX];
-	bool email;
+	char day[CLOCK_RFC3339_MAX], *json;
 
 	clock_format_date(tokens[0].expiry_day * STORE_DAY_MS, day);
 	if (n == 1) {
-		buf_addf(&subject, "Your EdgeKV access token %s expires in %lld day%s",
+		buf_addf(subject, "Your EdgeKV access token %s expires in %lld day%s",
 		         tokens[0].name, (long long)days, days == 1 ? "" : "s");
-		buf_addf(&body,
+		buf_addf(body,
 		         "The EdgeKV access token %s expires on %s. Create a new token and update "
 		         "your edgekv_tokens.js file before then, or your EdgeKV calls will fail.",
 		         tokens[0].name, day);
 	} else {
-		buf_addf(&subject, "%zu of your EdgeKV access tokens expire in %lld day%s", n,
+		buf_addf(subject, "%zu of your EdgeKV access tokens expire in %lld day%s", n,
 		         (long long)days, days == 1 ? "" : "s");
-		buf_addf(&body, "These EdgeKV access tokens expire on %s:", day);
+		buf_addf(body, "These EdgeKV access tokens expire on %s:", day);
 		for (size_t i = 0; i < n; i++)
-			buf_addf(&body, "%s %s", i ? "," : "", tokens[i].name);
-		buf_addstr(&body,
-		           ". Create new tokens and update your edgekv_tokens.js file before "
-		           "then, or your EdgeKV calls will fail.");
+			buf_addf(body, "%s %s", i ? "," : "", tokens[i].name);
+		buf_addstr(body, ". Create new tokens and update your edgekv_tokens.js file before "
+		                 "then, or your EdgeKV calls will fail.");
 	}
 	for (size_t i = 0; i < n; i++) {
 		cJSON *entry = cJSON_CreateObject();
@@ -103,21 +96,28 @@ static void add_notices(struct api_call *c, struct batch *b, int64_t check_ms, i
 		cJSON_AddStringToObject(entry, "expiry", day);
 		cJSON_AddItemToArray(list, entry);
 	}
-	tokens_json = cJSON_PrintUnformatted(list);
+	json = cJSON_PrintUnformatted(list);
 	cJSON_Delete(list);
+	return json;
+}
 
-	email = days == 1 && access_token_settings(c, tokens[0].account, &contact) &&
-	        strchr(contact.contact_email, '@') && contact.contact_registered &&
-	        contact.contact_active;
+/* The notices of one account and one period: tokens[0..n), and its email when one is due. */
+static void add_notices(struct api_call *c, struct batch *b, int64_t check_ms, int64_t days,
+                        const struct notice_token *tokens, size_t n)
+{
+	struct token_settings contact;
+	struct buf subject = BUF_INIT, body = BUF_INIT;
+	char *tokens_json = notice_texts(days, tokens, n, &subject, &body);
+	bool email = days == 1 && access_token_settings(c, tokens[0].account, &contact) &&
+	             strchr(contact.contact_email, '@') && contact.contact_registered &&
+	             contact.contact_active;
+
 	for (int copy = 0; copy < (email ? 2 : 1); copy++) {
 		struct notice_rec *r;
 		struct notice_text *x;
 
-		if (b->count == b->cap) {
-			b->cap = b->cap ? 2 * b->cap : 8;
-			b->notices = xrealloc(b->notices, b->cap * sizeof(*b->notices));
-			b->texts = xrealloc(b->texts, b->cap * sizeof(*b->texts));
-		}
+		ARRAY_GROW(b->notices, b->count, b->notices_cap);
+		ARRAY_GROW(b->texts, b->count, b->texts_cap);
 		x = &b->texts[b->count];
 		r = &b->notices[b->count++];
 		memset(r, 0, sizeof(*r));
@@ -147,7 +147,7 @@ static void add_notices(struct api_call *c, struct batch *b, int64_t check_ms, i
  */
 static bool run_check(struct api_call *c, int64_t check_ms, bool last)
 {
-	struct batch b = {NULL, NULL, 0, 0, BUF_INIT};
+	struct batch b = {NULL, NULL, 0, 0, 0, BUF_INIT};
 	bool ok = true;
 
 	for (size_t k = 0; ok && k < sizeof(thresholds) / sizeof(thresholds[0]); k++) {

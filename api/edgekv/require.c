@@ -14,14 +14,8 @@ bool require_network(struct api_call *c, enum network *out)
 	/* A %00 inside would end the comparison early: "staging%00x" is no network. */
 	bool whole = strlen(name) == route_param_len(&c->params, "network");
 
-	if (whole && strcasecmp(name, "staging") == 0) {
-		*out = NETWORK_STAGING;
+	if (whole && network_parse(name, out))
 		return true;
-	}
-	if (whole && strcasecmp(name, "production") == 0) {
-		*out = NETWORK_PRODUCTION;
-		return true;
-	}
 	reply_problem(c, EKV_NETWORK_INVALID, name);
 	return false;
 }

@@ -110,7 +110,7 @@ describe('reading and writing with valid tokens', () => {
 describe('401: no valid token', () => {
 	test('a request without a token header', async () => {
 		assertProblem(await dp('GET', dpPath(ns, 'g', 'k')), 401, 'EKV_1000', 'An EdgeKV access token is required in X-Akamai-EdgeDB-Auth or X-Akamai-EdgeDB-Auth-Ref.');
-		assertProblem(await dp('GET', dpPath(ns, 'g', 'k'), { 'X-Akamai-EdgeDB-Auth': '' }), 401, 'EKV_1000');
+		assertProblem(await dp('GET', dpPath(ns, 'g', 'k'), { 'X-Akamai-EdgeDB-Auth': '' }), 401, 'EKV_1000', 'An EdgeKV access token is required in X-Akamai-EdgeDB-Auth or X-Akamai-EdgeDB-Auth-Ref.');
 	});
 
 	test('malformed, unknown and forged tokens never pass', async () => {
@@ -277,7 +277,7 @@ describe('404 and 400: the data', () => {
 		assertProblem(await dp('GET', dpPath(ns, 'g', 'bad%20key'), ref), 400, 'EKV_9000', 'Key must only use a string that matches A-Z a-z 0-9 _ or -..');
 		// A namespace name with %00 in it is no name a token can grant, not the name before the NUL.
 		const res = await server.raw({ target: dpPath(`${ns}%00x`, 'g', 'k'), headers: ref, sign: false });
-		assertProblem(res, 403, 'EKV_1000');
+		assertProblem(res, 403, 'EKV_1000', `The EdgeKV access token does not grant 'r' access to namespace ${ns}.`);
 	});
 
 	test('other methods answer 405 with Allow', async () => {

@@ -225,8 +225,7 @@ describe('hand-written token fixtures', () => {
 		];
 		for (const t of bad) {
 			const res = await control(server, 'POST', '/_emulator/import', account([t]));
-			assertProblem(res, 400, 'EKV_2000');
-			assert.match(res.json.detail, /^The fixture cannot be imported: cannot import token '[^']*'/, JSON.stringify(t));
+			assertProblem(res, 400, 'EKV_2000', `The fixture cannot be imported: cannot import token '${t.name}'.`);
 		}
 	});
 
@@ -237,7 +236,7 @@ describe('hand-written token fixtures', () => {
 		assert.equal(before.status, 200);
 		// A valid account first, then a token the importer refuses: nothing of it may land.
 		const res = await control(server, 'POST', '/_emulator/import', account([{ name: 'ok', namespacePermissions: { default: ['r'] } }, { name: 'bad', uuid: 'nope', namespacePermissions: { default: ['r'] } }]));
-		assertProblem(res, 400, 'EKV_2000');
+		assertProblem(res, 400, 'EKV_2000', "The fixture cannot be imported: cannot import token 'bad'.");
 		const after = await control(server, 'GET', '/_emulator/export');
 		assert.deepEqual(after.json, before.json);
 		assert.equal((await server.get(item)).body, 'kept');

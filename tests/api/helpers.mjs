@@ -29,7 +29,6 @@ export const BIN = process.env.EKV_BIN
 	? resolve(process.env.EKV_BIN)
 	: join(REPO_ROOT, 'build/release/edgekv-emulator');
 export const EDGERC = join(REPO_ROOT, 'fixtures/default/edgerc');
-export const OPENAPI_DIR = resolve(REPO_ROOT, '../shared/reference/edgekv-openapi');
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -437,6 +436,25 @@ export function assertProblem(res, status, errorCode, detail) {
 	const trace = assertTraceId(res);
 	assert.equal(res.json.additionalDetail.requestId, trace, 'requestId equals X-Trace-Id');
 	if (res.headers['content-length'] !== undefined) assert.equal(Number(res.headers['content-length']), res.bytes.length);
+}
+
+export const GATEWAY_TITLES = { 400: 'Bad request', 401: 'Not authorized', 403: 'Forbidden', 504: 'Gateway Timeout' };
+
+/**
+ * Asserts res is the API gateway's problem document (written before EdgeKV runs): status,
+ * Content-Type application/problem+json, the gateway-error schema, title for the status, the
+ * exact detail, type https://problems.luna.akamaiapis.net/-/<kind>, and requestId equal to the
+ * X-Trace-Id header.
+ */
+export function assertGateway(res, status, detail, kind) {
+	assert.equal(res.status, status, res.body);
+	assert.match(res.headers['content-type'] ?? '', /^application\/problem\+json/);
+	assertSchema('gateway-error', res.json);
+	assert.equal(res.json.status, status);
+	assert.equal(res.json.title, GATEWAY_TITLES[status], 'title');
+	assert.equal(res.json.detail, detail);
+	assert.equal(res.json.type, `https://problems.luna.akamaiapis.net/-/${kind}`);
+	assert.equal(res.json.requestId, assertTraceId(res));
 }
 
 /** Asserts a JSON success: status, Content-Type application/json, X-Trace-Id, and schema. */

@@ -1,4 +1,4 @@
-/* api/jwt.c: RS256 signing and verification of legacy access tokens (behaviour §5.6). */
+/* api/auth/jwt.c: RS256 signing and verification of legacy access tokens (behaviour §5.6). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/auth/jwt.h"
+#include "base/base64.h"
 #include "base/buf.h"
 
 #define NOW 1795433810LL
@@ -70,7 +71,7 @@ static void replace_part(const char *token, int index, const char *part, struct 
 
 static void encode_text(const char *text, struct buf *out)
 {
-	jwt_base64url_encode(text, strlen(text), out);
+	assert_int_equal(base64url_encode(text, strlen(text), out), 0);
 }
 
 static void test_signed_token_verifies_and_yields_its_claims(void **state)
@@ -187,26 +188,27 @@ static void test_expired_token_is_reported_as_expired(void **state)
 
 static void test_malformed_tokens_are_refused(void **state)
 {
-	static const char *const bad[] = {
-	        "",
-	        "abc",
-	        "a.b",
-	        "a.b.c.d",
-	        "...",
-	        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9..sig",
-	        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9=.e30.c2ln",
-	        "e30.e30.c2ln",         /* {} header: no alg */
-	        "bm90IGpzb24.e30.c2ln", /* "not json" */
-	        "W10.e30.c2ln",         /* [] header */
+	static const struct {
+		const char *token;
+		enum jwt_result want;
+	} bad[] = {
+	        {"", JWT_MALFORMED},
+	        {"abc", JWT_MALFORMED},
+	        {"a.b", JWT_MALFORMED},
+	        {"a.b.c.d", JWT_MALFORMED},
+	        {"...", JWT_MALFORMED},
+	        /* An RS256 header: the signature is checked before the (empty) payload is read. */
+	        {"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9..sig", JWT_BAD_SIGNATURE},
+	        {"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9=.e30.c2ln", JWT_MALFORMED}, /* padded */
+	        {"e30.e30.c2ln", JWT_BAD_ALG},           /* {} header: no alg */
+	        {"bm90IGpzb24.e30.c2ln", JWT_MALFORMED}, /* "not json" */
+	        {"W10.e30.c2ln", JWT_MALFORMED},         /* [] header */
 	};
 	struct jwt_claims claims;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		enum jwt_result r = verify_text(key, bad[i], &claims);
-
-		assert_true(r == JWT_MALFORMED || r == JWT_BAD_ALG || r == JWT_BAD_SIGNATURE);
-	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(verify_text(key, bad[i].token, &claims), bad[i].want);
 	/* A NUL inside is never a token. */
 	assert_int_equal(jwt_verify(key, "a\0b.c.d", 7, NOW, &claims), JWT_MALFORMED);
 }
@@ -259,7 +261,7 @@ static void test_jwk_is_the_rsa_public_key(void **state)
 	(void)state;
 	assert_int_equal(jwt_key_jwk(key, &n, &e), 0);
 	assert_string_equal(e.ptr, "AQAB");
-	assert_int_equal(jwt_base64url_decode(n.ptr, n.len, &raw), 0);
+	assert_int_equal(base64url_decode(n.ptr, n.len, &raw), 0);
 	assert_int_equal(raw.len, 256);
 	assert_true((unsigned char)raw.ptr[0] & 0x80); /* no leading zero byte */
 	assert_int_equal(jwt_key_id(key, kid), 0);
@@ -269,42 +271,6 @@ static void test_jwk_is_the_rsa_public_key(void **state)
 	buf_release(&n);
 	buf_release(&e);
 	buf_release(&raw);
-}
-
-static void test_base64url_matches_rfc4648_and_is_strict(void **state)
-{
-	static const char *const plain[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-	static const char *const coded[] = {"",       "Zg",      "Zm8",     "Zm9v",
-	                                    "Zm9vYg", "Zm9vYmE", "Zm9vYmFy"};
-	static const char *const bad[] = {"Zg==", "Z",    "Zh",    "Zm9",
-	                                  "Zm+v", "Zm/v", "Zm9v!", "Zm8="};
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
-		struct buf enc = BUF_INIT, dec = BUF_INIT;
-
-		jwt_base64url_encode(plain[i], strlen(plain[i]), &enc);
-		assert_string_equal(enc.ptr, coded[i]);
-		assert_int_equal(jwt_base64url_decode(coded[i], strlen(coded[i]), &dec), 0);
-		assert_int_equal(dec.len, strlen(plain[i]));
-		assert_memory_equal(dec.ptr, plain[i], dec.len);
-		buf_release(&enc);
-		buf_release(&dec);
-	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct buf dec = BUF_INIT;
-
-		assert_int_equal(jwt_base64url_decode(bad[i], strlen(bad[i]), &dec), -1);
-		buf_release(&dec);
-	}
-	{
-		struct buf enc = BUF_INIT;
-		const unsigned char bytes[] = {0xfb, 0xff, 0xbf};
-
-		jwt_base64url_encode(bytes, sizeof(bytes), &enc);
-		assert_string_equal(enc.ptr, "-_-_");
-		buf_release(&enc);
-	}
 }
 
 int main(void)
@@ -320,7 +286,6 @@ int main(void)
 	        cmocka_unit_test(test_signed_claims_without_jti_or_exp_are_malformed),
 	        cmocka_unit_test(test_pem_round_trip_keeps_the_key),
 	        cmocka_unit_test(test_jwk_is_the_rsa_public_key),
-	        cmocka_unit_test(test_base64url_matches_rfc4648_and_is_strict),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,7 +1,8 @@
 /*
- * The error catalogue (api/errors.def) and the problem+json builder (api/problem.c),
- * compared with tests/unit/golden/problems.json: one body per row, written from
- * behaviour §1.2, §2.1 and §2.2, with the instance masked.
+ * The error catalogue (api/core/errors.def) and the problem+json builders (api/core/problem.c),
+ * compared with tests/unit/golden/problems.json (one EdgeKV body per EKV_ERROR row, the
+ * instance masked) and tests/unit/golden/gateway.json (one API gateway body per
+ * GATEWAY_ERROR row, the requestTime masked).
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -22,7 +23,13 @@ static const char *const names[] = {
 #undef EKV_ERROR
 };
 
-static cJSON *golden;
+static const char *const gateway_names[] = {
+#define GATEWAY_ERROR(name, status, kind, title, detail) #name,
+#include "api/core/errors.def"
+#undef GATEWAY_ERROR
+};
+
+static cJSON *golden, *gateway_golden;
 
 static char *slurp(const char *path)
 {
@@ -43,25 +50,33 @@ static char *slurp(const char *path)
 	return text;
 }
 
+static cJSON *load_json(const char *path)
+{
+	char *text = slurp(path);
+	cJSON *json;
+
+	if (!text) {
+		fprintf(stderr, "cannot read %s (run from the repo)\n", path);
+		return NULL;
+	}
+	json = cJSON_Parse(text);
+	free(text);
+	return json;
+}
+
 static int load_golden(void **state)
 {
-	char *text = slurp("tests/unit/golden/problems.json");
-
 	(void)state;
-	if (!text) {
-		fprintf(stderr,
-		        "cannot read tests/unit/golden/problems.json (run from the repo)\n");
-		return -1;
-	}
-	golden = cJSON_Parse(text);
-	free(text);
-	return golden ? 0 : -1;
+	golden = load_json("tests/unit/golden/problems.json");
+	gateway_golden = load_json("tests/unit/golden/gateway.json");
+	return golden && gateway_golden ? 0 : -1;
 }
 
 static int free_golden(void **state)
 {
 	(void)state;
 	cJSON_Delete(golden);
+	cJSON_Delete(gateway_golden);
 	return 0;
 }
 
@@ -92,7 +107,7 @@ static void assert_instance(const char *s)
 {
 	const char *u = s + strlen(INSTANCE_PREFIX);
 
-	/* /edgeKV/: the seed's sandbox body (api/errors.def SANDBOX_NOT_SUPPORTED). */
+	/* /edgeKV/: the seed's sandbox body (api/core/errors.def SANDBOX_NOT_SUPPORTED). */
 	assert_true(strncmp(s, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)) == 0 ||
 	            strncmp(s, "/edgeKV/error-instances/", strlen(INSTANCE_PREFIX)) == 0);
 	assert_int_equal(strlen(u), 36);
@@ -158,6 +173,17 @@ static const char *kind_of(int status)
 	}
 }
 
+/* Same members, same order, same values. */
+static void assert_same_json(const char *name, const cJSON *got, const cJSON *want)
+{
+	char *got_text = cJSON_PrintUnformatted(got), *want_text = cJSON_PrintUnformatted(want);
+
+	if (strcmp(got_text, want_text) != 0)
+		fail_msg("%s:\n got  %s\n want %s", name, got_text, want_text);
+	free(got_text);
+	free(want_text);
+}
+
 static void every_row_has_a_consistent_status_code_and_kind(void **state)
 {
 	(void)state;
@@ -165,7 +191,7 @@ static void every_row_has_a_consistent_status_code_and_kind(void **state)
 	for (int e = 0; e < EKV_ERROR_COUNT; e++) {
 		const struct ekv_error_row *row = problem_row((enum ekv_error)e);
 
-		/* The seed's sandbox body has "type": "" (api/errors.def). */
+		/* The seed's sandbox body has "type": "" (api/core/errors.def). */
 		assert_string_equal(row->type,
 		                    e == EKV_SANDBOX_NOT_SUPPORTED ? "" : kind_of(row->status));
 		assert_int_equal(strlen(row->code), 8);
@@ -182,7 +208,6 @@ static void every_row_writes_its_golden_body(void **state)
 	for (int e = 0; e < EKV_ERROR_COUNT; e++) {
 		const struct ekv_error_row *row = problem_row((enum ekv_error)e);
 		const cJSON *want = cJSON_GetObjectItemCaseSensitive(golden, names[e]);
-		char *got_text, *want_text;
 		struct fake f;
 		cJSON *got;
 
@@ -192,13 +217,7 @@ static void every_row_writes_its_golden_body(void **state)
 		reply_problem(&f.c, (enum ekv_error)e, "ARG1", "ARG2");
 		assert_int_equal(f.res.status, row->status);
 		got = parse_problem(&f.res);
-		/* Same members, same order, same values. */
-		got_text = cJSON_PrintUnformatted(got);
-		want_text = cJSON_PrintUnformatted(want);
-		if (strcmp(got_text, want_text) != 0)
-			fail_msg("%s:\n got  %s\n want %s", names[e], got_text, want_text);
-		free(got_text);
-		free(want_text);
+		assert_same_json(names[e], got, want);
 		cJSON_Delete(got);
 		api_response_release(&f.res);
 	}
@@ -301,6 +320,92 @@ static void detail_interpolates_strings_verbatim(void **state)
 	api_response_release(&f.res);
 }
 
+/* A signed request as the gateway sees it, with every member reply_gateway reads set. */
+static void gateway_fake_init(struct fake *f)
+{
+	static const struct api_header headers[] = {
+	        {"Host", "akab-emulator.luna.akamaiapis.net:8443"},
+	};
+
+	fake_init(f);
+	f->req.method = HTTP_DELETE;
+	f->req.target = "/edgekv/v1/tokens/t1?accountSwitchKey=1-A";
+	f->req.headers = headers;
+	f->req.header_count = 1;
+	f->req.peer = "192.0.2.7";
+	f->req.tls = true;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ", as the gateway writes requestTime. */
+static void assert_request_time(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+
+	assert_int_equal(strlen(s), strlen(shape));
+	for (size_t i = 0; i < strlen(shape); i++) {
+		if (shape[i] == 'd')
+			assert_true(s[i] >= '0' && s[i] <= '9');
+		else
+			assert_int_equal(s[i], shape[i]);
+	}
+}
+
+static void every_gateway_row_writes_its_golden_body(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(gateway_names) / sizeof(gateway_names[0]), GW_ERROR_COUNT);
+	assert_int_equal(cJSON_GetArraySize(gateway_golden), GW_ERROR_COUNT);
+	for (int e = 0; e < GW_ERROR_COUNT; e++) {
+		const cJSON *want =
+		        cJSON_GetObjectItemCaseSensitive(gateway_golden, gateway_names[e]);
+		const cJSON *when;
+		struct fake f;
+		cJSON *got;
+
+		if (!want)
+			fail_msg("tests/unit/golden/gateway.json has no body for %s",
+			         gateway_names[e]);
+		gateway_fake_init(&f);
+		reply_gateway(&f.c, (enum gateway_error)e);
+		assert_int_equal(f.res.status,
+		                 cJSON_GetObjectItemCaseSensitive(want, "status")->valueint);
+		assert_string_equal(f.res.content_type, "application/problem+json");
+		got = cJSON_ParseWithLength(f.res.body.ptr, f.res.body.len);
+		assert_non_null(got);
+		when = cJSON_GetObjectItemCaseSensitive(got, "requestTime");
+		assert_true(cJSON_IsString(when));
+		assert_request_time(when->valuestring);
+		cJSON_ReplaceItemInObjectCaseSensitive(got, "requestTime",
+		                                       cJSON_CreateString("<time>"));
+		assert_same_json(gateway_names[e], got, want);
+		cJSON_Delete(got);
+		api_response_release(&f.res);
+	}
+}
+
+static void gateway_body_without_host_or_peer_keeps_every_member(void **state)
+{
+	struct fake f;
+	cJSON *body;
+
+	(void)state;
+	fake_init(
+	        &f); /* plain HTTP, no Host header (HTTP/1.0), no peer: a request built in memory */
+	f.req.method = HTTP_GET;
+	f.req.target = "/edgekv/v1/initialize";
+	reply_gateway(&f.c, GW_BAD_SIGNATURE);
+	body = cJSON_ParseWithLength(f.res.body.ptr, f.res.body.len);
+	assert_non_null(body);
+	assert_int_equal(cJSON_GetArraySize(body), 10);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(body, "instance")->valuestring,
+	                    "http:///edgekv/v1/initialize");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(body, "method")->valuestring, "GET");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(body, "serverIp")->valuestring, "");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(body, "clientIp")->valuestring, "");
+	cJSON_Delete(body);
+	api_response_release(&f.res);
+}
+
 static void status_titles_follow_the_spec(void **state)
 {
 	static const struct {
@@ -347,6 +452,10 @@ int main(void)
 	             detail_interpolates_strings_verbatim),
 	        TEST("titles come from the status, 410 being Not Found",
 	             status_titles_follow_the_spec),
+	        TEST("every gateway row writes its golden gateway body",
+	             every_gateway_row_writes_its_golden_body),
+	        TEST("a gateway body keeps every member without a Host header or a peer",
+	             gateway_body_without_host_or_peer_keeps_every_member),
 	};
 
 	return cmocka_run_group_tests(tests, load_golden, free_golden);
