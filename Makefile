@@ -38,7 +38,7 @@ UNIT     := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_
 FUZZ     := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c)
 
-.PHONY: all test unit api-test browser-test check lint fuzz fuzz-run bench run deps deps-build clean
+.PHONY: all test unit api-test kit-test browser-test check lint fuzz fuzz-run bench run deps deps-build clean
 
 all: $(BIN)
 
@@ -96,6 +96,16 @@ tests/api/node_modules: tests/api/package.json tests/api/package-lock.json
 api-test: $(BIN) tests/api/node_modules
 	EKV_BIN=$(abspath $(BIN)) node --test --test-concurrency=2 tests/api/
 
+# The EdgeWorkers kit (edgeworkers/): its stand-ins, hooks, token command and test helper, run
+# against this build. Its dev dependencies (Jest, TypeScript, the EdgeWorkers types) come from
+# its own package-lock.json; the kit itself has none.
+edgeworkers/node_modules: edgeworkers/package.json edgeworkers/package-lock.json
+	cd edgeworkers && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+kit-test: $(BIN) edgeworkers/node_modules
+	EDGEKV_EMULATOR_BIN=$(abspath $(BIN)) node --test --test-concurrency=2 $(wildcard edgeworkers/test/*.test.mjs)
+
 # The web console in headless Chromium (Debian's chromium); a screenshot per area in $(OUT)/console/.
 tests/browser/node_modules: tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
@@ -104,7 +114,7 @@ tests/browser/node_modules: tests/browser/package.json tests/browser/package-loc
 browser-test: $(BIN) tests/api/node_modules tests/browser/node_modules
 	EKV_BIN=$(abspath $(BIN)) EKV_SHOTS=$(abspath $(OUT))/console node --test tests/browser/
 
-test: unit api-test browser-test
+test: unit api-test kit-test browser-test
 
 check:
 	$(MAKE) BUILD=asan test
