@@ -28,7 +28,7 @@ API_DIRS := api api/core api/auth api/state api/edgekv api/dataplane api/control
 SRC      := $(wildcard base/*.c $(API_DIRS:%=%/*.c) storage/*.c) \
             $(filter-out server/main.c,$(wildcard server/*.c))
 HDRS     := $(wildcard server/*.h base/*.h $(API_DIRS:%=%/*.h) storage/*.h)
-# fixtures/default/world.json, the bare-start world, compiled in (api_default_world imports it).
+# fixtures/default/world.json, the bare-start world, compiled in (world_default imports it).
 # api/control/ui/, the web console's files, compiled in as one table (api/control/console_assets.h).
 UI_FILES := $(sort $(wildcard api/control/ui/*))
 GEN_OBJ  := $(OUT)/gen/default_world.o $(OUT)/gen/console_assets.o

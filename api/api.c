@@ -9,7 +9,9 @@
 #include "api/core/problem.h"
 #include "api/dispatch/dispatch.h"
 #include "api/dispatch/routes.h"
+#include "api/state/faults.h"
 #include "api/state/journal.h"
+#include "api/state/settings.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
 
@@ -28,6 +30,14 @@ void api_release(struct api *api)
 {
 	jwt_key_free(api->jwt_key);
 	api->jwt_key = NULL;
+	faults_free(api->faults);
+	settings_free(api->settings);
+	journal_free(api->journal);
+	api->faults = NULL;
+	api->settings = NULL;
+	api->journal = NULL;
+	pthread_mutex_destroy(&api->key_lock);
+	pthread_mutex_destroy(&api->notice_lock);
 }
 
 static void *cjson_malloc(size_t size)
@@ -35,11 +45,22 @@ static void *cjson_malloc(size_t size)
 	return xmalloc(size);
 }
 
-void api_init(void)
+void api_init(struct api *api)
 {
 	cJSON_Hooks hooks = {cjson_malloc, free};
 
 	cJSON_InitHooks(&hooks);
+	api->faults = faults_new();
+	api->settings = settings_new();
+	api->journal = journal_new();
+	atomic_init(&api->ready, false);
+	pthread_mutex_init(&api->key_lock, NULL);
+	pthread_mutex_init(&api->notice_lock, NULL);
+}
+
+void api_set_ready(struct api *api, bool ready)
+{
+	atomic_store(&api->ready, ready);
 }
 
 void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res)
@@ -50,7 +71,8 @@ void api_dispatch(struct api *api, const struct api_request *req, struct api_res
 	dispatch_request(&c, &token);
 	/* The journal records the API, not the controls that read it. */
 	if (strncmp(req->target, "/_emulator/", 11) != 0)
-		journal_add(req, res, c.account.id[0] ? c.account.id : c.caller.account,
+		journal_add(api->journal, req, res,
+		            c.account.id[0] ? c.account.id : c.caller.account,
 		            c.now_ms ? c.now_ms : clock_now_ms());
 }
 

@@ -16,14 +16,19 @@
 /* The defaults a bare start uses, for the fields of config that are not pointers. */
 void api_config_defaults(struct api_config *config);
 
-/* Frees what the API made lazily (the token signing key); api->db is left alone. */
+/*
+ * Makes what api owns besides its configuration (the test state of
+ * api/state/, the locks; not ready), and installs cJSON's allocator hooks
+ * (bodies go to the HTTP layer as malloc'd memory). Call before any request;
+ * api_release() undoes it.
+ */
+void api_init(struct api *api);
+
+/* Frees what api_init and the requests made (the token signing key); api->db is left alone. */
 void api_release(struct api *api);
 
-/*
- * Installs cJSON's allocator hooks (bodies go to the HTTP layer as malloc'd
- * memory). Call once before any request.
- */
-void api_init(void);
+/* Whether GET /_emulator/ready answers 200: set once the start world is in place. */
+void api_set_ready(struct api *api, bool ready);
 
 /* Routes, authenticates, runs the handler and fills res; never fails to fill it. */
 void api_dispatch(struct api *api, const struct api_request *req, struct api_response *res);

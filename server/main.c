@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 		log_error("cannot create the folder of '%s': %s", cfg.db, strerror(errno));
 		return 1;
 	}
-	api_init();
+	api_init(&api);
 	db = store_db_open(cfg.db, SWEEP_MS);
 	api.db = db;
 	api_config_defaults(&api.config);
@@ -136,9 +136,9 @@ int main(int argc, char **argv)
 	api.config.data_plane_network = strcasecmp(cfg.data_plane_network, "production") == 0
 	                                        ? NETWORK_PRODUCTION
 	                                        : NETWORK_STAGING;
-	if (!db || (api.config.seed_dir ? api_seed_dir(&api, api.config.seed_dir)
-	                                : api_default_world(&api, !cfg.uninitialized,
-	                                                    !cfg.no_standard_tls)) != 0) {
+	if (!db || (api.config.seed_dir
+	                    ? world_seed_dir(&api, api.config.seed_dir)
+	                    : world_default(&api, !cfg.uninitialized, !cfg.no_standard_tls)) != 0) {
 		log_error("cannot prepare the database '%s'", cfg.db);
 		goto out;
 	}
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 		printf("listening https://%s:%d\n", cfg.listen, http_port(https));
 	}
 	/* Seeded and listening: only now is the emulator ready (GET /_emulator/ready). */
-	api_set_ready(true);
+	api_set_ready(&api, true);
 	printf("ready\n");
 	sigwait(&stop, &sig);
 	log_info("stopping on signal %d", sig);

@@ -24,9 +24,6 @@
 /* The legacy JWT's issuer, as in the real service's example token. */
 #define JWT_ISSUER "akamai.com/EdgeDB/Pulsar/v0.11.0"
 
-/* Guards api->jwt_key's first load, and signing (GnuTLS keys are not shared writers). */
-static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* Loads the key kept in the database, or makes and keeps one; NULL after logging. */
 static struct jwt_key *load_key(struct store *st, int64_t now_ms)
 {
@@ -66,11 +63,12 @@ const struct jwt_key *access_token_key_of(struct api *api, struct store *st, int
 {
 	struct jwt_key *key;
 
-	pthread_mutex_lock(&key_lock);
+	/* api->key_lock guards the first load, and signing (GnuTLS keys are not shared writers). */
+	pthread_mutex_lock(&api->key_lock);
 	if (!api->jwt_key)
 		api->jwt_key = load_key(st, now_ms);
 	key = api->jwt_key;
-	pthread_mutex_unlock(&key_lock);
+	pthread_mutex_unlock(&api->key_lock);
 	return key;
 }
 
@@ -193,9 +191,9 @@ bool access_token_sign(struct api *api, struct store *st, int64_t now_ms, struct
 	bool ok = false;
 
 	if (claims) {
-		pthread_mutex_lock(&key_lock);
+		pthread_mutex_lock(&api->key_lock);
 		ok = jwt_sign(key, claims, strlen(claims), &jwt) == 0;
-		pthread_mutex_unlock(&key_lock);
+		pthread_mutex_unlock(&api->key_lock);
 	}
 	if (ok && jwt.len > STORE_TOKEN_VALUE_MAX) {
 		log_error("tokens: a JWT of %zu bytes is too long", jwt.len);

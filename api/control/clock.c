@@ -1,5 +1,5 @@
 /*
- * The one clock under control (issue 4): GET /_emulator/clock reads it,
+ * The one clock under control: GET /_emulator/clock reads it,
  * POST moves it. Every time-driven rule (retention, the sandbox's two days,
  * scheduled namespace deletes and their five-minute cut-off, retention
  * change delays, consistency windows, initialization's pending phase) reads

@@ -13,6 +13,7 @@ api_handler_fn control_users_put;
 api_handler_fn control_users_roles;
 api_handler_fn control_clients_create;
 api_handler_fn control_clients_deactivate;
+
 /* api/control/tokens.c */
 api_handler_fn control_token_settings_get;
 api_handler_fn control_token_settings_put;
@@ -27,32 +28,50 @@ api_handler_fn control_notifications_list;
 api_handler_fn control_clock_get;
 api_handler_fn control_clock_post;
 
-/* api/control/state.c */
+/* api/control/health.c */
+api_handler_fn control_health;
+api_handler_fn control_ready;
+
+/* api/control/reset.c */
+api_handler_fn control_reset;
+
+/* api/control/settle.c */
+api_handler_fn control_settle;
+
+/* api/control/snapshots.c */
+api_handler_fn control_snapshots_list;
+api_handler_fn control_snapshots_save;
+api_handler_fn control_snapshots_restore;
+api_handler_fn control_snapshots_delete;
+
+/* api/control/export.c */
+api_handler_fn control_export;
+
+/* api/control/import.c */
+api_handler_fn control_import;
+
+/* api/control/settings.c */
+api_handler_fn control_settings_get;
+api_handler_fn control_settings_put;
+
+/* api/control/known_issues.c */
+api_handler_fn control_known_issues_get;
+api_handler_fn control_known_issues_put;
+
+/* api/control/faults.c */
+api_handler_fn control_faults_list;
+api_handler_fn control_faults_add;
+api_handler_fn control_faults_delete;
+api_handler_fn control_faults_clear;
+
+/* api/control/export.c */
 struct user_rec;
 struct client_rec;
 /* Fixture-format JSON of a user and of an API client, appended to the cJSON array ctx. */
 void control_export_user(void *ctx, const struct user_rec *u);
 void control_export_client(void *ctx, const struct client_rec *cl, const char *roles);
-api_handler_fn control_health;
-api_handler_fn control_ready;
-api_handler_fn control_reset;
-api_handler_fn control_settle;
-api_handler_fn control_snapshots_list;
-api_handler_fn control_snapshots_save;
-api_handler_fn control_snapshots_restore;
-api_handler_fn control_snapshots_delete;
-api_handler_fn control_export;
-api_handler_fn control_import;
 
-/* api/control/faults.c */
-api_handler_fn control_settings_get;
-api_handler_fn control_settings_put;
-api_handler_fn control_known_issues_get;
-api_handler_fn control_known_issues_put;
-api_handler_fn control_faults_list;
-api_handler_fn control_faults_add;
-api_handler_fn control_faults_delete;
-api_handler_fn control_faults_clear;
+/* api/control/requests.c */
 api_handler_fn control_requests;
 api_handler_fn control_requests_clear;
 

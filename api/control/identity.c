@@ -1,7 +1,8 @@
 /*
- * The control API for identities (issue 3): accounts, access groups, users
- * with roles, API clients. JSON in and out under /_emulator; dispatch lets
- * only loopback callers, or holders of the admin secret, reach it.
+ * The control API for identities: accounts, access groups, users with
+ * roles, API clients. JSON in and out under /_emulator; dispatch lets only
+ * loopback callers, or holders of the admin secret, reach it, and has found
+ * the {account} of the path (api/control/account.c) before a handler runs.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -19,9 +20,6 @@
 #include "base/clock.h"
 #include "base/xalloc.h"
 
-#define DEFAULT_TOP_GROUP      10000
-#define DEFAULT_TOP_GROUP_NAME "Default Group"
-
 static bool account_id_valid(const char *s)
 {
 	size_t n = strlen(s);
@@ -32,23 +30,6 @@ static bool account_id_valid(const char *s)
 		if (!ids_charset_valid(&s[i], 1, 1) && s[i] != ':' && s[i] != '.')
 			return false;
 	return true;
-}
-
-/* The {account} of the path, which must exist; replies 404 otherwise. */
-static bool require_account(struct api_call *c, struct account_rec *acc)
-{
-	const char *id = route_param(&c->params, "account");
-	enum store_status status = STORE_NOT_FOUND;
-
-	if (account_id_valid(id))
-		status = store_account_get(c->st, id, acc);
-	if (status == STORE_OK)
-		return true;
-	if (status == STORE_NOT_FOUND)
-		reply_problem(c, EKV_CONTROL_NOT_FOUND, "Account", id);
-	else
-		reply_problem(c, EKV_INTERNAL);
-	return false;
 }
 
 /* Validates a roles array and prints it compactly into *text (caller frees). */
@@ -73,52 +54,6 @@ static bool require_roles(struct api_call *c, const cJSON *body, char **text)
 	return true;
 }
 
-static int ensure_top_group(struct store *st, const char *account, int64_t group_id,
-                            const char *name)
-{
-	struct access_group_rec g = {0};
-
-	g.group_id = group_id;
-	snprintf(g.name, sizeof(g.name), "%s", name);
-	return store_access_group_put(st, account, &g) == STORE_OK ? 0 : -1;
-}
-
-/* Creates the account with its top-level group, which owns its EdgeKV CP code. */
-static int account_create(struct store *st, const char *id, bool initialized, bool standard_tls,
-                          int64_t group_id, const char *group_name)
-{
-	struct account_rec acc = {0};
-	char cpcode[STORE_CPCODE_MAX + 1];
-	int64_t now = clock_now_ms();
-
-	snprintf(acc.id, sizeof(acc.id), "%s", id);
-	acc.status = INIT_UNINITIALIZED;
-	acc.standard_tls = standard_tls;
-	acc.cpcode_group = group_id;
-	if (store_account_create(st, &acc, now) != STORE_OK ||
-	    ensure_top_group(st, id, group_id, group_name) != 0)
-		return -1;
-	if (!initialized)
-		return 0;
-	ids_cpcode(id, cpcode, sizeof(cpcode));
-	return store_account_initialize(st, id, cpcode, true, false, now) == STORE_OK ? 0 : -1;
-}
-
-int api_account_ensure(struct api *api, const char *id, bool initialized, bool standard_tls)
-{
-	struct store *st = store_db_thread(api->db);
-	struct account_rec acc;
-	enum store_status status;
-
-	if (!st)
-		return -1;
-	status = store_account_get(st, id, &acc);
-	if (status != STORE_NOT_FOUND)
-		return status == STORE_OK ? 0 : -1;
-	return account_create(st, id, initialized, standard_tls, DEFAULT_TOP_GROUP,
-	                      DEFAULT_TOP_GROUP_NAME);
-}
-
 static cJSON *account_json(const struct account_rec *acc)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -140,9 +75,9 @@ void control_accounts_create(struct api_call *c)
 {
 	static const char *const fields[] = {"id",      "initialized", "standardTls",
 	                                     "groupId", "groupName",   NULL};
-	const char *id = NULL, *group_name = DEFAULT_TOP_GROUP_NAME;
+	const char *id = NULL, *group_name = WORLD_TOP_GROUP_NAME;
 	bool initialized = true, standard_tls = true, present = false;
-	int64_t group_id = DEFAULT_TOP_GROUP;
+	int64_t group_id = WORLD_TOP_GROUP;
 	struct account_rec acc;
 	cJSON *body = require_json_object(c, false);
 
@@ -160,10 +95,10 @@ void control_accounts_create(struct api_call *c)
 		goto out;
 	}
 	if (store_account_get(c->st, id, &acc) == STORE_OK) {
-		reply_problem(c, EKV_CONTROL_CONFLICT, "Account", id);
+		reply_problem(c, EKV_ACCOUNT_EXISTS, id);
 		goto out;
 	}
-	if (account_create(c->st, id, initialized, standard_tls, group_id, group_name) != 0 ||
+	if (world_account_create(c->st, id, initialized, standard_tls, group_id, group_name) != 0 ||
 	    store_account_get(c->st, id, &acc) != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);
 		goto out;
@@ -198,18 +133,15 @@ static void add_access_group(void *ctx, const struct access_group_rec *g)
  */
 void control_accounts_get(struct api_call *c)
 {
-	struct account_rec acc;
 	struct list_ctx l;
 	cJSON *root;
 
-	if (!require_account(c, &acc))
-		return;
-	root = account_json(&acc);
+	root = account_json(&c->account);
 	l.list = cJSON_AddArrayToObject(root, "groups");
-	if (store_access_group_list(c->st, acc.id, add_access_group, &l) != STORE_OK ||
-	    store_user_all(c->st, acc.id, control_export_user,
+	if (store_access_group_list(c->st, c->account.id, add_access_group, &l) != STORE_OK ||
+	    store_user_all(c->st, c->account.id, control_export_user,
 	                   cJSON_AddArrayToObject(root, "users")) != STORE_OK ||
-	    store_client_all(c->st, acc.id, control_export_client,
+	    store_client_all(c->st, c->account.id, control_export_client,
 	                     cJSON_AddArrayToObject(root, "clients")) != STORE_OK) {
 		cJSON_Delete(root);
 		reply_problem(c, EKV_INTERNAL);
@@ -257,12 +189,9 @@ void control_groups_put(struct api_call *c)
 	struct access_group_rec g = {0}, parent;
 	const char *name = NULL;
 	bool has_id = false, has_name = false;
-	struct account_rec acc;
 	struct list_ctx l;
 	cJSON *body;
 
-	if (!require_account(c, &acc))
-		return;
 	body = require_json_object(c, false);
 	if (!body)
 		return;
@@ -278,15 +207,15 @@ void control_groups_put(struct api_call *c)
 		goto out;
 	}
 	if (g.parent_id &&
-	    store_access_group_get(c->st, acc.id, g.parent_id, &parent) != STORE_OK) {
+	    store_access_group_get(c->st, c->account.id, g.parent_id, &parent) != STORE_OK) {
 		char text[32];
 
 		snprintf(text, sizeof(text), "%lld", (long long)g.parent_id);
-		reply_problem(c, EKV_CONTROL_NOT_FOUND, "Access group", text);
+		reply_problem(c, EKV_ACCESS_GROUP_NOT_FOUND, text);
 		goto out;
 	}
 	snprintf(g.name, sizeof(g.name), "%s", name);
-	if (store_access_group_put(c->st, acc.id, &g) != STORE_OK) {
+	if (store_access_group_put(c->st, c->account.id, &g) != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);
 		goto out;
 	}
@@ -319,12 +248,9 @@ void control_users_put(struct api_call *c)
 	static const char *const fields[] = {"name", "email", "roles", NULL};
 	const char *name = NULL, *email = "";
 	bool has_name = false;
-	struct account_rec acc;
 	char *roles = NULL;
 	cJSON *body;
 
-	if (!require_account(c, &acc))
-		return;
 	body = require_json_object(c, false);
 	if (!body)
 		return;
@@ -337,7 +263,7 @@ void control_users_put(struct api_call *c)
 		reply_problem(c, EKV_FIELD_INVALID, "name");
 		goto out;
 	}
-	if (store_user_put(c->st, acc.id, name, email, roles) != STORE_OK) {
+	if (store_user_put(c->st, c->account.id, name, email, roles) != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);
 		goto out;
 	}
@@ -355,23 +281,20 @@ void control_users_roles(struct api_call *c)
 {
 	static const char *const fields[] = {"roles", NULL};
 	const char *name = route_param(&c->params, "user");
-	struct account_rec acc;
 	enum store_status status;
 	char *roles = NULL;
 	cJSON *body;
 
-	if (!require_account(c, &acc))
-		return;
 	body = require_json_object(c, false);
 	if (!body)
 		return;
 	if (!require_known_fields(c, body, fields) || !require_roles(c, body, &roles))
 		goto out;
-	status = store_user_set_roles(c->st, acc.id, name, roles);
+	status = store_user_set_roles(c->st, c->account.id, name, roles);
 	if (status == STORE_OK)
 		reply_user(c, 200, name, roles);
 	else if (status == STORE_NOT_FOUND)
-		reply_problem(c, EKV_CONTROL_NOT_FOUND, "User", name);
+		reply_problem(c, EKV_USER_NOT_FOUND, name);
 	else
 		reply_problem(c, EKV_INTERNAL);
 out:
@@ -447,6 +370,30 @@ static bool credential(struct api_call *c, const cJSON *body, const char *name, 
 	return true;
 }
 
+/* A new client's reply: its credentials, roles and a ready .edgerc section for the Host used. */
+static cJSON *client_json(struct api_call *c, const struct client_rec *client, const char *roles)
+{
+	const char *host = api_request_header(c->req, "Host");
+	struct buf edgerc = BUF_INIT;
+	cJSON *root = cJSON_CreateObject();
+
+	buf_addf(&edgerc,
+	         "[default]\nclient_secret = %s\nhost = %s\naccess_token = %s\n"
+	         "client_token = %s\nmax-body = 131072\n",
+	         client->secret, host ? host : "127.0.0.1:8443", client->access_token,
+	         client->client_token);
+	cJSON_AddStringToObject(root, "clientToken", client->client_token);
+	cJSON_AddStringToObject(root, "accessToken", client->access_token);
+	cJSON_AddStringToObject(root, "clientSecret", client->secret);
+	cJSON_AddStringToObject(root, "account", client->account);
+	cJSON_AddStringToObject(root, "user", client->user);
+	cJSON_AddStringToObject(root, "grant", grant_name(client->grant));
+	cJSON_AddItemToObject(root, "roles", cJSON_Parse(roles));
+	cJSON_AddStringToObject(root, "edgerc", edgerc.ptr);
+	buf_release(&edgerc);
+	return root;
+}
+
 /*
  * POST /_emulator/accounts/{account}/clients {"user", "grant" ("READ-WRITE"),
  * "accountSwitch", "clientToken", "accessToken", "clientSecret"}: a new API
@@ -458,16 +405,13 @@ void control_clients_create(struct api_call *c)
 	static const char *const fields[] = {"user",        "grant",       "accountSwitch",
 	                                     "clientToken", "accessToken", "clientSecret",
 	                                     NULL};
-	const char *user = NULL, *grant = "READ-WRITE", *host = api_request_header(c->req, "Host");
+	const char *user = NULL, *grant = "READ-WRITE";
 	struct client_rec client = {0};
-	struct buf roles = BUF_INIT, edgerc = BUF_INIT;
-	struct account_rec acc;
+	struct buf roles = BUF_INIT;
 	bool has_user = false;
 	enum store_status status;
-	cJSON *body, *root;
+	cJSON *body;
 
-	if (!require_account(c, &acc))
-		return;
 	body = require_json_object(c, false);
 	if (!body)
 		return;
@@ -486,39 +430,24 @@ void control_clients_create(struct api_call *c)
 		reply_problem(c, EKV_FIELD_INVALID, "grant");
 		goto out;
 	}
-	if (!has_user || store_user_get(c->st, acc.id, user, &roles) != STORE_OK) {
-		reply_problem(c, EKV_CONTROL_NOT_FOUND, "User", has_user ? user : "");
+	if (!has_user || store_user_get(c->st, c->account.id, user, &roles) != STORE_OK) {
+		reply_problem(c, EKV_USER_NOT_FOUND, has_user ? user : "");
 		goto out;
 	}
-	snprintf(client.account, sizeof(client.account), "%s", acc.id);
+	snprintf(client.account, sizeof(client.account), "%s", c->account.id);
 	snprintf(client.user, sizeof(client.user), "%s", user);
 	status = store_client_create(c->st, &client, roles.ptr, c->now_ms);
 	if (status == STORE_CONFLICT) {
-		reply_problem(c, EKV_CONTROL_CONFLICT, "Client token", client.client_token);
+		reply_problem(c, EKV_CLIENT_EXISTS, client.client_token);
 		goto out;
 	}
 	if (status != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);
 		goto out;
 	}
-	buf_addf(&edgerc,
-	         "[default]\nclient_secret = %s\nhost = %s\naccess_token = %s\n"
-	         "client_token = %s\nmax-body = 131072\n",
-	         client.secret, host ? host : "127.0.0.1:8443", client.access_token,
-	         client.client_token);
-	root = cJSON_CreateObject();
-	cJSON_AddStringToObject(root, "clientToken", client.client_token);
-	cJSON_AddStringToObject(root, "accessToken", client.access_token);
-	cJSON_AddStringToObject(root, "clientSecret", client.secret);
-	cJSON_AddStringToObject(root, "account", acc.id);
-	cJSON_AddStringToObject(root, "user", user);
-	cJSON_AddStringToObject(root, "grant", grant_name(client.grant));
-	cJSON_AddItemToObject(root, "roles", cJSON_Parse(roles.ptr));
-	cJSON_AddStringToObject(root, "edgerc", edgerc.ptr);
-	reply_json_steal(c, 201, root);
+	reply_json_steal(c, 201, client_json(c, &client, roles.ptr));
 out:
 	buf_release(&roles);
-	buf_release(&edgerc);
 	cJSON_Delete(body);
 }
 
@@ -530,7 +459,7 @@ void control_clients_deactivate(struct api_call *c)
 	cJSON *root;
 
 	if (status == STORE_NOT_FOUND) {
-		reply_problem(c, EKV_CONTROL_NOT_FOUND, "Client token", token);
+		reply_problem(c, EKV_CLIENT_NOT_FOUND, token);
 		return;
 	}
 	if (status != STORE_OK) {

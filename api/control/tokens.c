@@ -1,7 +1,7 @@
 /*
  * The token part of the control API under /_emulator (docs/control-api.md):
  * the token settings of the account, the key legacy tokens are signed with,
- * and the edgekv_tokens.js bundle file. The clock is api/control_clock.c.
+ * and the edgekv_tokens.js bundle file. The clock is api/control/clock.c.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -264,7 +264,7 @@ static int by_namespace(const void *a, const void *b)
 
 /*
  * GET /_emulator/tokens/edgekv_tokens.js[?namespace=a,b][&token=t1,t2]: the
- * bundle file in the form edgekv.js reads (§5.7): "namespace-<ns>" keys,
+ * bundle file in the form edgekv.js reads: "namespace-<ns>" keys,
  * {"name", "value"} for legacy tokens and {"name", "reference"} for
  * enhanced ones, from the newest live token granting each namespace.
  */

@@ -2,43 +2,55 @@
 #define EKV_API_CONTROL_WORLD_H
 
 #include <stdbool.h>
-#include <stddef.h>
+#include <stdint.h>
 
-/* The worlds the emulator starts from: the built-in one, a --seed folder, a fixture document. */
+/*
+ * The worlds the emulator starts from: the built-in one, or a --seed folder
+ * of fixtures (docs/control-api.md "Fixture format"); resets go back to it.
+ */
 struct api;
+struct store;
+
+/* The top-level access group a new account gets unless told otherwise. */
+#define WORLD_TOP_GROUP      10000
+#define WORLD_TOP_GROUP_NAME "Default Group"
+
+/*
+ * Creates account id with its top-level access group (group_id, group_name),
+ * which owns the account's EdgeKV CP code; initialized like PUT /initialize
+ * with the default policy when asked. Returns 0, or -1.
+ */
+int world_account_create(struct store *st, const char *id, bool initialized, bool standard_tls,
+                         int64_t group_id, const char *group_name);
 
 /*
  * Creates the account id unless it exists (an existing one is left as it
- * is), initialized like PUT /initialize with the default policy when asked.
- * Returns 0, or -1 after logging.
+ * is), with the top-level group 10000 "Default Group". Returns 0, or -1.
  */
-int api_account_ensure(struct api *api, const char *id, bool initialized, bool standard_tls);
+int world_account_ensure(struct api *api, const char *id, bool initialized, bool standard_tls);
 
 /*
  * The bare-start world: the default account of fixtures/default/world.json,
- * compiled in and loaded through api_import's code path (its top-level
+ * compiled in and loaded through the fixture importer (its top-level
  * access group, admin user and the development API client of
  * fixtures/default/edgerc). initialized false leaves it uninitialized as
  * --uninitialized does; standard_tls false as --no-standard-tls. Does
  * nothing when the default account exists (an earlier start made it).
  */
-int api_default_world(struct api *api, bool initialized, bool standard_tls);
+int world_default(struct api *api, bool initialized, bool standard_tls);
 
 /*
- * Loads every *.json fixture of dir, in name order (docs/control-api.md
- * "Fixture format"); each account named replaces the one of that id.
- * Returns 0, or -1 after logging which file failed.
+ * Loads every *.json fixture of dir, in name order; each account named
+ * replaces the one of that id. Returns 0, or -1 after logging which file
+ * failed.
  */
-int api_seed_dir(struct api *api, const char *dir);
+int world_seed_dir(struct api *api, const char *dir);
 
 /*
- * Imports one fixture document, or with only set just the account of that
- * id in it; -1 with a reason in err (size bytes).
+ * The start world again as the configuration names it (--seed, or the
+ * built-in one shaped by --uninitialized and --no-standard-tls); with only
+ * set, just that account of it. Returns 0, or -1 after logging.
  */
-int api_import(struct api *api, const char *text, size_t len, const char *only, char *err,
-               size_t size);
-
-/* Whether GET /_emulator/ready answers 200: set once the start world is in place. */
-void api_set_ready(bool ready);
+int world_restart(struct api *api, const char *only);
 
 #endif

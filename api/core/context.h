@@ -1,6 +1,8 @@
 #ifndef EKV_API_CORE_CONTEXT_H
 #define EKV_API_CORE_CONTEXT_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +15,9 @@
  */
 struct store_db;
 struct jwt_key;
+struct faults;
+struct settings;
+struct journal;
 
 struct api_config {
 	const char *default_account; /* the account of the bare start, and of auth off */
@@ -24,17 +29,29 @@ struct api_config {
 	const char *seed_dir;        /* --seed DIR: the start world; NULL: the built-in one */
 	bool start_uninitialized;    /* the built-in world's default account: --uninitialized */
 	bool start_no_standard_tls;  /* and --no-standard-tls */
-	/* Access tokens (#5): defaults for accounts without their own setting. */
+	/* Access tokens: defaults for accounts without their own setting. */
 	enum token_workflow token_workflow;
 	int64_t token_limit;         /* tokens per account, expired ones under 30 days included */
 	int64_t token_activation_ms; /* enhanced tokens are IN_PROGRESS this long */
 	enum network data_plane_network; /* when a request has no X-EdgeKV-Network */
 };
 
+/*
+ * Everything the emulator keeps between requests besides the store is here,
+ * so two instances (two servers in one test process) never share it: the
+ * test state of api/state/, the readiness flag and the locks of what is made
+ * on first use. api_init() makes it, api_release() frees it.
+ */
 struct api {
 	struct store_db *db; /* borrowed */
 	struct api_config config;
-	struct jwt_key *jwt_key; /* owned; loaded on first use under a lock (api/tokens.c) */
+	struct faults *faults;       /* injected faults (api/state/faults.h) */
+	struct settings *settings;   /* per-account test settings (api/state/settings.h) */
+	struct journal *journal;     /* the request journal (api/state/journal.h) */
+	atomic_bool ready;           /* GET /_emulator/ready: the start world is in place */
+	pthread_mutex_t key_lock;    /* guards jwt_key */
+	struct jwt_key *jwt_key;     /* owned; loaded on first use */
+	pthread_mutex_t notice_lock; /* one token-expiry notice check at a time */
 };
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "api/auth/caller.h"
 #include "api/auth/edgegrid.h"
+#include "api/control/account.h"
 #include "api/core/call.h"
 #include "api/core/problem.h"
 #include "api/core/reply.h"
@@ -74,32 +75,6 @@ static bool control_cross_site(const struct api_call *c)
 	       (!host || strncmp(origin, scheme, n) != 0 || strcmp(origin + n, host) != 0);
 }
 
-/* The account a control call is scoped to: ?account=ID, or the default one. */
-static bool load_control_account(struct api_call *c)
-{
-	char id[STORE_ACCOUNT_MAX + 1];
-	enum store_status status;
-
-	if (!query_param(c, "account", id, sizeof(id))) {
-		/* The default account, when the world has one (a --seed world may not). */
-		status = store_account_get(c->st, c->api->config.default_account, &c->account);
-		if (status == STORE_NOT_FOUND)
-			memset(&c->account, 0, sizeof(c->account));
-		if (status != STORE_ERROR)
-			return true;
-		reply_problem(c, EKV_INTERNAL);
-		return false;
-	}
-	status = store_account_get(c->st, id, &c->account);
-	if (status == STORE_OK)
-		return true;
-	if (status == STORE_NOT_FOUND)
-		reply_problem(c, EKV_CONTROL_NOT_FOUND, "Account", id);
-	else
-		reply_problem(c, EKV_INTERNAL);
-	return false;
-}
-
 /*
  * The caller's account, as the seed's permission quirks shape it
  * (seeds/edgekv-known-issues.txt): a role without the CP code view permission
@@ -125,7 +100,7 @@ static bool load_account(struct api_call *c)
 		c->account.status = INIT_UNINITIALIZED;
 	/* An initialization with a pending phase (issue 4) reads PENDING until it is done. */
 	if (c->account.status == INIT_INITIALIZED &&
-	    c->now_ms < settings_init_ready_at(c->account.id))
+	    c->now_ms < settings_init_ready_at(c->api->settings, c->account.id))
 		c->account.status = INIT_PENDING;
 	return true;
 }
@@ -152,9 +127,9 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 	char path[FAULT_ROUTE_MAX], a[24], b[24];
 	int64_t hits;
 
-	settings_get(c->account.id, &set);
+	settings_get(c->api->settings, c->account.id, &set);
 	if (set.rate_limit > 0 &&
-	    !settings_rate_hit(c->account.id, c->now_ms, set.rate_limit, &hits)) {
+	    !settings_rate_hit(c->api->settings, c->account.id, c->now_ms, set.rate_limit, &hits)) {
 		snprintf(a, sizeof(a), "%lld", (long long)hits);
 		snprintf(b, sizeof(b), "%lld", (long long)set.rate_limit);
 		reply_problem(c, EKV_RATE_LIMITED, a, b);
@@ -162,13 +137,13 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 	}
 	/* Known issues of the seed that fail once per account (docs/known-issues.md). */
 	if ((c->route->flags & ROUTE_ISSUE_TIMES_OUT) && (set.issues & ISSUE_NAMESPACE_TIMEOUT) &&
-	    settings_issue_first(c->account.id, ISSUE_NAMESPACE_TIMEOUT)) {
+	    settings_issue_first(c->api->settings, c->account.id, ISSUE_NAMESPACE_TIMEOUT)) {
 		reply_gateway(c, GW_ORIGIN_TIMEOUT);
 		return false;
 	}
 	if ((c->route->flags & ROUTE_ISSUE_FAILS_ONCE) && (set.issues & ISSUE_INIT_FAILS_ONCE) &&
 	    c->account.status != INIT_INITIALIZED &&
-	    settings_issue_first(c->account.id, ISSUE_INIT_FAILS_ONCE)) {
+	    settings_issue_first(c->api->settings, c->account.id, ISSUE_INIT_FAILS_ONCE)) {
 		reply_problem(c, EKV_INTERNAL);
 		return false;
 	}
@@ -180,7 +155,7 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 	q.method = c->req->method;
 	q.network = route_network(c);
 	q.namespace = route_param(&c->params, "namespace");
-	if (!faults_apply(&q, &out))
+	if (!faults_apply(c->api->faults, &q, &out))
 		return true;
 	c->res->delay_ms = out.latency_ms;
 	switch (out.status) {
@@ -272,7 +247,7 @@ void dispatch_request(struct api_call *c, struct token_rec *token)
 			reply_problem(c, EKV_CONTROL_FORBIDDEN);
 		else if (control_cross_site(c))
 			reply_problem(c, EKV_CONTROL_CROSS_SITE);
-		else if ((c->route->flags & ROUTE_OPEN) || load_control_account(c))
+		else if ((c->route->flags & ROUTE_OPEN) || control_account_resolve(c))
 			c->route->handler(c);
 		return;
 	}

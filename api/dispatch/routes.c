@@ -13,6 +13,8 @@
 
 #define INIT ROUTE_NEEDS_INIT
 #define CTL  ROUTE_CONTROL, CAP_NONE
+/* A control of one account: ?account=ID, else the default account (api/control/account.c). */
+#define CTL1 ROUTE_CONTROL | ROUTE_ACCOUNT, CAP_NONE
 #define E    "/_emulator"
 
 /* One row per method and path, in the order of behaviour §3: the table is the API surface. */
@@ -69,10 +71,10 @@ const struct route api_routes[] = {
         {HTTP_GET, E "/ready", control_ready, ROUTE_CONTROL | ROUTE_OPEN, CAP_NONE},
         {HTTP_GET, E "/clock", control_clock_get, CTL},
         {HTTP_POST, E "/clock", control_clock_post, CTL},
-        {HTTP_GET, E "/settings", control_settings_get, CTL},
-        {HTTP_PUT, E "/settings", control_settings_put, CTL},
-        {HTTP_GET, E "/known-issues", control_known_issues_get, CTL},
-        {HTTP_PUT, E "/known-issues", control_known_issues_put, CTL},
+        {HTTP_GET, E "/settings", control_settings_get, CTL1},
+        {HTTP_PUT, E "/settings", control_settings_put, CTL1},
+        {HTTP_GET, E "/known-issues", control_known_issues_get, CTL1},
+        {HTTP_PUT, E "/known-issues", control_known_issues_put, CTL1},
         {HTTP_POST, E "/settle", control_settle, CTL},
         {HTTP_GET, E "/faults", control_faults_list, CTL},
         {HTTP_POST, E "/faults", control_faults_add, CTL},
@@ -89,12 +91,12 @@ const struct route api_routes[] = {
         {HTTP_DELETE, E "/requests", control_requests_clear, CTL},
 
         /* Tokens (issue 5) */
-        {HTTP_GET, E "/tokens/settings", control_token_settings_get, CTL},
-        {HTTP_PUT, E "/tokens/settings", control_token_settings_put, CTL},
+        {HTTP_GET, E "/tokens/settings", control_token_settings_get, CTL1},
+        {HTTP_PUT, E "/tokens/settings", control_token_settings_put, CTL1},
         {HTTP_GET, E "/tokens/jwks", control_token_jwks, CTL},
         {HTTP_GET, E "/tokens/public-key.pem", control_token_public_key, CTL},
-        {HTTP_GET, E "/tokens/edgekv_tokens.js", control_token_bundle, CTL},
-        {HTTP_GET, E "/notifications", control_notifications_list, CTL},
+        {HTTP_GET, E "/tokens/edgekv_tokens.js", control_token_bundle, CTL1},
+        {HTTP_GET, E "/notifications", control_notifications_list, CTL1},
 
         /* The web console (docs/console.md) */
         {HTTP_GET, E "/ui", control_ui_redirect, CTL},

@@ -36,7 +36,7 @@ void groups_list(struct api_call *c)
 
 	if (!require_network(c, &net) || !require_namespace(c, net, &ns))
 		return;
-	settings_get(c->account.id, &set);
+	settings_get(c->api->settings, c->account.id, &set);
 	if ((set.issues & ISSUE_SANDBOX_LIST_GROUPS) && query_param(c, "sandboxId", sandbox, 2)) {
 		reply_problem(c, EKV_SANDBOX_NOT_SUPPORTED);
 		return;

@@ -152,9 +152,10 @@ void initialize_put(struct api_call *c)
 		 * first answer is 200 PENDING, which the CLI reports as "IN
 		 * PROGRESS"; the clock decides when it is done.
 		 */
-		settings_get(c->account.id, &set);
+		settings_get(c->api->settings, c->account.id, &set);
 		if (set.init_pending_ms > 0) {
-			settings_set_init_ready_at(c->account.id, c->now_ms + set.init_pending_ms);
+			settings_set_init_ready_at(c->api->settings, c->account.id,
+			                           c->now_ms + set.init_pending_ms);
 			reply_init_status(c, 200, INIT_PENDING);
 			break;
 		}

@@ -136,7 +136,7 @@ int64_t items_visible_at(const struct api_call *c)
 	struct account_settings set;
 
 	/* Eventual consistency (§5.9): with a delay, reads miss a write, or see a deleted value. */
-	settings_get(c->account.id, &set);
+	settings_get(c->api->settings, c->account.id, &set);
 	return c->now_ms + set.consistency_delay_ms;
 }
 

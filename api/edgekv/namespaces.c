@@ -295,7 +295,7 @@ void namespaces_update(struct api_call *c)
 	}
 	/* "New retention applies after up to 5 minutes" (§5.3): the account's delay, 0 by default.
 	 */
-	settings_get(c->account.id, &set);
+	settings_get(c->api->settings, c->account.id, &set);
 	if (store_namespace_set_retention(c->st, c->account.id, net, ns.name, retention, c->now_ms,
 	                                  c->now_ms + set.retention_delay_ms) != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);

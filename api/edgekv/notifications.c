@@ -35,9 +35,6 @@
 
 static const int64_t thresholds[] = {30, 7, 1};
 
-/* One check runs at a time in the process: two would record the same notices twice. */
-static pthread_mutex_t check_lock = PTHREAD_MUTEX_INITIALIZER;
-
 struct due {
 	struct notice_token *tokens;
 	size_t count, cap;
@@ -183,9 +180,10 @@ bool tokens_daily_checks(struct api_call *c)
 
 	/* The most recent check time at or before now. */
 	latest = (c->now_ms - CHECK_OFFSET_MS) / STORE_DAY_MS * STORE_DAY_MS + CHECK_OFFSET_MS;
-	pthread_mutex_lock(&check_lock);
+	/* One check at a time (api->notice_lock): two would record the same notices twice. */
+	pthread_mutex_lock(&c->api->notice_lock);
 	if (store_notice_last_check(c->st, &last) != STORE_OK) {
-		pthread_mutex_unlock(&check_lock);
+		pthread_mutex_unlock(&c->api->notice_lock);
 		return false;
 	}
 	/*
@@ -197,6 +195,6 @@ bool tokens_daily_checks(struct api_call *c)
 		t = latest - CATCH_UP_DAYS * STORE_DAY_MS;
 	for (; ok && t <= latest; t += STORE_DAY_MS)
 		ok = run_check(c, t, t + STORE_DAY_MS > latest);
-	pthread_mutex_unlock(&check_lock);
+	pthread_mutex_unlock(&c->api->notice_lock);
 	return ok;
 }

@@ -2,13 +2,36 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct fault_rule rules[FAULT_RULES_MAX];
-static size_t rule_count;
-static atomic_bool any_rule; /* lets every request skip the lock while there are none */
-static int64_t next_id = 1;
+#include "base/xalloc.h"
+
+struct faults {
+	pthread_mutex_t lock;
+	struct fault_rule rules[FAULT_RULES_MAX];
+	size_t rule_count;
+	atomic_bool any_rule; /* lets every request skip the lock while there are none */
+	int64_t next_id;
+};
+
+struct faults *faults_new(void)
+{
+	struct faults *f = xcalloc(1, sizeof(*f));
+
+	pthread_mutex_init(&f->lock, NULL);
+	atomic_init(&f->any_rule, false);
+	f->next_id = 1;
+	return f;
+}
+
+void faults_free(struct faults *f)
+{
+	if (!f)
+		return;
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}
 
 void fault_rule_init(struct fault_rule *r)
 {
@@ -74,72 +97,73 @@ bool fault_decide(struct fault_rule *r, int64_t *latency_ms)
 	return true;
 }
 
-int64_t faults_add(const struct fault_rule *r)
+int64_t faults_add(struct faults *f, const struct fault_rule *r)
 {
 	int64_t id = -1;
 
-	pthread_mutex_lock(&lock);
-	if (rule_count < FAULT_RULES_MAX) {
-		rules[rule_count] = *r;
-		rules[rule_count].id = id = next_id++;
-		rules[rule_count].matched = 0;
-		rules[rule_count].fired = 0;
-		rule_count++;
-		atomic_store(&any_rule, true);
+	pthread_mutex_lock(&f->lock);
+	if (f->rule_count < FAULT_RULES_MAX) {
+		f->rules[f->rule_count] = *r;
+		f->rules[f->rule_count].id = id = f->next_id++;
+		f->rules[f->rule_count].matched = 0;
+		f->rules[f->rule_count].fired = 0;
+		f->rule_count++;
+		atomic_store(&f->any_rule, true);
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&f->lock);
 	return id;
 }
 
-bool faults_remove(int64_t id)
+bool faults_remove(struct faults *f, int64_t id)
 {
 	bool found = false;
 
-	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < rule_count; i++) {
-		if (rules[i].id != id)
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; i < f->rule_count; i++) {
+		if (f->rules[i].id != id)
 			continue;
-		memmove(&rules[i], &rules[i + 1], (rule_count - i - 1) * sizeof(rules[0]));
-		rule_count--;
+		memmove(&f->rules[i], &f->rules[i + 1],
+		        (f->rule_count - i - 1) * sizeof(f->rules[0]));
+		f->rule_count--;
 		found = true;
 		break;
 	}
-	atomic_store(&any_rule, rule_count > 0);
-	pthread_mutex_unlock(&lock);
+	atomic_store(&f->any_rule, f->rule_count > 0);
+	pthread_mutex_unlock(&f->lock);
 	return found;
 }
 
-void faults_clear(const char *account)
+void faults_clear(struct faults *f, const char *account)
 {
 	size_t kept = 0;
 
-	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < rule_count; i++)
-		if (account && strcmp(rules[i].account, account) != 0)
-			rules[kept++] = rules[i];
-	rule_count = kept;
-	atomic_store(&any_rule, kept > 0);
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; i < f->rule_count; i++)
+		if (account && strcmp(f->rules[i].account, account) != 0)
+			f->rules[kept++] = f->rules[i];
+	f->rule_count = kept;
+	atomic_store(&f->any_rule, kept > 0);
+	pthread_mutex_unlock(&f->lock);
 }
 
-void faults_each(faults_fn *fn, void *ctx)
+void faults_each(struct faults *f, faults_fn *fn, void *ctx)
 {
-	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < rule_count; i++)
-		fn(ctx, &rules[i]);
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; i < f->rule_count; i++)
+		fn(ctx, &f->rules[i]);
+	pthread_mutex_unlock(&f->lock);
 }
 
-bool faults_apply(const struct fault_request *q, struct fault_outcome *out)
+bool faults_apply(struct faults *f, const struct fault_request *q, struct fault_outcome *out)
 {
 	bool any = false;
 
 	memset(out, 0, sizeof(*out));
-	if (!atomic_load(&any_rule))
+	if (!atomic_load(&f->any_rule))
 		return false;
-	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < rule_count; i++) {
-		struct fault_rule *r = &rules[i];
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; i < f->rule_count; i++) {
+		struct fault_rule *r = &f->rules[i];
 		int64_t latency = 0;
 
 		if (!fault_matches(r, q) || !fault_decide(r, &latency))
@@ -152,6 +176,6 @@ bool faults_apply(const struct fault_request *q, struct fault_outcome *out)
 			out->limit = r->limit;
 		}
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&f->lock);
 	return any;
 }

@@ -9,10 +9,10 @@
 #include "storage/store.h"
 
 /*
- * Injected faults (issue 4): rules matched by account, route, method,
- * network and namespace that add latency and/or answer a status with the
- * real service's body. The matching and the seeded randomness are pure
- * (unit-tested); the rule list is process-wide and thread-safe.
+ * Injected faults: rules matched by account, route, method, network and
+ * namespace that add latency and/or answer a status with the real
+ * service's body. The matching and the seeded randomness are pure
+ * (unit-tested); the rule list belongs to one struct api and is thread-safe.
  */
 #define FAULT_ROUTE_MAX   160
 #define FAULT_RULES_MAX   64
@@ -64,14 +64,19 @@ uint64_t fault_rng_next(uint64_t *state);
  */
 bool fault_decide(struct fault_rule *r, int64_t *latency_ms);
 
-/* The rule list. faults_add copies r, gives it an id (returned; -1 when full). */
-int64_t faults_add(const struct fault_rule *r);
-bool faults_remove(int64_t id);
+/* The rule list of one struct api (api_init makes it, api_release frees it). */
+struct faults;
+struct faults *faults_new(void);
+void faults_free(struct faults *f);
+
+/* Copies r and gives it an id (returned; -1 when the list is full). */
+int64_t faults_add(struct faults *f, const struct fault_rule *r);
+bool faults_remove(struct faults *f, int64_t id);
 /* Removes the rules of account, or every rule when account is NULL. */
-void faults_clear(const char *account);
+void faults_clear(struct faults *f, const char *account);
 
 typedef void faults_fn(void *ctx, const struct fault_rule *r);
-void faults_each(faults_fn *fn, void *ctx);
+void faults_each(struct faults *f, faults_fn *fn, void *ctx);
 
 struct fault_outcome {
 	int64_t latency_ms; /* summed over every rule that fired */
@@ -80,6 +85,6 @@ struct fault_outcome {
 };
 
 /* Runs q past every rule in order. Returns true if any fired. */
-bool faults_apply(const struct fault_request *q, struct fault_outcome *out);
+bool faults_apply(struct faults *f, const struct fault_request *q, struct fault_outcome *out);
 
 #endif

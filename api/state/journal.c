@@ -8,10 +8,31 @@
 
 #include "base/xalloc.h"
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct journal_entry *ring; /* JOURNAL_SIZE entries, made on first use */
-static int64_t next_seq = 1;
-static int64_t first_seq = 1; /* the oldest entry since the last clear */
+struct journal {
+	pthread_mutex_t lock;
+	struct journal_entry *ring; /* JOURNAL_SIZE entries, made on first use */
+	int64_t next_seq;
+	int64_t first_seq; /* the oldest entry since the last clear */
+};
+
+struct journal *journal_new(void)
+{
+	struct journal *j = xcalloc(1, sizeof(*j));
+
+	pthread_mutex_init(&j->lock, NULL);
+	j->next_seq = 1;
+	j->first_seq = 1;
+	return j;
+}
+
+void journal_free(struct journal *j)
+{
+	if (!j)
+		return;
+	pthread_mutex_destroy(&j->lock);
+	free(j->ring);
+	free(j);
+}
 
 bool journal_header_secret(const char *name)
 {
@@ -73,8 +94,8 @@ static void copy_text(char *dst, size_t max, const void *src, size_t n)
 	dst[out] = '\0';
 }
 
-void journal_add(const struct api_request *req, const struct api_response *res, const char *account,
-                 int64_t at_ms)
+void journal_add(struct journal *j, const struct api_request *req, const struct api_response *res,
+                 const char *account, int64_t at_ms)
 {
 	struct journal_entry e;
 
@@ -101,34 +122,34 @@ void journal_add(const struct api_request *req, const struct api_response *res, 
 		         journal_header_secret(h->name) ? "[redacted]" : h->value);
 		e.header_count++;
 	}
-	pthread_mutex_lock(&lock);
-	if (!ring)
-		ring = xcalloc(JOURNAL_SIZE, sizeof(*ring));
-	e.seq = next_seq++;
-	ring[(size_t)(e.seq % JOURNAL_SIZE)] = e;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&j->lock);
+	if (!j->ring)
+		j->ring = xcalloc(JOURNAL_SIZE, sizeof(*j->ring));
+	e.seq = j->next_seq++;
+	j->ring[(size_t)(e.seq % JOURNAL_SIZE)] = e;
+	pthread_mutex_unlock(&j->lock);
 }
 
-void journal_each(int64_t since, journal_fn *fn, void *ctx)
+void journal_each(struct journal *j, int64_t since, journal_fn *fn, void *ctx)
 {
 	int64_t first;
 
-	pthread_mutex_lock(&lock);
-	first = next_seq > JOURNAL_SIZE ? next_seq - JOURNAL_SIZE : 1;
-	if (first < first_seq)
-		first = first_seq;
+	pthread_mutex_lock(&j->lock);
+	first = j->next_seq > JOURNAL_SIZE ? j->next_seq - JOURNAL_SIZE : 1;
+	if (first < j->first_seq)
+		first = j->first_seq;
 	if (first <= since)
 		first = since + 1;
-	for (int64_t seq = first; ring && seq < next_seq; seq++)
-		fn(ctx, &ring[(size_t)(seq % JOURNAL_SIZE)]);
-	pthread_mutex_unlock(&lock);
+	for (int64_t seq = first; j->ring && seq < j->next_seq; seq++)
+		fn(ctx, &j->ring[(size_t)(seq % JOURNAL_SIZE)]);
+	pthread_mutex_unlock(&j->lock);
 }
 
-void journal_clear(void)
+void journal_clear(struct journal *j)
 {
-	pthread_mutex_lock(&lock);
-	free(ring);
-	ring = NULL;
-	first_seq = next_seq;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&j->lock);
+	free(j->ring);
+	j->ring = NULL;
+	j->first_seq = j->next_seq;
+	pthread_mutex_unlock(&j->lock);
 }

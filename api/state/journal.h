@@ -9,7 +9,8 @@
 
 /*
  * The request journal (GET /_emulator/requests): the last JOURNAL_SIZE
- * requests, oldest overwritten first, credentials redacted. Thread-safe.
+ * requests, oldest overwritten first, credentials redacted. One per
+ * struct api (api_init makes it, api_release frees it); thread-safe.
  */
 #define JOURNAL_SIZE        1000
 #define JOURNAL_TARGET_MAX  512
@@ -38,9 +39,13 @@ struct journal_entry {
 	char response_body[JOURNAL_BODY_MAX + 1];
 };
 
+struct journal;
+struct journal *journal_new(void);
+void journal_free(struct journal *j);
+
 /* Records a finished request; secret headers are stored as "[redacted]". */
-void journal_add(const struct api_request *req, const struct api_response *res, const char *account,
-                 int64_t at_ms);
+void journal_add(struct journal *j, const struct api_request *req, const struct api_response *res,
+                 const char *account, int64_t at_ms);
 
 /* Whether the header's value is a credential (Authorization, the admin secret, EdgeDB tokens). */
 bool journal_header_secret(const char *name);
@@ -48,7 +53,7 @@ bool journal_header_secret(const char *name);
 typedef void journal_fn(void *ctx, const struct journal_entry *e);
 
 /* Calls fn for each entry after sequence number since (0: every one), oldest first. */
-void journal_each(int64_t since, journal_fn *fn, void *ctx);
-void journal_clear(void);
+void journal_each(struct journal *j, int64_t since, journal_fn *fn, void *ctx);
+void journal_clear(struct journal *j);
 
 #endif

@@ -19,9 +19,11 @@ struct entry {
 	struct entry *next;
 };
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct entry *entries;
-static atomic_bool any_entry; /* lets every request skip the lock while no account has settings */
+struct settings {
+	pthread_mutex_t lock;
+	struct entry *entries;
+	atomic_bool any_entry; /* lets every request skip the lock while no account has settings */
+};
 
 static const struct {
 	unsigned bit;
@@ -61,6 +63,24 @@ unsigned known_issue_parse(const char *name)
 	return 0;
 }
 
+struct settings *settings_new(void)
+{
+	struct settings *set = xcalloc(1, sizeof(*set));
+
+	pthread_mutex_init(&set->lock, NULL);
+	atomic_init(&set->any_entry, false);
+	return set;
+}
+
+void settings_free(struct settings *set)
+{
+	if (!set)
+		return;
+	settings_reset(set, NULL);
+	pthread_mutex_destroy(&set->lock);
+	free(set);
+}
+
 static void defaults(struct account_settings *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -68,11 +88,11 @@ static void defaults(struct account_settings *s)
 }
 
 /* The entry of account, made with the defaults when create is set; lock held. */
-static struct entry *find(const char *account, bool create)
+static struct entry *find(struct settings *set, const char *account, bool create)
 {
 	struct entry *e;
 
-	for (e = entries; e; e = e->next)
+	for (e = set->entries; e; e = e->next)
 		if (strcmp(e->account, account) == 0)
 			return e;
 	if (!create)
@@ -80,40 +100,40 @@ static struct entry *find(const char *account, bool create)
 	e = xcalloc(1, sizeof(*e));
 	snprintf(e->account, sizeof(e->account), "%s", account);
 	defaults(&e->s);
-	e->next = entries;
-	entries = e;
-	atomic_store(&any_entry, true);
+	e->next = set->entries;
+	set->entries = e;
+	atomic_store(&set->any_entry, true);
 	return e;
 }
 
-void settings_get(const char *account, struct account_settings *out)
+void settings_get(struct settings *set, const char *account, struct account_settings *out)
 {
 	struct entry *e;
 
-	if (!atomic_load(&any_entry)) {
+	if (!atomic_load(&set->any_entry)) {
 		defaults(out);
 		return;
 	}
-	pthread_mutex_lock(&lock);
-	e = find(account, false);
+	pthread_mutex_lock(&set->lock);
+	e = find(set, account, false);
 	if (e)
 		*out = e->s;
 	else
 		defaults(out);
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&set->lock);
 }
 
-void settings_put(const char *account, const struct account_settings *s)
+void settings_put(struct settings *set, const char *account, const struct account_settings *s)
 {
-	pthread_mutex_lock(&lock);
-	find(account, true)->s = *s;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&set->lock);
+	find(set, account, true)->s = *s;
+	pthread_mutex_unlock(&set->lock);
 }
 
-void settings_reset(const char *account)
+void settings_reset(struct settings *set, const char *account)
 {
-	pthread_mutex_lock(&lock);
-	for (struct entry **p = &entries; *p;) {
+	pthread_mutex_lock(&set->lock);
+	for (struct entry **p = &set->entries; *p;) {
 		struct entry *e = *p;
 
 		if (!account || strcmp(e->account, account) == 0) {
@@ -123,18 +143,19 @@ void settings_reset(const char *account)
 			p = &e->next;
 		}
 	}
-	atomic_store(&any_entry, entries != NULL);
-	pthread_mutex_unlock(&lock);
+	atomic_store(&set->any_entry, set->entries != NULL);
+	pthread_mutex_unlock(&set->lock);
 }
 
-bool settings_rate_hit(const char *account, int64_t now_ms, int64_t limit, int64_t *hits)
+bool settings_rate_hit(struct settings *set, const char *account, int64_t now_ms, int64_t limit,
+                       int64_t *hits)
 {
 	int64_t second = now_ms >= 0 ? now_ms / 1000 : (now_ms - 999) / 1000;
 	struct entry *e;
 	bool ok;
 
-	pthread_mutex_lock(&lock);
-	e = find(account, true);
+	pthread_mutex_lock(&set->lock);
+	e = find(set, account, true);
 	if (e->second != second) {
 		e->second = second;
 		e->rate_count = 0;
@@ -142,40 +163,40 @@ bool settings_rate_hit(const char *account, int64_t now_ms, int64_t limit, int64
 	e->rate_count++;
 	*hits = e->rate_count;
 	ok = e->rate_count <= limit;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&set->lock);
 	return ok;
 }
 
-int64_t settings_init_ready_at(const char *account)
+int64_t settings_init_ready_at(struct settings *set, const char *account)
 {
 	struct entry *e;
 	int64_t at;
 
-	if (!atomic_load(&any_entry))
+	if (!atomic_load(&set->any_entry))
 		return 0;
-	pthread_mutex_lock(&lock);
-	e = find(account, false);
+	pthread_mutex_lock(&set->lock);
+	e = find(set, account, false);
 	at = e ? e->init_ready_at_ms : 0;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&set->lock);
 	return at;
 }
 
-void settings_set_init_ready_at(const char *account, int64_t at_ms)
+void settings_set_init_ready_at(struct settings *set, const char *account, int64_t at_ms)
 {
-	pthread_mutex_lock(&lock);
-	find(account, true)->init_ready_at_ms = at_ms;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&set->lock);
+	find(set, account, true)->init_ready_at_ms = at_ms;
+	pthread_mutex_unlock(&set->lock);
 }
 
-bool settings_issue_first(const char *account, unsigned issue)
+bool settings_issue_first(struct settings *set, const char *account, unsigned issue)
 {
 	struct entry *e;
 	bool first;
 
-	pthread_mutex_lock(&lock);
-	e = find(account, true);
+	pthread_mutex_lock(&set->lock);
+	e = find(set, account, true);
 	first = !(e->issues_used & issue);
 	e->issues_used |= issue;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&set->lock);
 	return first;
 }

@@ -5,9 +5,10 @@
 #include <stdint.h>
 
 /*
- * Per-account switches of the testing controls (issue 4), kept in memory:
- * they shape answers but are not data, so snapshots leave them alone and a
- * restart forgets them. All functions are thread-safe.
+ * Per-account switches of the testing controls, kept in memory by one
+ * struct api (api_init makes them, api_release frees them): they shape
+ * answers but are not data, so snapshots leave them alone and a restart
+ * forgets them. All functions are thread-safe.
  */
 
 /* Known issues of seeds/edgekv-known-issues.txt that can be switched on and off
@@ -36,27 +37,32 @@ struct account_settings {
 	unsigned issues;              /* enum known_issue bits */
 };
 
+struct settings;
+struct settings *settings_new(void);
+void settings_free(struct settings *set);
+
 /* The account's settings, or the defaults. */
-void settings_get(const char *account, struct account_settings *out);
-void settings_put(const char *account, const struct account_settings *s);
+void settings_get(struct settings *set, const char *account, struct account_settings *out);
+void settings_put(struct settings *set, const char *account, const struct account_settings *s);
 
 /* Back to the defaults, with the account's counters; account NULL: every account. */
-void settings_reset(const char *account);
+void settings_reset(struct settings *set, const char *account);
 
 /*
  * Counts a request in the clock's current second. Returns false when that
  * makes more than limit; *hits is the count so far in this second.
  */
-bool settings_rate_hit(const char *account, int64_t now_ms, int64_t limit, int64_t *hits);
+bool settings_rate_hit(struct settings *set, const char *account, int64_t now_ms, int64_t limit,
+                       int64_t *hits);
 
 /* The instant the account's initialization completes (0: none pending). */
-int64_t settings_init_ready_at(const char *account);
-void settings_set_init_ready_at(const char *account, int64_t at_ms);
+int64_t settings_init_ready_at(struct settings *set, const char *account);
+void settings_set_init_ready_at(struct settings *set, const char *account, int64_t at_ms);
 
 /*
  * Counts one use of a one-shot known issue; true the first time for the
  * account (the request then fails), false after.
  */
-bool settings_issue_first(const char *account, unsigned issue);
+bool settings_issue_first(struct settings *set, const char *account, unsigned issue);
 
 #endif

@@ -640,6 +640,115 @@ describe('reset keeps the start configuration', () => {
 	});
 });
 
+describe('which account: one answer on every control', () => {
+	const NOPE = "Account '1-NOPE' does not exist.";
+	let server;
+	before(async () => {
+		server = await startServer();
+	});
+	after(() => server.close());
+
+	test('an unknown ?account= is 404 "does not exist" on every control that reads one', async () => {
+		const calls = [
+			['GET', '/settings?account=1-NOPE'],
+			['PUT', '/settings?account=1-NOPE', { rateLimit: 1 }],
+			['GET', '/known-issues?account=1-NOPE'],
+			['PUT', '/known-issues?account=1-NOPE', { profile: 'all' }],
+			['POST', '/settle?account=1-NOPE'],
+			['GET', '/export?account=1-NOPE'],
+			['POST', '/faults?account=1-NOPE', { status: 500 }],
+			['DELETE', '/faults?account=1-NOPE'],
+			['GET', '/requests?account=1-NOPE'],
+			['GET', '/tokens/settings?account=1-NOPE'],
+			['PUT', '/tokens/settings?account=1-NOPE', { tokenLimit: 3 }],
+			['GET', '/tokens/edgekv_tokens.js?namespace=default&account=1-NOPE'],
+			['GET', '/notifications?account=1-NOPE'],
+		];
+		for (const [method, path, body] of calls) {
+			assertProblem(await ctl(server, method, path, body), 404, 'EKV_9000', NOPE);
+		}
+		assert.deepEqual((await ok(ctl(server, 'GET', '/faults'))).faults, [], 'nothing was added');
+	});
+
+	test('an unknown account in the path or the reset body gets the same 404', async () => {
+		assertProblem(await ctl(server, 'GET', '/accounts/1-NOPE'), 404, 'EKV_9000', NOPE);
+		assertProblem(await ctl(server, 'POST', '/accounts/1-NOPE/users', { name: 'u' }), 404, 'EKV_9000', NOPE);
+		assertProblem(await ctl(server, 'POST', '/reset', { account: '1-NOPE' }), 404, 'EKV_9000', NOPE);
+		assertProblem(await ctl(server, 'GET', '/settings?account='), 404, 'EKV_9000', "Account '' does not exist.");
+		const long = `1-${'X'.repeat(70)}`;
+		assertProblem(await ctl(server, 'GET', `/settings?account=${long}`), 404, 'EKV_9000', `Account '${long}' does not exist.`);
+	});
+
+	test('a known ?account= is the one the control acts on', async () => {
+		await makeAccount(server, '1-WHICH');
+		assert.equal((await ok(ctl(server, 'GET', '/settings?account=1-WHICH'))).account, '1-WHICH');
+		assert.equal((await ok(ctl(server, 'GET', '/tokens/settings?account=1-WHICH'))).account, '1-WHICH');
+		assert.deepEqual(await ok(ctl(server, 'POST', '/settle?account=1-WHICH')), { settled: true, account: '1-WHICH' });
+		assert.deepEqual((await ok(ctl(server, 'GET', '/export?account=1-WHICH'))).accounts.map((a) => a.id), ['1-WHICH']);
+	});
+
+	test('without ?account=, a world without the default account answers 404 for it where one account is needed', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'ekv-seed-'));
+		try {
+			writeFileSync(join(dir, 'world.json'), JSON.stringify({ accounts: [{ id: '1-ONLY' }] }));
+			const seeded = await startServer({ args: ['--seed', dir] });
+			try {
+				const GONE = "Account '1-DEFAULT' does not exist.";
+				for (const path of ['/settings', '/known-issues', '/tokens/settings', '/notifications']) {
+					assertProblem(await ctl(seeded, 'GET', path), 404, 'EKV_9000', GONE);
+				}
+				// Controls of every account (or of none) do not need it.
+				assert.deepEqual((await ok(ctl(seeded, 'GET', '/export'))).accounts.map((a) => a.id), ['1-ONLY']);
+				assert.deepEqual(await ok(ctl(seeded, 'POST', '/settle')), { settled: true });
+				assert.equal((await ok(ctl(seeded, 'GET', '/settings?account=1-ONLY'))).account, '1-ONLY');
+			} finally {
+				await seeded.close();
+			}
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});
+
+describe('the fault rule list is bounded', () => {
+	test('the 65th rule is refused with its own text, and clearing makes room', async () => {
+		const server = await startServer();
+		try {
+			for (let i = 0; i < 64; i++) await ok(ctl(server, 'POST', '/faults', { latencyMs: 1, pathPrefix: '/nowhere/' }), 201);
+			assertProblem(await ctl(server, 'POST', '/faults', { latencyMs: 1 }), 400, 'EKV_2000', 'At most 64 fault rules can be set.');
+			assert.equal(await (await ctl(server, 'DELETE', '/faults')).status, 204);
+			await ok(ctl(server, 'POST', '/faults', { latencyMs: 1, pathPrefix: '/nowhere/' }), 201);
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('a refused fixture names its reason from the catalogue', () => {
+	let server;
+	before(async () => {
+		server = await startServer();
+	});
+	after(() => server.close());
+
+	const refused = (body) => plainRequest(`${server.httpUrl}/_emulator/import`, {
+		method: 'POST', headers: { 'Content-Type': 'application/json' }, body,
+	});
+	const PREFIX = 'The fixture cannot be imported: ';
+
+	test('each reason has its own text', async () => {
+		assertProblem(await refused('[]'), 400, 'EKV_2000', `${PREFIX}a fixture is a JSON object with an "accounts" array.`);
+		assertProblem(await refused('not json'), 400, 'EKV_2000', `${PREFIX}a fixture is a JSON object with an "accounts" array.`);
+		assertProblem(await refused(JSON.stringify({ accounts: [{ id: '' }] })), 400, 'EKV_2000', `${PREFIX}an account needs an id, not ''.`);
+		assertProblem(await refused(JSON.stringify({ accounts: [{ id: '1-FX', groups: [{ groupId: 0 }] }] })), 400, 'EKV_2000', `${PREFIX}cannot import a group of account '1-FX'.`);
+		assertProblem(await refused(JSON.stringify({ accounts: [{ id: '1-FX', clients: [{ clientToken: 'akab-c' }] }] })), 400, 'EKV_2000', `${PREFIX}cannot import client 'akab-c'.`);
+		assertProblem(await refused(JSON.stringify({ accounts: [{ id: '1-FX', namespaces: { staging: [{ namespace: 'bad name' }] } }] })), 400, 'EKV_2000', `${PREFIX}cannot import namespace 'bad name'.`);
+		assertProblem(await refused(JSON.stringify({ accounts: [{ id: '1-FX', items: [{ group: 'g', key: 'bad key', value: 'v' }] }] })), 400, 'EKV_2000', `${PREFIX}cannot import item 'bad key'.`);
+		assertProblem(await refused(JSON.stringify({ accounts: [{ id: '1-FX', tokens: [{ name: 't' }] }] })), 400, 'EKV_2000', `${PREFIX}cannot import token 't'.`);
+		assertProblem(await ctl(server, 'GET', '/accounts/1-FX'), 404, 'EKV_9000', "Account '1-FX' does not exist.");
+	});
+});
+
 describe('fixtures, health, readiness and the journal', () => {
 	test('--seed fixtures/default gives the same world as a bare start', async () => {
 		const bare = await startServer();

@@ -33,13 +33,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	api_init();
+	api_init(&api);
 	db = store_db_open(":memory:", 3600000);
 	CHECK(db != NULL);
 	api_config_defaults(&api.config); /* strict EdgeGrid */
 	api.db = db;
 	api.config.default_account = "1-DEFAULT";
-	CHECK(api_default_world(&api, true, true) == 0);
+	CHECK(world_default(&api, true, true) == 0);
 	return 0;
 }
 

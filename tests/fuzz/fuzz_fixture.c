@@ -1,10 +1,11 @@
 /*
- * The fixture reader (api_import: what --seed DIR and POST /_emulator/import
+ * The fixture reader (fixture_import: what --seed DIR and POST /_emulator/import
  * read) and the control API's JSON bodies, with arbitrary bytes, on a
  * ":memory:" store. Input: one byte choosing the target, then the body.
  * Whatever the input, the default account's API client must still sign
  * afterwards unless the fixture replaced that account.
  */
+#include "api/control/import.h"
 #include "api/state/faults.h"
 #include "api/state/settings.h"
 #include "tests/fuzz/harness.h"
@@ -68,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct api_response res;
 	size_t which;
-	char err[256];
+	struct import_error err;
 
 	if (size < 1)
 		return 0;
@@ -76,9 +77,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	which = data[0] % (sizeof(targets) / sizeof(targets[0]));
 	if (which == 0 && (data[0] & 0x80)) {
 		/* Straight into the reader, as --seed does. */
-		if (api_import(&harness_api, (const char *)data + 1, size - 1, NULL, err,
-		               sizeof(err)) != 0)
-			CHECK(memchr(err, '\0', sizeof(err)) != NULL); /* a reason, terminated */
+		if (fixture_import(&harness_api, (const char *)data + 1, size - 1, NULL, &err) != 0)
+			CHECK(err.code == EKV_INTERNAL ||
+			      (err.code >= EKV_IMPORT_NOT_FIXTURE &&
+			       err.code <= EKV_IMPORT_TOKEN)); /* a row */
 		return 0;
 	}
 	control_request(targets[which].method, targets[which].target, (const char *)data + 1,
@@ -88,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	api_response_release(&res);
 	drop_snapshots();
 	/* Rules and settings must not leak into the next input's requests. */
-	faults_clear(NULL);
-	settings_reset(NULL);
+	faults_clear(harness_api.faults, NULL);
+	settings_reset(harness_api.settings, NULL);
 	return 0;
 }

@@ -132,7 +132,7 @@ static inline void harness_open(void)
 	harness_api.config.max_body = 1024 * 1024;
 	/* The fuzzers drive the handlers, not EdgeGrid (which has its own tests): auth off. */
 	harness_api.config.auth_mode = AUTH_OFF;
-	CHECK(api_account_ensure(&harness_api, HARNESS_ACCOUNT, true, true) == 0);
+	CHECK(world_account_ensure(&harness_api, HARNESS_ACCOUNT, true, true) == 0);
 	harness_setup_request(HTTP_POST, HARNESS_NS,
 	                      "{\"namespace\":\"fz\",\"retentionInSeconds\":86400}", 200);
 	harness_setup_request(HTTP_POST, "/edgekv/v1/networks/production/namespaces",
@@ -149,7 +149,7 @@ static inline void harness_open(void)
 
 static inline void harness_init(void)
 {
-	api_init();
+	api_init(&harness_api);
 	clock_freeze(true);
 	clock_set_ms(HARNESS_T0);
 	harness_open();

@@ -23,7 +23,8 @@ static struct api_response res;
 static int setup(void **state)
 {
 	(void)state;
-	api_init();
+	memset(&api, 0, sizeof(api));
+	api_init(&api);
 	clock_reset();
 	clock_freeze(true);
 	clock_set_ms(T0);
@@ -36,15 +37,14 @@ static int setup(void **state)
 	api.config.auth_mode = AUTH_OFF;
 	api.config.admin_secret = "s3cret";
 	api_response_init(&res);
-	return api_default_world(&api, true, true);
+	return world_default(&api, true, true);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
 	api_response_release(&res);
-	faults_clear(NULL);
-	settings_reset(NULL);
+	api_release(&api);
 	store_db_close(db);
 	clock_reset();
 	return 0;
@@ -77,7 +77,7 @@ static void health_answers_everyone_other_controls_loopback_or_secret(void **sta
 	assert_int_equal(res.status, 200);
 	call(HTTP_GET, "/_emulator/ready", NULL, "203.0.113.7", NULL);
 	assert_int_equal(res.status, 503); /* nothing said it was ready yet */
-	api_set_ready(true);
+	api_set_ready(&api, true);
 	call(HTTP_GET, "/_emulator/ready", NULL, "203.0.113.7", NULL);
 	assert_int_equal(res.status, 200);
 	call(HTTP_GET, "/_emulator/clock", NULL, "203.0.113.7", NULL);

@@ -33,12 +33,14 @@ static int setup_with(bool initialized, bool standard_tls)
 	db = store_db_open(":memory:", NEVER);
 	if (!db)
 		return -1;
+	memset(&api, 0, sizeof(api));
+	api_init(&api); /* fresh settings, faults and journal for every test */
 	api.db = db;
 	api.config.default_account = ACCOUNT;
 	api.config.max_body = MAX_BODY;
 	api.config.auth_mode =
 	        AUTH_OFF; /* EdgeGrid has tests of its own: test_edgegrid.c, identity.test.mjs */
-	return api_account_ensure(&api, ACCOUNT, initialized, standard_tls);
+	return world_account_ensure(&api, ACCOUNT, initialized, standard_tls);
 }
 
 static int setup(void **state)
@@ -62,6 +64,7 @@ static int setup_standard_tls(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	api_release(&api);
 	store_db_close(db);
 	db = NULL;
 	clock_reset();
@@ -835,7 +838,6 @@ int main(void)
 	};
 	int failed;
 
-	api_init();
 	failed = cmocka_run_group_tests(tests, NULL, release_response);
 	return failed;
 }

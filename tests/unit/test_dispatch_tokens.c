@@ -32,13 +32,14 @@ static int setup(void **state)
 	if (!db)
 		return -1;
 	memset(&api, 0, sizeof(api));
+	api_init(&api);
 	api_config_defaults(&api.config);
 	api.db = db;
 	api.config.default_account = ACCOUNT;
 	api.config.token_activation_ms = 0;
 	api.config.auth_mode = AUTH_OFF; /* EdgeGrid has tests of its own */
 	api_response_init(&res);
-	return api_account_ensure(&api, ACCOUNT, true, true);
+	return world_account_ensure(&api, ACCOUNT, true, true);
 }
 
 static int teardown(void **state)
@@ -179,6 +180,5 @@ int main(void)
 	                a_legacy_token_signs_once_and_the_key_is_released),
 	};
 
-	api_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

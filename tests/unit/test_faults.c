@@ -174,13 +174,13 @@ static void test_splitmix64_known_values(void **state)
 
 static void test_rule_list_applies_in_order(void **state)
 {
+	struct faults *f = faults_new();
 	struct fault_rule slow, fail;
 	struct fault_request q = item_get();
 	struct fault_outcome out;
 	int64_t id;
 
 	(void)state;
-	faults_clear(NULL);
 	fault_rule_init(&slow);
 	slow.latency_min_ms = slow.latency_max_ms = 30;
 	fault_rule_init(&fail);
@@ -188,50 +188,53 @@ static void test_rule_list_applies_in_order(void **state)
 	fail.hits = 9;
 	fail.limit = 3;
 	fail.fail_first = 1;
-	assert_true(faults_add(&slow) > 0);
-	id = faults_add(&fail);
-	assert_true(faults_apply(&q, &out));
+	assert_true(faults_add(f, &slow) > 0);
+	id = faults_add(f, &fail);
+	assert_true(faults_apply(f, &q, &out));
 	assert_int_equal(out.latency_ms, 30);
 	assert_int_equal(out.status, 429);
 	assert_int_equal(out.hits, 9);
-	assert_true(faults_apply(&q, &out));
+	assert_true(faults_apply(f, &q, &out));
 	assert_int_equal(out.status, 0); /* the 429 fired once */
-	assert_true(faults_remove(id));
-	assert_false(faults_remove(id));
-	faults_clear("1-A"); /* slow matches any account: its account is "" */
-	assert_true(faults_apply(&q, &out));
-	faults_clear(NULL);
-	assert_false(faults_apply(&q, &out));
+	assert_true(faults_remove(f, id));
+	assert_false(faults_remove(f, id));
+	faults_clear(f, "1-A"); /* slow matches any account: its account is "" */
+	assert_true(faults_apply(f, &q, &out));
+	faults_clear(f, NULL);
+	assert_false(faults_apply(f, &q, &out));
+	faults_free(f);
 }
 
 static void test_rate_limit_counts_per_clock_second(void **state)
 {
+	struct settings *set = settings_new();
 	int64_t hits;
 
 	(void)state;
-	settings_reset(NULL);
-	assert_true(settings_rate_hit("1-R", 5000, 2, &hits));
-	assert_true(settings_rate_hit("1-R", 5999, 2, &hits));
-	assert_false(settings_rate_hit("1-R", 5500, 2, &hits));
+	assert_true(settings_rate_hit(set, "1-R", 5000, 2, &hits));
+	assert_true(settings_rate_hit(set, "1-R", 5999, 2, &hits));
+	assert_false(settings_rate_hit(set, "1-R", 5500, 2, &hits));
 	assert_int_equal(hits, 3);
-	assert_true(settings_rate_hit("1-OTHER", 5500, 2, &hits));
-	assert_true(settings_rate_hit("1-R", 6000, 2, &hits));
+	assert_true(settings_rate_hit(set, "1-OTHER", 5500, 2, &hits));
+	assert_true(settings_rate_hit(set, "1-R", 6000, 2, &hits));
 	assert_int_equal(hits, 1);
-	settings_reset(NULL);
+	settings_free(set);
 }
 
 static void test_known_issue_names(void **state)
 {
+	struct settings *set = settings_new();
+
 	(void)state;
 	assert_int_equal(known_issue_parse("sandbox-list-groups"), ISSUE_SANDBOX_LIST_GROUPS);
 	assert_int_equal(known_issue_parse("nope"), 0);
 	for (unsigned i = 0; i < ISSUE_COUNT; i++)
 		assert_int_equal(known_issue_parse(known_issue_name(1u << i)), 1u << i);
-	assert_true(settings_issue_first("1-K", ISSUE_INIT_FAILS_ONCE));
-	assert_false(settings_issue_first("1-K", ISSUE_INIT_FAILS_ONCE));
-	settings_reset("1-K");
-	assert_true(settings_issue_first("1-K", ISSUE_INIT_FAILS_ONCE));
-	settings_reset(NULL);
+	assert_true(settings_issue_first(set, "1-K", ISSUE_INIT_FAILS_ONCE));
+	assert_false(settings_issue_first(set, "1-K", ISSUE_INIT_FAILS_ONCE));
+	settings_reset(set, "1-K");
+	assert_true(settings_issue_first(set, "1-K", ISSUE_INIT_FAILS_ONCE));
+	settings_free(set);
 }
 
 int main(void)

@@ -1,4 +1,4 @@
-/* The request journal (api/journal.c): bounded, oldest first, credentials redacted. */
+/* The request journal (api/state/journal.c): bounded, oldest first, credentials redacted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,7 +33,7 @@ static void see(void *ctx, const struct journal_entry *e)
 	}
 }
 
-static void add(int status)
+static void add(struct journal *j, int status)
 {
 	static const struct api_header headers[] = {
 	        {"Authorization", "EG1-HMAC-SHA256 client_token=akab-x;access_token=akab-y;"
@@ -51,74 +51,77 @@ static void add(int status)
 	req.request_id = "0123456789abcdef";
 	api_response_init(&res);
 	res.status = status;
-	journal_add(&req, &res, "1-A", 1000);
+	journal_add(j, &req, &res, "1-A", 1000);
 	api_response_release(&res);
 }
 
 static void test_bounded_oldest_first(void **state)
 {
+	struct journal *j = journal_new();
 	struct seen s = {0};
 
 	(void)state;
-	journal_clear();
 	for (int i = 0; i < JOURNAL_SIZE + 5; i++)
-		add(200);
-	journal_each(0, see, &s);
+		add(j, 200);
+	journal_each(j, 0, see, &s);
 	assert_int_equal(s.n, JOURNAL_SIZE);
 	assert_int_equal(s.last - s.first + 1, JOURNAL_SIZE);
+	journal_free(j);
 }
 
 static void test_credentials_redacted(void **state)
 {
+	struct journal *j = journal_new();
 	struct seen s = {0};
 
 	(void)state;
-	journal_clear();
-	add(401);
-	journal_each(0, see, &s);
+	add(j, 401);
+	journal_each(j, 0, see, &s);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.auth, "[redacted]");
 	assert_string_equal(s.secret, "[redacted]"); /* header names in any case */
 	assert_string_equal(s.type, "application/json");
 	assert_true(journal_header_secret("X-Akamai-EdgeDB-Auth"));
 	assert_false(journal_header_secret("Host"));
+	journal_free(j);
 }
 
 static void test_clear_forgets_everything_before(void **state)
 {
+	struct journal *j = journal_new();
 	struct seen s = {0};
 
 	(void)state;
-	add(200);
-	add(200);
-	journal_clear();
-	journal_each(0, see, &s);
+	add(j, 200);
+	add(j, 200);
+	journal_clear(j);
+	journal_each(j, 0, see, &s);
 	assert_int_equal(s.n, 0);
-	add(500);
-	journal_each(0, see, &s);
+	add(j, 500);
+	journal_each(j, 0, see, &s);
 	assert_int_equal(s.n, 1);
-	journal_clear();
+	journal_free(j);
 }
 
 static void test_since_gives_newer_entries(void **state)
 {
 	struct seen s = {0};
+	struct journal *j = journal_new();
 	int64_t first;
 
 	(void)state;
-	journal_clear();
 	for (int i = 0; i < 5; i++)
-		add(200);
-	journal_each(0, see, &s);
+		add(j, 200);
+	journal_each(j, 0, see, &s);
 	first = s.first;
 	memset(&s, 0, sizeof(s));
-	journal_each(first + 2, see, &s);
+	journal_each(j, first + 2, see, &s);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.first, first + 3);
 	memset(&s, 0, sizeof(s));
-	journal_each(first + 4, see, &s);
+	journal_each(j, first + 4, see, &s);
 	assert_int_equal(s.n, 0);
-	journal_clear();
+	journal_free(j);
 }
 
 static char body_seen[JOURNAL_BODY_MAX + 1];
@@ -140,6 +143,7 @@ static void test_body_text(void **state)
 	char want[JOURNAL_BODY_MAX + 1];
 	struct api_request req = {0};
 	struct api_response res;
+	struct journal *j = journal_new();
 
 	(void)state;
 	memset(body, 'a', JOURNAL_BODY_MAX - 5);
@@ -151,15 +155,14 @@ static void test_body_text(void **state)
 	req.body_len = JOURNAL_BODY_MAX + 2;
 	api_response_init(&res);
 	res.status = 200;
-	journal_clear();
-	journal_add(&req, &res, "1-A", 1000);
+	journal_add(j, &req, &res, "1-A", 1000);
 	api_response_release(&res);
-	journal_each(0, see_body, NULL);
+	journal_each(j, 0, see_body, NULL);
 	memset(want, 'a', JOURNAL_BODY_MAX - 5);
 	snprintf(want + JOURNAL_BODY_MAX - 5, 6, "%s", "..\xc3\xa9.");
 	assert_string_equal(body_seen, want);
 	assert_int_equal(body_len_seen, JOURNAL_BODY_MAX + 2);
-	journal_clear();
+	journal_free(j);
 }
 
 int main(void)

@@ -1,0 +1,96 @@
+/*
+ * Named snapshots of the whole store (storage only: not settings, faults or
+ * the clock), kept in memory until the process exits.
+ */
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "api/control/handlers.h"
+#include "api/core/call.h"
+#include "api/core/ids.h"
+#include "api/core/json.h"
+#include "api/core/problem.h"
+#include "api/core/reply.h"
+
+static bool snapshot_name_valid(const char *s)
+{
+	return ids_charset_valid(s, strlen(s), STORE_SNAPSHOT_NAME_MAX);
+}
+
+static void add_name(void *ctx, const char *name, size_t len)
+{
+	(void)len;
+	cJSON_AddItemToArray(ctx, cJSON_CreateString(name));
+}
+
+/* GET /_emulator/snapshots: {"snapshots": [names]} */
+void control_snapshots_list(struct api_call *c)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	store_snapshot_list(c->st, add_name, cJSON_AddArrayToObject(root, "snapshots"));
+	reply_json_steal(c, 200, root);
+}
+
+static void reply_snapshot(struct api_call *c, int status, const char *name, const char *what)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(root, "name", name);
+	cJSON_AddStringToObject(root, "state", what);
+	reply_json_steal(c, status, root);
+}
+
+/* POST /_emulator/snapshots {"name"}: the whole store as it is now (storage only). */
+void control_snapshots_save(struct api_call *c)
+{
+	static const char *const fields[] = {"name", NULL};
+	const char *name = NULL;
+	bool present = false;
+	cJSON *body = require_json_object(c, false);
+
+	if (!body)
+		return;
+	if (!require_known_fields(c, body, fields) ||
+	    !require_string(c, body, "name", EKV_FIELD_INVALID, &name, &present))
+		goto out;
+	if (!present || !snapshot_name_valid(name)) {
+		reply_problem(c, EKV_FIELD_INVALID, "name");
+		goto out;
+	}
+	if (store_snapshot_save(c->st, name) == STORE_OK)
+		reply_snapshot(c, 201, name, "saved");
+	else
+		reply_problem(c, EKV_INTERNAL);
+out:
+	cJSON_Delete(body);
+}
+
+/* POST /_emulator/snapshots/{name}/restore */
+void control_snapshots_restore(struct api_call *c)
+{
+	const char *name = route_param(&c->params, "name");
+
+	switch (store_snapshot_restore(c->st, name)) {
+	case STORE_OK:
+		reply_snapshot(c, 200, name, "restored");
+		break;
+	case STORE_NOT_FOUND:
+		reply_problem(c, EKV_SNAPSHOT_NOT_FOUND, name);
+		break;
+	default:
+		reply_problem(c, EKV_INTERNAL);
+		break;
+	}
+}
+
+/* DELETE /_emulator/snapshots/{name} */
+void control_snapshots_delete(struct api_call *c)
+{
+	const char *name = route_param(&c->params, "name");
+
+	if (store_snapshot_delete(c->st, name) == STORE_OK)
+		reply_empty(c, 204);
+	else
+		reply_problem(c, EKV_SNAPSHOT_NOT_FOUND, name);
+}
