@@ -215,9 +215,10 @@ static cJSON *export_account(struct store *st, const char *id, int64_t now_ms)
 	}
 	ok = store_access_group_list(st, id, export_group, cJSON_AddArrayToObject(o, "groups")) ==
 	             STORE_OK &&
-	     store_user_all(st, id, control_export_user, cJSON_AddArrayToObject(o, "users")) == STORE_OK &&
-	     store_client_all(st, id, control_export_client, cJSON_AddArrayToObject(o, "clients")) ==
-	             STORE_OK;
+	     store_user_all(st, id, control_export_user, cJSON_AddArrayToObject(o, "users")) ==
+	             STORE_OK &&
+	     store_client_all(st, id, control_export_client,
+	                      cJSON_AddArrayToObject(o, "clients")) == STORE_OK;
 	nets = cJSON_AddObjectToObject(o, "namespaces");
 	for (int n = NETWORK_STAGING; ok && n <= NETWORK_PRODUCTION; n++)
 		ok = store_namespace_list(st, id, (enum network)n, now_ms, export_namespace,
