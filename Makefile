@@ -121,6 +121,8 @@ check:
 
 lint:
 	tests/lint/layers.sh
+	tests/lint/storage_layers.sh storage
+	tests/lint/citations.sh
 	clang-format --dry-run --Werror $(SRC) server/main.c $(HDRS) \
 	  $(wildcard tests/unit/*.[ch] tests/fuzz/*.[ch])
 	for h in $(HDRS); do echo "#include \"$$h\"" | \

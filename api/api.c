@@ -108,7 +108,8 @@ bool api_batch_end(struct api *api)
 
 void api_batch_failed(struct api *api, const struct api_request *req, struct api_response *res)
 {
-	struct api_call c = {.api = api, .req = req, .res = res};
+	/* The writer's connection: a full disk at the commit answers 507 (api/core/problem.c). */
+	struct api_call c = {.api = api, .st = store_db_thread(api->db), .req = req, .res = res};
 
 	api_response_release(res);
 	api_response_init(res);

@@ -22,7 +22,7 @@
 #define BATCH_MAX 256
 
 /*
- * A reply held back by injected latency (issue 4): its connection is
+ * A reply held back by injected latency: its connection is
  * suspended, never a worker thread asleep (performance-notes.md), and the
  * timer thread resumes it when due.
  */
@@ -422,7 +422,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct http_server *
 	return ok;
 }
 
-/* Called after the headers, once per body chunk, and once at the end (style §3). */
+/* Called after the headers, once per body chunk, and once at the end. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)

@@ -27,7 +27,11 @@
 #define DEFAULT_ACCOUNT "1-DEFAULT"
 #define SWEEP_MS        1000
 
-/* mkdir -p for the folder holding path; 0 on success. */
+/*
+ * mkdir -p for the folder holding path; 0 on success. Folders it creates
+ * are its owner's only: the database in them holds API client secrets and
+ * the token signing key (storage/ creates the files themselves 0600).
+ */
 static int make_parent_dirs(const char *path)
 {
 	char copy[CONFIG_PATH_MAX];
@@ -37,7 +41,7 @@ static int make_parent_dirs(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(copy, 0755) != 0 && errno != EEXIST)
+		if (mkdir(copy, 0700) != 0 && errno != EEXIST)
 			return -1;
 		*p = '/';
 	}

@@ -73,7 +73,7 @@ enum store_status store_account_create(struct store *st, const struct account_re
 	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "account create");
 }
 
-/* The namespace initialization creates on both networks (behaviour §4.2). */
+/* The namespace initialization creates on both networks (docs/behaviour.md §4.2). */
 static int insert_default_namespace(struct store *st, const char *account, enum network net,
                                     bool restrict_data_access, int64_t now_ms)
 {

@@ -1,8 +1,31 @@
 #ifndef EKV_STORAGE_INTERNAL_H
 #define EKV_STORAGE_INTERNAL_H
 
-/* Shared by the files of storage/ only: the connection and its statements. */
+/*
+ * Private to storage/: the database, its connections and the helpers every
+ * file of the folder shares. Calls run one way, down these levels; a file
+ * calls only files of lower levels, never one of its own level or above
+ * (tests/lint/storage_layers.sh checks it in make lint):
+ *
+ *   1 store.c        opens and closes the database (the only file that
+ *                    starts or stops the sweeper and frees snapshots)
+ *   2 sweeper.c      the background thread: expiry, scheduled namespace
+ *                    deletes, and a checkpoint after each
+ *   3 checkpoint.c   the WAL checkpointer (and its truncation when idle)
+ *     integrity.c    the start-up integrity check
+ *     snapshots.c, state.c, accounts.c, namespaces.c, items.c, identity.c,
+ *     tokens.c       what is stored, one kind of record per file
+ *   4 transaction.c  the write mutex, transactions, group commit, failures
+ *     migrations.c   the schema
+ *   5 connection.c   connections: their settings and prepared statements
+ *   6 names.c        the names of the enums
+ *
+ * Every SQL statement is in statements.def; the schema's DDL is in
+ * migrations.c.
+ */
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include "storage/store.h"
 
@@ -11,6 +34,13 @@ enum stmt_id {
 #include "storage/statements.def"
 #undef STMT
 	STMT_COUNT
+};
+
+enum setup_id {
+#define SETUP(name, sql) SETUP_##name,
+#include "storage/statements.def"
+#undef SETUP
+	SETUP_COUNT
 };
 
 #define STORE_NAMESPACE_CACHE 4
@@ -39,7 +69,85 @@ struct store {
 	struct namespace_cached namespaces[STORE_NAMESPACE_CACHE];
 	unsigned namespace_next; /* the slot to overwrite next */
 	bool batch;              /* inside store_batch_begin(): holds the write mutex */
+	enum store_fault fault;  /* store_fault() */
 };
+
+struct snapshot; /* storage/snapshots.c */
+
+struct store_db {
+	char *path;                 /* the file, or ":memory:" */
+	char *uri;                  /* what every connection opens */
+	bool in_memory;             /* memdb: no WAL, nothing to checkpoint */
+	pthread_key_t key;          /* the calling thread's struct store */
+	pthread_mutex_t write_lock; /* one writer at a time: see docs/performance.md */
+	pthread_mutex_t list_lock;  /* guards open */
+	struct store *open;         /* every thread's connection, for store_db_close */
+	struct snapshot *snapshots; /* oldest first; guarded by write_lock */
+	_Atomic uint64_t meta_gen;  /* meta_generation() */
+	atomic_int fault;           /* the storage fault last logged (log once) */
+
+	/* The sweeper (sweeper.c) and the checkpointer (checkpoint.c). */
+	struct store *sweeper; /* its connection; the first one opened, which migrated */
+	/* The sweeper's connection is opened without SQLite's mutex: one user at a time. */
+	pthread_mutex_t sweeper_lock;
+	pthread_t thread;
+	bool thread_started;
+	pthread_mutex_t wake_lock; /* guards stopping; with wake_cond, wakes the sweeper */
+	pthread_cond_t wake_cond;
+	bool stopping;
+	int64_t sweep_ms;
+	/* A commit found the WAL past CHECKPOINT_FRAMES: checkpoint before the next sweep. */
+	atomic_bool checkpoint_asked;
+	int wal_frames_seen;     /* the WAL's length at the last checkpoint (sweeper only) */
+	bool checkpoint_failing; /* a failure was logged (sweeper only) */
+};
+
+/* connection.c */
+
+/* How long a connection waits for a lock another connection holds. */
+#define CONNECTION_BUSY_MS 5000
+
+/*
+ * Opens a connection to db->uri with the settings every connection has;
+ * NULL after logging the cause (with the system's reason, such as a
+ * permission, and the path).
+ */
+sqlite3 *connection_open(struct store_db *db);
+
+/* Prepares every statement on conn (which it then owns); NULL after logging. */
+struct store *connection_new(struct store_db *db, sqlite3 *conn);
+
+/* Finalizes the statements and closes the connection; accepts NULL. */
+void connection_free(struct store *st);
+
+typedef void setup_row_fn(void *ctx, sqlite3_stmt *row);
+
+/*
+ * Runs every statement of sql on conn, calling fn, when not NULL, for each
+ * row; SQLITE_OK or the failure. The one way to run SQL that is not a
+ * prepared statement: the setup rows below and the schema's migrations.
+ */
+int sql_run(sqlite3 *conn, const char *sql, setup_row_fn *fn, void *ctx);
+
+/*
+ * sql_run() of setup statement id (statements.def's SETUP rows), the
+ * failure logged unless quiet.
+ */
+int setup_run(sqlite3 *conn, enum setup_id id, setup_row_fn *fn, void *ctx, bool quiet);
+
+/* sql_run() of setup statement id with ?1 bound to arg (borrowed); not logged. */
+int setup_query(sqlite3 *conn, enum setup_id id, const char *arg, setup_row_fn *fn, void *ctx);
+
+/* The text of setup statement id (SET_USER_VERSION takes its number appended). */
+const char *setup_text(enum setup_id id);
+
+/* Binds a NUL-terminated string (SQLITE_STATIC: it must outlive the step). */
+int bind_text(sqlite3_stmt *q, int index, const char *s);
+
+/* Resets the statement and clears its bindings; call on every path. */
+void stmt_done(sqlite3_stmt *q);
+
+/* transaction.c */
 
 /*
  * A process-wide counter that moves after every commit that may have changed
@@ -50,14 +158,15 @@ struct store {
  */
 uint64_t meta_generation(const struct store *st);
 
-/* Logs the failure once and maps the SQLite code: CONSTRAINT → CONFLICT, else ERROR. */
+/* Moves meta_generation(): every cached account and namespace is stale. */
+void meta_changed(struct store_db *db);
+
+/*
+ * Logs the failure and maps the SQLite code: CONSTRAINT → CONFLICT, else
+ * ERROR. A full disk or an I/O error is logged once until writes succeed
+ * again, and noted as st's fault (store_fault()).
+ */
 enum store_status store_failed(struct store *st, int rc, const char *what);
-
-/* Binds a NUL-terminated string (SQLITE_STATIC: it must outlive the step). */
-int bind_text(sqlite3_stmt *q, int index, const char *s);
-
-/* Resets the statement and clears its bindings; call on every path. */
-void stmt_done(sqlite3_stmt *q);
 
 /* Runs a statement that returns no rows under the write mutex; SQLITE_DONE on success. */
 int step_write(struct store *st, sqlite3_stmt *q);
@@ -72,7 +181,37 @@ enum store_status tx_end(struct store *st, enum store_status status);
 /* Steps a write inside a transaction (the mutex is already held). */
 int step_in_tx(sqlite3_stmt *q);
 
-/* Schema migrations (storage/migrations.c); run once per database at open. */
+/* namespaces.c: deletes the namespaces whose scheduled delete has come, at most max. */
+void namespaces_sweep(struct store *st, int64_t now_ms, int max);
+
+/* items.c: removes the expired rows, a thousand per statement. */
+void items_sweep(struct store *st, int64_t now_ms);
+
+/* snapshots.c: frees every snapshot (store_db_close). */
+void snapshots_free(struct store_db *db);
+
+/*
+ * integrity.c: a quick integrity check of a database file (its items only
+ * while the file is small); 0 if it found nothing wrong, -1 after logging
+ * what is wrong.
+ */
+int integrity_check(sqlite3 *conn, const char *path);
+
+/*
+ * checkpoint.c: copies the WAL into the database. When nothing was written
+ * since the last call, it truncates the WAL to zero bytes once; after that an
+ * idle database costs no I/O at all.
+ */
+void checkpoint_run(struct store_db *db);
+
+/* Copies what is left and truncates the WAL (store_db_close). */
+void checkpoint_truncate(struct store_db *db);
+
+/* sweeper.c: starts and stops the background thread; 0 / -1 (logged). */
+int sweeper_start(struct store_db *db);
+void sweeper_stop(struct store_db *db);
+
+/* migrations.c: schema migrations, run once per database at open. */
 int store_migrate(sqlite3 *conn);
 
 #endif

@@ -1,3 +1,4 @@
+/* Items and groups: reads, writes, listings, settle, and the sweep of expired rows. */
 #include "storage/store.h"
 
 #include <stdio.h>
@@ -148,4 +149,18 @@ enum store_status store_settle(struct store *st, const char *account)
 		stmt_done(q);
 	}
 	return tx_end(st, rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "settle"));
+}
+
+void items_sweep(struct store *st, int64_t now_ms)
+{
+	sqlite3_stmt *q = st->stmt[STMT_ITEM_SWEEP];
+	int rc;
+
+	do {
+		sqlite3_bind_int64(q, 1, now_ms);
+		rc = step_item_write(st, q);
+		stmt_done(q);
+	} while (rc == SQLITE_DONE && sqlite3_changes(st->conn) > 0);
+	if (rc != SQLITE_DONE)
+		store_failed(st, rc, "sweep");
 }

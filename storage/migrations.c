@@ -1,3 +1,7 @@
+/*
+ * The schema: its migrations, the one place with SQL outside statements.def
+ * (data definition, run once per database at open).
+ */
 #include "storage/internal.h"
 
 #include <stdio.h>
@@ -47,7 +51,7 @@ static const char *const migrations[] = {
         ") STRICT;"
         "CREATE INDEX item_expiry ON item (expires_at) WHERE expires_at IS NOT NULL;",
 
-        /* 2: identities: access groups, users, API clients (issue 3) */
+        /* 2: identities: access groups, users, API clients */
         "ALTER TABLE account ADD COLUMN cpcode_group INTEGER;"
         "CREATE TABLE access_group ("
         "  account TEXT NOT NULL,"
@@ -75,7 +79,7 @@ static const char *const migrations[] = {
         "  active INTEGER NOT NULL,"
         "  created_at INTEGER NOT NULL"
         ") STRICT;",
-        /* 3: access tokens, their settings, the signing key, expiry notifications (#5) */
+        /* 3: access tokens, their settings, the signing key, expiry notifications */
         "CREATE TABLE token ("
         "  id INTEGER PRIMARY KEY,"
         "  account TEXT NOT NULL,"
@@ -135,7 +139,7 @@ static const char *const migrations[] = {
         "CREATE INDEX notice_account ON notice (account, id);",
 
         /*
-         * 4: testing controls (issue 4). Consistency delays are data: a write
+         * 4: testing controls. Consistency delays are data: a write
          * is invisible until visible_at, a delayed delete keeps the old value
          * (deleted = 1) until its expires_at. A retention change applies from
          * retention_from; data written before then keeps old_retention_s.
@@ -149,44 +153,46 @@ static const char *const migrations[] = {
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
-static int user_version(sqlite3 *conn)
+static void read_int(void *ctx, sqlite3_stmt *row)
 {
-	sqlite3_stmt *q;
-	int v = -1;
+	*(int *)ctx = sqlite3_column_int(row, 0);
+}
 
-	if (sqlite3_prepare_v2(conn, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		v = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
-	return v;
+/* Step v + 1, with the version that records it, in one transaction; a SQLite code. */
+static int migrate_step(sqlite3 *conn, int v)
+{
+	char setv[64];
+	int rc;
+
+	snprintf(setv, sizeof(setv), "%s%d", setup_text(SETUP_SET_USER_VERSION), v + 1);
+	rc = setup_run(conn, SETUP_BEGIN, NULL, NULL, false);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sql_run(conn, migrations[v], NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sql_run(conn, setv, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = setup_run(conn, SETUP_COMMIT, NULL, NULL, true);
+	if (rc != SQLITE_OK) {
+		log_error("migration %d failed: %s", v + 1, sqlite3_errmsg(conn));
+		setup_run(conn, SETUP_ROLLBACK, NULL, NULL, true);
+	}
+	return rc;
 }
 
 int store_migrate(sqlite3 *conn)
 {
-	int v = user_version(conn);
+	int v = -1;
 
-	if (v < 0)
+	if (setup_run(conn, SETUP_USER_VERSION, read_int, &v, false) != SQLITE_OK || v < 0)
 		return -1;
 	if (v > MIGRATION_COUNT) {
 		log_error("database schema version %d is newer than this binary (%d)", v,
 		          MIGRATION_COUNT);
 		return -1;
 	}
-	for (; v < MIGRATION_COUNT; v++) {
-		char *err = NULL;
-		char setv[64];
-
-		snprintf(setv, sizeof(setv), "PRAGMA user_version = %d", v + 1);
-		if (sqlite3_exec(conn, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK ||
-		    sqlite3_exec(conn, migrations[v], NULL, NULL, &err) != SQLITE_OK ||
-		    sqlite3_exec(conn, setv, NULL, NULL, &err) != SQLITE_OK ||
-		    sqlite3_exec(conn, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
-			log_error("migration %d failed: %s", v + 1, err ? err : "unknown");
-			sqlite3_free(err);
-			sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+	for (; v < MIGRATION_COUNT; v++)
+		if (migrate_step(conn, v) != SQLITE_OK)
 			return -1;
-		}
-	}
 	return 0;
 }

@@ -1,3 +1,4 @@
+/* Namespaces: reads (through the connection's cache), writes, and scheduled deletes. */
 #include "storage/store.h"
 
 #include <stdio.h>
@@ -238,4 +239,38 @@ enum store_status store_namespace_delete(struct store *st, const char *account, 
 	if (rc != SQLITE_DONE)
 		return tx_end(st, store_failed(st, rc, "namespace delete"));
 	return tx_end(st, sqlite3_changes(st->conn) ? STORE_OK : STORE_NOT_FOUND);
+}
+
+/* One scheduled delete that has come, copied out of the statement; false when none is left. */
+static bool next_due(struct store *st, int64_t now_ms, char *account, enum network *net, char *name)
+{
+	sqlite3_stmt *due = st->stmt[STMT_NS_NEXT_DUE];
+	int rc;
+
+	sqlite3_bind_int64(due, 1, now_ms);
+	rc = sqlite3_step(due);
+	if (rc == SQLITE_ROW) {
+		snprintf(account, STORE_ACCOUNT_MAX + 1, "%s",
+		         (const char *)sqlite3_column_text(due, 0));
+		if (!network_parse((const char *)sqlite3_column_text(due, 1), net))
+			*net = NETWORK_STAGING;
+		snprintf(name, STORE_NAMESPACE_MAX + 1, "%s",
+		         (const char *)sqlite3_column_text(due, 2));
+	} else if (rc != SQLITE_DONE) {
+		store_failed(st, rc, "namespace sweep");
+	}
+	stmt_done(due);
+	return rc == SQLITE_ROW;
+}
+
+void namespaces_sweep(struct store *st, int64_t now_ms, int max)
+{
+	for (int n = 0; n < max; n++) {
+		char account[STORE_ACCOUNT_MAX + 1], name[STORE_NAMESPACE_MAX + 1];
+		enum network net;
+
+		if (!next_due(st, now_ms, account, &net, name) ||
+		    store_namespace_delete(st, account, net, name) != STORE_OK)
+			return;
+	}
 }

@@ -1,168 +1,106 @@
-/* Whole-account operations of the testing controls (issue 4): reset and export. */
+/* Whole-account operations of the testing controls: reset, and the reads export makes. */
 #include "storage/store.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/log.h"
 #include "storage/internal.h"
 
-#define TABLES_MAX 64
+/*
+ * What reset removes, children before parents (token_namespace → token), so
+ * that no foreign key is broken midway. one: the rows of one account (none
+ * for a table without accounts: notice_check); all: every row. secret, the
+ * token signing key, is the emulator's, not the world's: it stays.
+ */
+static const struct reset_table {
+	const char *name;
+	enum stmt_id one, all;
+	bool identity; /* kept by a data-only reset */
+} reset_tables[] = {
+        {"token_namespace", STMT_RESET_TOKEN_NAMESPACE, STMT_CLEAR_TOKEN_NAMESPACE, false},
+        {"token", STMT_RESET_TOKEN, STMT_CLEAR_TOKEN, false},
+        {"token_settings", STMT_RESET_TOKEN_SETTINGS, STMT_CLEAR_TOKEN_SETTINGS, false},
+        {"notice", STMT_RESET_NOTICE, STMT_CLEAR_NOTICE, false},
+        {"notice_check", STMT_COUNT, STMT_CLEAR_NOTICE_CHECK, false},
+        {"item", STMT_RESET_ITEM, STMT_CLEAR_ITEM, false},
+        {"namespace", STMT_RESET_NAMESPACE, STMT_CLEAR_NAMESPACE, false},
+        {"api_client", STMT_RESET_CLIENT, STMT_CLEAR_CLIENT, true},
+        {"app_user", STMT_RESET_USER, STMT_CLEAR_USER, true},
+        {"access_group", STMT_RESET_ACCESS_GROUP, STMT_CLEAR_ACCESS_GROUP, true},
+        {"account", STMT_RESET_ACCOUNT, STMT_CLEAR_ACCOUNT, true},
+        {"secret", STMT_COUNT, STMT_COUNT, true},
+};
 
-/* The user tables and whether each has an account column (account itself is keyed by id). */
-static int list_tables(struct store *st, char names[][64], bool *has_account, int *count)
+#define RESET_TABLES (sizeof(reset_tables) / sizeof(reset_tables[0]))
+
+static bool known_table(const char *name)
 {
-	sqlite3_stmt *q;
-	int rc, n = 0;
-
-	rc = sqlite3_prepare_v2(
-	        st->conn,
-	        "SELECT t.name, EXISTS (SELECT 1 FROM pragma_table_info(t.name) AS c"
-	        " WHERE c.name = 'account') FROM sqlite_schema AS t"
-	        " WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%'"
-	        " ORDER BY t.name",
-	        -1, &q, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW && n < TABLES_MAX) {
-		snprintf(names[n], 64, "%s", (const char *)sqlite3_column_text(q, 0));
-		has_account[n] = sqlite3_column_int(q, 1) != 0;
-		n++;
-	}
-	sqlite3_finalize(q);
-	*count = n;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-static int exec_bound(struct store *st, const char *sql, const char *account)
-{
-	sqlite3_stmt *q;
-	int rc = sqlite3_prepare_v2(st->conn, sql, -1, &q, NULL);
-
-	if (rc != SQLITE_OK)
-		return rc;
-	if (account)
-		sqlite3_bind_text(q, 1, account, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	return rc;
+	for (size_t i = 0; i < RESET_TABLES; i++)
+		if (strcmp(reset_tables[i].name, name) == 0)
+			return true;
+	return false;
 }
 
 /*
- * Generic over the schema, so that tables later issues add (tokens) are
- * reset too without a change here.
+ * A table a later migration adds must get its rows above, or a reset would
+ * leave its data behind: refuse rather than half-reset.
  */
-/*
- * Rows of tables without an account column that belong to an account
- * through a foreign key (token_namespace → token): deleted first, so the
- * parents can go without breaking the key.
- */
-static int delete_children(struct store *st, const char *account, char names[][64],
-                           const bool *has_account, int n)
+static int check_tables(struct store *st)
 {
-	sqlite3_stmt *q;
-	int rc = sqlite3_prepare_v2(st->conn,
-	                            "SELECT t.name, f.\"table\", f.\"from\", f.\"to\""
-	                            " FROM sqlite_schema AS t, pragma_foreign_key_list(t.name) AS f"
-	                            " WHERE t.type = 'table'",
-	                            -1, &q, NULL);
+	sqlite3_stmt *q = st->stmt[STMT_TABLE_NAMES];
+	int rc;
 
-	if (rc != SQLITE_OK)
-		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *child = (const char *)sqlite3_column_text(q, 0);
-		const char *parent = (const char *)sqlite3_column_text(q, 1);
-		bool child_scoped = false, parent_scoped = false;
-		char sql[512];
-		int erc;
+		const char *name = (const char *)sqlite3_column_text(q, 0);
 
-		for (int i = 0; i < n; i++) {
-			if (strcmp(names[i], child) == 0)
-				child_scoped = has_account[i];
-			if (strcmp(names[i], parent) == 0)
-				parent_scoped = has_account[i];
-		}
-		if (child_scoped || !parent_scoped)
-			continue;
-		snprintf(sql, sizeof(sql),
-		         "DELETE FROM \"%.63s\" WHERE \"%.63s\" IN (SELECT \"%.63s\" FROM"
-		         " \"%.63s\" WHERE account = ?1)",
-		         child, (const char *)sqlite3_column_text(q, 2),
-		         (const char *)sqlite3_column_text(q, 3), parent);
-		erc = exec_bound(st, sql, account);
-		if (erc != SQLITE_DONE) {
-			rc = erc;
+		if (!known_table(name)) {
+			log_error("store: reset does not know the table '%s'", name);
+			rc = SQLITE_INTERNAL;
 			break;
 		}
 	}
-	sqlite3_finalize(q);
+	stmt_done(q);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* The identity tables a data-only reset keeps. */
-static bool identity_table(const char *name)
+/* Runs statement id (?1 account when given); a SQLite code. */
+static int run(struct store *st, enum stmt_id id, const char *account, int64_t now_ms)
 {
-	return strcmp(name, "account") == 0 || strcmp(name, "access_group") == 0 ||
-	       strcmp(name, "app_user") == 0 || strcmp(name, "api_client") == 0;
-}
+	sqlite3_stmt *q = st->stmt[id];
+	int rc;
 
-/* The default namespace on both networks of an initialized account (behaviour §4.2). */
-static int recreate_defaults(struct store *st, const char *account, int64_t now_ms)
-{
-	sqlite3_stmt *q;
-	int rc = sqlite3_prepare_v2(
-	        st->conn,
-	        "INSERT INTO namespace (account, network, name, retention_s, group_id, geo,"
-	        " restrict_data_access, policy_type, created_at) SELECT id, n.network, 'default',"
-	        " ?2, 0, 'US', coalesce(restrict_data_access, 1), 'inherited', ?3 FROM account,"
-	        " (SELECT 'staging' AS network UNION ALL SELECT 'production') AS n"
-	        " WHERE id = ?1 AND status = 'INITIALIZED'",
-	        -1, &q, NULL);
-
-	if (rc != SQLITE_OK)
-		return rc;
-	sqlite3_bind_text(q, 1, account, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, STORE_DEFAULT_RETENTION_S);
-	sqlite3_bind_int64(q, 3, now_ms);
-	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
+	if (account)
+		bind_text(q, 1, account);
+	if (id == STMT_RESET_DEFAULT_NAMESPACES) {
+		sqlite3_bind_int64(q, 2, STORE_DEFAULT_RETENTION_S);
+		sqlite3_bind_int64(q, 3, now_ms);
+	}
+	rc = step_in_tx(q);
+	stmt_done(q);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 enum store_status store_reset(struct store *st, const char *account, bool keep_identity,
                               int64_t now_ms)
 {
-	char names[TABLES_MAX][64], sql[160];
-	bool has_account[TABLES_MAX];
 	enum store_status status = tx_begin(st);
-	int rc, n = 0;
+	int rc;
 
 	if (status != STORE_OK)
 		return status;
-	rc = list_tables(st, names, has_account, &n);
-	/* Everything goes: the keys are checked at commit, when nothing is left to point to. */
-	if (rc == SQLITE_OK && !account)
-		rc = exec_bound(st, "PRAGMA defer_foreign_keys = ON", NULL);
-	rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-	if (rc == SQLITE_OK && account)
-		rc = delete_children(st, account, names, has_account, n);
-	for (int i = 0; i < n && rc == SQLITE_OK; i++) {
-		bool is_account = strcmp(names[i], "account") == 0;
+	rc = check_tables(st);
+	for (size_t i = 0; i < RESET_TABLES && rc == SQLITE_OK; i++) {
+		const struct reset_table *t = &reset_tables[i];
+		enum stmt_id id = account ? t->one : t->all;
 
-		/* The token signing key is the emulator's, not the world's: it stays. */
-		if ((account && !has_account[i] && !is_account) ||
-		    (keep_identity && identity_table(names[i])) || strcmp(names[i], "secret") == 0)
-			continue;
-		if (!account)
-			snprintf(sql, sizeof(sql), "DELETE FROM \"%.63s\"", names[i]);
-		else
-			snprintf(sql, sizeof(sql), "DELETE FROM \"%.63s\" WHERE %s = ?1", names[i],
-			         is_account ? "id" : "account");
-		rc = exec_bound(st, sql, account);
-		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		if (id != STMT_COUNT && !(keep_identity && t->identity))
+			rc = run(st, id, account, now_ms);
 	}
+	/* An initialized account gets its default namespaces back (behaviour of initialize). */
 	if (rc == SQLITE_OK && account && keep_identity)
-		rc = recreate_defaults(st, account, now_ms);
+		rc = run(st, STMT_RESET_DEFAULT_NAMESPACES, account, now_ms);
 	return tx_end(st, rc == SQLITE_OK ? STORE_OK : store_failed(st, rc, "reset"));
 }
 
@@ -188,9 +126,8 @@ enum store_status store_item_all(struct store *st, const char *account, int64_t 
 	bind_text(q, 1, account);
 	sqlite3_bind_int64(q, 2, now_ms);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		it.network = strcmp((const char *)sqlite3_column_text(q, 0), "production") == 0
-		                     ? NETWORK_PRODUCTION
-		                     : NETWORK_STAGING;
+		if (!network_parse((const char *)sqlite3_column_text(q, 0), &it.network))
+			it.network = NETWORK_STAGING;
 		it.namespace = (const char *)sqlite3_column_text(q, 1);
 		it.sandbox = (const char *)sqlite3_column_text(q, 2);
 		it.group = (const char *)sqlite3_column_text(q, 3);

@@ -19,6 +19,15 @@ struct store;
 
 enum store_status { STORE_OK, STORE_NOT_FOUND, STORE_CONFLICT, STORE_FULL, STORE_ERROR };
 
+/*
+ * What a STORE_ERROR ran into, when it was the storage itself: the disk is
+ * full (SQLITE_FULL), or the system failed to read or write a file
+ * (SQLITE_IOERR). SQLite undoes the failed write and nothing needs a
+ * restart: the next write after space comes back succeeds. The first failure
+ * is logged, then none until a write succeeds again.
+ */
+enum store_fault { STORE_FAULT_NONE, STORE_FAULT_NO_SPACE, STORE_FAULT_IO };
+
 enum network { NETWORK_STAGING, NETWORK_PRODUCTION };
 
 /* "staging" or "production". */
@@ -65,7 +74,8 @@ struct namespace_rec {
 	int64_t retention_from_ms; /* 0: retention_s is in force */
 };
 
-/* The retention new writes get at now_ms (a change applies after a delay: behaviour §5.3). */
+/* The retention new writes get at now_ms (a change applies after a delay: docs/behaviour.md §5.3).
+ */
 int64_t namespace_retention_at(const struct namespace_rec *ns, int64_t now_ms);
 
 /* Addresses one item, or with key NULL one group. Strings are borrowed. */
@@ -81,9 +91,13 @@ struct item_ref {
 /*
  * Opens (creating if needed) the database at path, or a private in-memory one
  * for ":memory:", migrates it and starts the background thread that removes
- * expired rows and checkpoints the WAL every sweep_ms. Returns NULL after
- * logging the cause. Close with store_db_close() after every thread that used
- * it has stopped.
+ * expired rows and checkpoints the WAL every sweep_ms. A new file is created
+ * readable by its owner only (0600), and so are its WAL and shared-memory
+ * files; an existing one is narrowed to that. A file is checked first
+ * (SQLite's quick_check; the items only in a file of at most 2 MiB): a damaged one is
+ * refused. Returns NULL after logging the cause, with the system's reason
+ * (such as a permission) and the path. Close with store_db_close() after
+ * every thread that used it has stopped.
  */
 struct store_db *store_db_open(const char *path, int64_t sweep_ms);
 void store_db_close(struct store_db *db);
@@ -106,7 +120,21 @@ struct store *store_db_thread(struct store_db *db);
 enum store_status store_batch_begin(struct store *st);
 enum store_status store_batch_end(struct store *st, bool commit);
 
-/* Runs one sweep now (what the background thread does); for tests and shutdown. */
+/*
+ * The storage fault behind st's latest STORE_ERROR since store_fault_clear()
+ * (which the API calls as each request starts); STORE_FAULT_NONE for other
+ * errors, none, or st NULL. Inside a group commit a fault stays until
+ * store_batch_end() (SQLite ended the transaction: every later write of the
+ * batch fails for that reason); store_batch_begin() clears it.
+ */
+enum store_fault store_fault(const struct store *st);
+void store_fault_clear(struct store *st);
+
+/*
+ * Runs one sweep now (what the background thread does every sweep_ms):
+ * expired rows and due namespace deletes go, then the WAL is checkpointed,
+ * and truncated when nothing was written since the previous sweep.
+ */
 void store_db_sweep(struct store_db *db, int64_t now_ms);
 
 /* Accounts (storage/accounts.c). */
@@ -327,7 +355,7 @@ enum store_status store_client_all(struct store *st, const char *account, store_
                                    void *ctx);
 
 /*
- * Access tokens (storage/tokens.c, behaviour §5.6). A token is live until the
+ * Access tokens (storage/tokens.c, docs/behaviour.md §5.6). A token is live until the
  * end of its expiry day (UTC) unless revoked; names are unique among the live
  * tokens of an account, so a name is free again once its token expired or was
  * revoked. Rows are never deleted: expiry notifications look back at them.
@@ -436,7 +464,7 @@ struct token_settings {
 	enum token_workflow workflow;
 	int64_t limit;
 	int64_t activation_delay_ms;
-	/* The account's notification contact (seeds/edgekv-access-tokens.txt). */
+	/* The account's notification contact (docs/behaviour.md §5.6). */
 	char contact_email[STORE_EMAIL_MAX + 1]; /* "" for none */
 	bool contact_registered; /* created from within a registered Akamai account */
 	bool contact_active;

@@ -146,7 +146,8 @@ bool access_token_ref_valid(const char *s, size_t len)
 	return true;
 }
 
-/* The legacy claim set of §5.6, in the order of the GO-OLD fixture. Caller frees. */
+/* The legacy claim set of docs/behaviour.md §5.6, in the order of the pre-2024 token test of the Go
+ * client. Caller frees. */
 static char *legacy_claims(const struct token_rec *t)
 {
 	/* NumericDate: whole seconds (RFC 7519 §2). */
@@ -248,7 +249,8 @@ static bool identify(struct api_call *c, struct token_rec *t)
 		if (*p >= 'A' && *p <= 'F')
 			*p = (char)(*p - 'A' + 'a');
 	status = store_token_by_uuid(c->st, uuid, t);
-	/* A legacy token is used by its value, an enhanced one by its reference (§6). */
+	/* A legacy token is used by its value, an enhanced one by its reference (docs/behaviour.md
+	 * §6). */
 	if (status == STORE_OK && t->legacy != (jwt && *jwt))
 		status = STORE_NOT_FOUND;
 	if (status != STORE_OK) {
@@ -272,7 +274,8 @@ bool require_data_token(struct api_call *c)
 		reply_problem(c, EKV_DP_TOKEN_EXPIRED);
 		return false;
 	}
-	/* "EdgeKV requests with this token fail until activation completes" (SPEC24). */
+	/* "EdgeKV requests with this token fail until activation completes" (the 2024 draft of the
+	 * spec). */
 	if (c->now_ms < t->active_ms) {
 		reply_problem(c, EKV_DP_TOKEN_INACTIVE);
 		return false;

@@ -12,7 +12,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 
-/* Every current client hashes at most this much of a POST body (clients.md §4). */
+/* Every current client hashes at most this much of a POST body (docs/clients.md §4). */
 #define EDGEGRID_MAX_BODY 131072
 #define NONCE_SLOTS       8192
 #define GROUP_DEPTH_MAX   32

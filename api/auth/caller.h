@@ -12,7 +12,7 @@
 /*
  * Who is calling the management API and what they may do: the API client
  * found from the EdgeGrid header, with the roles copied from its user when
- * it was created (seeds/edgekv-known-issues.txt: a client does not follow
+ * it was created (docs/behaviour.md §8: a client does not follow
  * later changes of its user).
  */
 struct api_call;

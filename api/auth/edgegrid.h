@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /*
- * EG1-HMAC-SHA256, exactly as ../shared/reference/clients.md §4 writes it
+ * EG1-HMAC-SHA256, exactly as docs/clients.md §4 writes it
  * out: pure functions over strings, HMAC and SHA-256 from GnuTLS. Unit
  * tests reproduce every public test vector with them.
  */

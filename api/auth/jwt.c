@@ -14,7 +14,8 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 
-/* The only header this module writes, byte for byte (§5.6: {"typ":"JWT","alg":"RS256"}). */
+/* The only header this module writes, byte for byte (docs/behaviour.md §5.6:
+ * {"typ":"JWT","alg":"RS256"}). */
 #define JWT_HEADER     "{\"typ\":\"JWT\",\"alg\":\"RS256\"}"
 #define JWT_PARTS_MAX  16384 /* longer tokens are not ours */
 #define JWT_JSON_DEPTH 16

@@ -8,7 +8,7 @@
 #include "base/buf.h"
 
 /*
- * RS256 JSON Web Tokens for legacy EdgeKV access tokens (behaviour §5.6),
+ * RS256 JSON Web Tokens for legacy EdgeKV access tokens (docs/behaviour.md §5.6),
  * signed and verified with GnuTLS; nothing here is hand-written crypto. Only
  * the compact serialization with the header {"typ":"JWT","alg":"RS256"} is
  * produced, and only RS256 is ever accepted: "none", HMAC and every other

@@ -275,7 +275,7 @@ out:
 
 /*
  * PUT /_emulator/accounts/{account}/users/{user}/roles {"roles": [...]}:
- * clients made earlier keep the roles they were made with (the seed).
+ * clients made earlier keep the roles they were made with (docs/behaviour.md §8).
  */
 void control_users_roles(struct api_call *c)
 {

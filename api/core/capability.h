@@ -6,7 +6,7 @@
 #include "storage/store.h"
 
 /*
- * EdgeKV capabilities of an access group (behaviour §5.1), in the spec's
+ * EdgeKV capabilities of an access group (docs/behaviour.md §5.1), in the spec's
  * order; unprefixed ones are the production network's, STAGING_ ones staging's.
  */
 enum capability {
@@ -48,8 +48,8 @@ enum capability capability_parse(const char *name);
 enum capability capability_on(enum capability production_cap, enum network net);
 
 /*
- * Control Center permissions that EdgeKV checks (seeds/edgekv-known-issues.txt,
- * edgekv-access-tokens.txt), as bits; their identifiers in the control API
+ * Control Center permissions that EdgeKV checks (docs/behaviour.md §8,
+ * docs/behaviour.md §5.6), as bits; their identifiers in the control API
  * are the kebab-case names in capability.c.
  */
 enum permission {

@@ -22,7 +22,7 @@ struct journal;
 struct api_config {
 	const char *default_account; /* the account of the bare start, and of auth off */
 	size_t max_body;             /* bytes; larger bodies arrive as body_too_large */
-	int auth_mode;               /* enum auth_mode of api/caller.h */
+	int auth_mode;               /* enum auth_mode of api/auth/caller.h */
 	int64_t auth_window_s;       /* EdgeGrid timestamps older or newer than this fail */
 	bool auth_any_scheme;        /* accept signatures made for http as https and back */
 	const char *admin_secret;    /* lets non-loopback callers use /_emulator; NULL: none */

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Identifier rules of behaviour §1.2, and generated ids. */
+/* Identifier rules of docs/behaviour.md §1.2, and generated ids. */
 
 /* 1-32 of [A-Za-z0-9_-], not starting with '-'. */
 bool ids_namespace_valid(const char *s, size_t len);

@@ -17,7 +17,7 @@ struct api_call;
 /*
  * Parses the request body as one JSON object; caller frees with cJSON_Delete.
  * An empty body gives an empty object when empty_ok, else the syntax error.
- * Syntax errors and duplicate member names: 422 JSON_SYNTAX (behaviour §2.2);
+ * Syntax errors and duplicate member names: 422 JSON_SYNTAX (docs/behaviour.md §2.2);
  * a value that is not an object: 400 BODY_NOT_OBJECT. NULL after replying.
  */
 cJSON *require_json_object(struct api_call *c, bool empty_ok);
@@ -30,13 +30,13 @@ bool require_known_fields(struct api_call *c, const cJSON *obj, const char *cons
 
 /*
  * An integer member: a JSON number without fraction, or a string of decimal
- * digits (the CLI sends groupId as "4284", clients.md §2). Absent: *present
+ * digits (the CLI sends groupId as "4284", docs/clients.md §2). Absent: *present
  * false and true returned. Wrong type or out of [min, max]: err.
  */
 bool require_int(struct api_call *c, const cJSON *obj, const char *name, int64_t min, int64_t max,
                  enum ekv_error err, int64_t *out, bool *present);
 
-/* A boolean member, or the string "true"/"false" (Postman, clients.md §6.3). */
+/* A boolean member, or the string "true"/"false" (Postman, docs/clients.md §6.3). */
 bool require_bool(struct api_call *c, const cJSON *obj, const char *name, enum ekv_error err,
                   bool *out, bool *present);
 

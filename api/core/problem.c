@@ -49,7 +49,7 @@ const char *status_title(int status)
 	case 409:
 		return "Conflict";
 	case 410:
-		return "Not Found"; /* sic: token-410.json */
+		return "Not Found"; /* sic: example token-410 of the 2023 spec */
 	case 413:
 		return "Payload Too Large";
 	case 414:
@@ -61,9 +61,11 @@ const char *status_title(int status)
 	case 501:
 		return "Not Implemented";
 	case 503:
-		return "Service Unavailable Error"; /* sic: GO initialize test */
+		return "Service Unavailable Error"; /* sic: the initialize test of the Go client */
 	case 504:
 		return "Gateway Timeout";
+	case 507:
+		return "Insufficient Storage";
 	default:
 		return "Internal Server Error";
 	}
@@ -95,9 +97,28 @@ static void format_detail(struct buf *out, const char *fmt, va_list ap)
 	}
 }
 
+/*
+ * An internal error the storage traces to its disk (storage/store.h: a full
+ * disk, an I/O error) gets its own answer, so a client and its operator
+ * can tell it from a bug; every handler answers EKV_INTERNAL alike.
+ */
+static enum ekv_error storage_cause(const struct api_call *c, enum ekv_error err)
+{
+	if (err != EKV_INTERNAL)
+		return err;
+	switch (store_fault(c->st)) {
+	case STORE_FAULT_NO_SPACE:
+		return EKV_STORAGE_FULL;
+	case STORE_FAULT_IO:
+		return EKV_STORAGE_IO;
+	default:
+		return err;
+	}
+}
+
 void reply_problem(struct api_call *c, enum ekv_error err, ...)
 {
-	const struct ekv_error_row *row = &rows[err];
+	const struct ekv_error_row *row = &rows[storage_cause(c, err)];
 	struct buf detail = BUF_INIT, text = BUF_INIT;
 	char instance[80], uuid[IDS_UUID_LEN + 1];
 	cJSON *root = cJSON_CreateObject(), *more;
@@ -106,7 +127,8 @@ void reply_problem(struct api_call *c, enum ekv_error err, ...)
 	va_start(ap, err);
 	format_detail(&detail, row->detail, ap);
 	va_end(ap);
-	/* An empty kind is the seed's sandbox body: "type": "" and a /edgeKV/ instance. */
+	/* An empty kind is the Known issues page's sandbox body: "type": "" and a /edgeKV/
+	 * instance. */
 	if (row->type[0])
 		buf_addf(&text, "/edgekv/error-types/edgekv-%s", row->type);
 	ids_uuid_v4(uuid);

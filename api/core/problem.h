@@ -3,7 +3,7 @@
 
 struct api_call;
 
-/* One enumerator per row of api/errors.def. */
+/* One enumerator per row of api/core/errors.def. */
 enum ekv_error {
 #define EKV_ERROR(name, status, code, type, detail) EKV_##name,
 #include "api/core/errors.def"
@@ -18,7 +18,7 @@ struct ekv_error_row {
 	const char *detail; /* may hold %s placeholders */
 };
 
-/* One enumerator per GATEWAY_ERROR row of api/errors.def. */
+/* One enumerator per GATEWAY_ERROR row of api/core/errors.def. */
 enum gateway_error {
 #define GATEWAY_ERROR(name, status, kind, title, detail) GW_##name,
 #include "api/core/errors.def"
@@ -29,7 +29,8 @@ enum gateway_error {
 /* The catalogue row of err. */
 const struct ekv_error_row *problem_row(enum ekv_error err);
 
-/* "Bad Request", …; 410 is "Not Found" (behaviour §2.1, token-410.json). */
+/* "Bad Request", …; 410 is "Not Found" (docs/behaviour.md §2.1, example token-410 of the 2023
+ * spec). */
 const char *status_title(int status);
 
 /*
@@ -41,7 +42,7 @@ const char *status_title(int status);
 void reply_problem(struct api_call *c, enum ekv_error err, ...);
 
 /*
- * Writes the API gateway's problem (§2.3): type, title, status, detail,
+ * Writes the API gateway's problem (docs/behaviour.md §2.3): type, title, status, detail,
  * instance, method, serverIp, clientIp, requestId, requestTime.
  */
 void reply_gateway(struct api_call *c, enum gateway_error err);

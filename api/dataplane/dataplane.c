@@ -1,6 +1,6 @@
 /*
- * The EdgeKV data plane that edgekv.js calls from EdgeWorkers (behaviour §6,
- * clients.md §5): GET, PUT and DELETE of one item, on the same storage as the
+ * The EdgeKV data plane that edgekv.js calls from EdgeWorkers (docs/behaviour.md §6,
+ * docs/clients.md §5): GET, PUT and DELETE of one item, on the same storage as the
  * management API. Dispatch has authenticated the token (401) before these
  * run; they check what it grants (403), then the data (400, 404, 413).
  * edgekv.js takes only 200 as success and 404 as "default value".
@@ -36,7 +36,8 @@ static bool require_dp_network(struct api_call *c, enum network *out)
 	return false;
 }
 
-/* 403 unless the token is for this network, this EdgeWorker and this operation (§6). */
+/* 403 unless the token is for this network, this EdgeWorker and this operation (docs/behaviour.md
+ * §6). */
 static bool require_grant(struct api_call *c, enum network net, const char *ns, char letter)
 {
 	const struct token_rec *t = c->token;
@@ -102,7 +103,8 @@ static bool require_dp_item(struct api_call *c, char letter, struct item_ref *re
 	return true;
 }
 
-/* GET: the stored bytes; with sandboxFallback=true a sandbox miss reads staging (§5.8). */
+/* GET: the stored bytes; with sandboxFallback=true a sandbox miss reads staging (docs/behaviour.md
+ * §5.8). */
 void dataplane_get(struct api_call *c)
 {
 	char sandbox[STORE_SANDBOX_MAX + 1], fallback[8];
@@ -122,7 +124,8 @@ void dataplane_put(struct api_call *c)
 	struct namespace_rec ns;
 	struct item_ref ref = {0};
 
-	/* The management API's write and text (SPEC23 put-item); the data plane's is not public. */
+	/* The management API's write and text (put-item in the 2023 spec); the data plane's is not
+	 * public. */
 	if (require_dp_item(c, 'w', &ref, &ns, sandbox))
 		items_write(c, &ref, &ns, sandbox);
 }

@@ -76,8 +76,8 @@ static bool control_cross_site(const struct api_call *c)
 }
 
 /*
- * The caller's account, as the seed's permission quirks shape it
- * (seeds/edgekv-known-issues.txt): a role without the CP code view permission
+ * The caller's account, as the Known issues page's permission quirks shape it
+ * (docs/behaviour.md §8): a role without the CP code view permission
  * gets the 500 "An internal error occurred."; a user without access to the
  * group of the EdgeKV CP code sees the database as not initialized.
  */
@@ -98,7 +98,7 @@ static bool load_account(struct api_call *c)
 	}
 	if (!caller_reaches(c, c->account.cpcode_group))
 		c->account.status = INIT_UNINITIALIZED;
-	/* An initialization with a pending phase (issue 4) reads PENDING until it is done. */
+	/* An initialization with a pending phase reads PENDING until it is done. */
 	if (c->account.status == INIT_INITIALIZED &&
 	    c->now_ms < settings_init_ready_at(c->api->settings, c->account.id))
 		c->account.status = INIT_PENDING;
@@ -115,7 +115,7 @@ static int route_network(const struct api_call *c)
 }
 
 /*
- * The account's request-rate limit and the injected faults (issue 4), after
+ * The account's request-rate limit and the injected faults, after
  * the caller is known. Returns false after writing the injected reply;
  * latency is left in res->delay_ms for the HTTP layer.
  */
@@ -135,7 +135,7 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 		reply_problem(c, EKV_RATE_LIMITED, a, b);
 		return false;
 	}
-	/* Known issues of the seed that fail once per account (docs/known-issues.md). */
+	/* Known issues that fail once per account (docs/known-issues.md). */
 	if ((c->route->flags & ROUTE_ISSUE_TIMES_OUT) && (set.issues & ISSUE_NAMESPACE_TIMEOUT) &&
 	    settings_issue_first(c->api->settings, c->account.id, ISSUE_NAMESPACE_TIMEOUT)) {
 		reply_gateway(c, GW_ORIGIN_TIMEOUT);
@@ -161,7 +161,7 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 	switch (out.status) {
 	case 0:
 		return true;
-	case 102: /* the initialization's PENDING phase (behaviour §4.2) */
+	case 102: /* the initialization's PENDING phase (docs/behaviour.md §4.2) */
 		reply_init_status(c, 102, INIT_PENDING);
 		break;
 	case 429:
@@ -237,6 +237,7 @@ void dispatch_request(struct api_call *c, struct token_rec *token)
 	if (!find_route(c, path_len))
 		return;
 	c->st = store_db_thread(c->api->db);
+	store_fault_clear(c->st); /* a fault of an earlier request is not this one's */
 	c->now_ms = clock_now_ms();
 	if (!c->st) {
 		reply_problem(c, EKV_INTERNAL);

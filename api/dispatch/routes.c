@@ -17,7 +17,8 @@
 #define CTL1 ROUTE_CONTROL | ROUTE_ACCOUNT, CAP_NONE
 #define E    "/_emulator"
 
-/* One row per method and path, in the order of behaviour §3: the table is the API surface. */
+/* One row per method and path, in the order of docs/behaviour.md §3: the table is the API surface.
+ */
 const struct route api_routes[] = {
         {HTTP_GET, "/edgekv/v1/initialize", initialize_get, 0, CAP_NONE},
         {HTTP_PUT, "/edgekv/v1/initialize", initialize_put, ROUTE_ISSUE_FAILS_ONCE, CAP_NONE},
@@ -50,7 +51,7 @@ const struct route api_routes[] = {
         {HTTP_DELETE, "/edgekv/v1/tokens/{token}", tokens_revoke, INIT, CAP_NONE},
         {HTTP_POST, "/edgekv/v1/tokens/{token}/refresh", tokens_refresh, INIT, CAP_NONE},
 
-        /* The data plane that edgekv.js calls (behaviour §6). */
+        /* The data plane that edgekv.js calls (docs/behaviour.md §6). */
         {HTTP_GET, DP, dataplane_get, ROUTE_DATA_PLANE | INIT, CAP_NONE},
         {HTTP_PUT, DP, dataplane_put, ROUTE_DATA_PLANE | INIT | ROUTE_VALUE_BODY | ROUTE_BATCH,
          CAP_NONE},
@@ -66,7 +67,7 @@ const struct route api_routes[] = {
         {HTTP_POST, E "/accounts/{account}/clients", control_clients_create, CTL},
         {HTTP_POST, E "/clients/{client}/deactivate", control_clients_deactivate, CTL},
 
-        /* Testing controls (issue 4) */
+        /* Testing controls */
         {HTTP_GET, E "/health", control_health, ROUTE_CONTROL | ROUTE_OPEN, CAP_NONE},
         {HTTP_GET, E "/ready", control_ready, ROUTE_CONTROL | ROUTE_OPEN, CAP_NONE},
         {HTTP_GET, E "/clock", control_clock_get, CTL},
@@ -90,7 +91,7 @@ const struct route api_routes[] = {
         {HTTP_GET, E "/requests", control_requests, CTL},
         {HTTP_DELETE, E "/requests", control_requests_clear, CTL},
 
-        /* Tokens (issue 5) */
+        /* Tokens */
         {HTTP_GET, E "/tokens/settings", control_token_settings_get, CTL1},
         {HTTP_PUT, E "/tokens/settings", control_token_settings_put, CTL1},
         {HTTP_GET, E "/tokens/jwks", control_token_jwks, CTL},

@@ -1,4 +1,4 @@
-/* Access groups and namespace reauthorization (behaviour §5.1, §5.2). */
+/* Access groups and namespace reauthorization (docs/behaviour.md §5.1, §5.2). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 #include "api/core/reply.h"
 #include "api/edgekv/require.h"
 
-/* The SPEC23 example's name for groupId 0, the whole account. */
+/* The 2023 spec example's name for groupId 0, the whole account. */
 #define ACCOUNT_GROUP_NAME "Account Group"
 
 static cJSON *group_json(int64_t group_id, const char *name, uint32_t caps)
@@ -87,7 +87,7 @@ void auth_groups_get(struct api_call *c)
  * PUT /auth/namespaces/{namespace} {"groupId": N}: moves the namespace, on
  * both networks, to another access group. The caller needs the AUTHORIZE
  * capability of each network where the namespace exists, in its group now
- * and in the new one (§5.2; the body is the spec's, groupId as string too).
+ * and in the new one (docs/behaviour.md §5.2; the body is the spec's, groupId as string too).
  */
 void auth_namespaces_put(struct api_call *c)
 {

@@ -1,4 +1,4 @@
-/* Groups of a namespace (behaviour §5.4): they exist while they hold items. */
+/* Groups of a namespace (docs/behaviour.md §5.4): they exist while they hold items. */
 #include <cjson/cJSON.h>
 
 #include "api/core/call.h"
@@ -8,7 +8,7 @@
 #include "api/edgekv/require.h"
 #include "api/state/settings.h"
 
-/* "returns up to 10,000 groups" (CLI docs, TD-LIMITS). */
+/* "returns up to 10,000 groups" (CLI docs, the Akamai product limits page). */
 #define GROUPS_LIST_MAX 10000
 
 static void add_name(void *ctx, const char *name, size_t len)
@@ -19,10 +19,10 @@ static void add_name(void *ctx, const char *name, size_t len)
 
 /*
  * GET …/namespaces/{namespace}/groups: a JSON array, or 404 when there are
- * none (§8 quirk 6). Two known issues of the seed's "Sandbox limitations",
- * both on unless the account switches them off (docs/known-issues.md):
- * sandboxId gets 400 EKV_2000, and staging lists sandbox groups as
- * <group>_<sandboxId>. With the first off, sandboxId lists that sandbox.
+ * none (docs/behaviour.md §8 quirk 6). Two known issues of the Known issues page's "Sandbox
+ * limitations", both on unless the account switches them off (docs/known-issues.md): sandboxId gets
+ * 400 EKV_2000, and staging lists sandbox groups as <group>_<sandboxId>. With the first off,
+ * sandboxId lists that sandbox.
  */
 void groups_list(struct api_call *c)
 {

@@ -1,7 +1,10 @@
 #ifndef EKV_API_EDGEKV_HANDLERS_H
 #define EKV_API_EDGEKV_HANDLERS_H
 
-/* The management API's handlers (rows of api/dispatch/routes.c), one file per resource. */
+/*
+ * The management API's handlers (rows of api/dispatch/routes.c), one file per resource;
+ * require.c, token_body.c and token_view.c hold what several of them share.
+ */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,7 +55,7 @@ void items_read(struct api_call *c, struct item_ref *ref, bool staging_fallback)
 /* Stores the request body as ref's value and replies 200 with the real message (or 413). */
 void items_write(struct api_call *c, const struct item_ref *ref, const struct namespace_rec *ns,
                  const char *sandbox);
-/* At most ITEM_VALUE_MAX_CHARS characters (§5.5 item-413). */
+/* At most ITEM_VALUE_MAX_CHARS characters (docs/behaviour.md §5.5 item-413). */
 #define ITEM_VALUE_MAX_CHARS 262144
 bool items_value_fits(const char *value, size_t len);
 /* When a value written now expires: the sandbox's two days, else the retention; 0 for never. */

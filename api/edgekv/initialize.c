@@ -1,4 +1,4 @@
-/* Initialization and the default data access policy (behaviour §4). */
+/* Initialization and the default data access policy (docs/behaviour.md §4). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
@@ -12,7 +12,8 @@
 #include "api/state/settings.h"
 #include "base/clock.h"
 
-/* The initialize-status object (§4.1): cpcode and dataAccessPolicy are null before. */
+/* The initialize-status object (docs/behaviour.md §4.1): cpcode and dataAccessPolicy are null
+ * before. */
 static cJSON *status_json(const struct account_rec *acc)
 {
 	cJSON *root = cJSON_CreateObject(), *policy;
@@ -95,9 +96,9 @@ void reply_init_status(struct api_call *c, int status, enum init_status as)
 }
 
 /*
- * GET /initialize: 200, or 404 whose body is the status object itself (§8
+ * GET /initialize: 200, or 404 whose body is the status object itself (docs/behaviour.md §8
  * quirk 3). While PENDING, 200 with the PENDING body: Terraform polls it
- * until INITIALIZED (clients.md §6.2), and Node never sees a final 102.
+ * until INITIALIZED (docs/clients.md §6.2), and Node never sees a final 102.
  */
 void initialize_get(struct api_call *c)
 {
@@ -107,7 +108,7 @@ void initialize_get(struct api_call *c)
 		reply_json_steal_as(c, 404, "application/problem+json", status_json(&c->account));
 }
 
-/* PUT /initialize: 201 the first time, 200 once initialized (clients.md §3, CLI logic). */
+/* PUT /initialize: 201 the first time, 200 once initialized (docs/clients.md §3, CLI logic). */
 void initialize_put(struct api_call *c)
 {
 	bool restrict_access = true, allow_override = false;
@@ -120,14 +121,14 @@ void initialize_put(struct api_call *c)
 		reply_json_steal(c, 200, status_json(&c->account));
 		return;
 	}
-	/* "102 while an earlier request is processing (body PENDING)" (§4.2). */
+	/* "102 while an earlier request is processing (body PENDING)" (docs/behaviour.md §4.2). */
 	if (c->account.status == INIT_PENDING) {
 		reply_init_status(c, 102, INIT_PENDING);
 		return;
 	}
 	/*
 	 * Initialization needs a user of the top-level group who can reach the
-	 * CP code's group (seeds/edgekv-known-issues.txt "Initialization
+	 * CP code's group (docs/behaviour.md §8 "Initialization
 	 * failure"): otherwise it fails, and the CLI says so on this body.
 	 */
 	if (!caller_in_top_group(c) || !caller_reaches(c, c->account.cpcode_group)) {
@@ -172,7 +173,8 @@ out:
 	cJSON_Delete(body);
 }
 
-/* PUT /auth/database (§4.3): needs the Standard TLS entitlement; affects new namespaces only. */
+/* PUT /auth/database (docs/behaviour.md §4.3): needs the Standard TLS entitlement; affects new
+ * namespaces only. */
 void auth_database_put(struct api_call *c)
 {
 	bool restrict_access = true, allow_override = false;

@@ -1,4 +1,4 @@
-/* Items of a group (behaviour §5.5): values are stored and returned byte for byte. */
+/* Items of a group (docs/behaviour.md §5.5): values are stored and returned byte for byte. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +13,9 @@
 #include "api/state/settings.h"
 
 #define ITEMS_LIST_DEFAULT 100
-#define SANDBOX_LIFE_MS    (2LL * 86400 * 1000) /* TD-LIMITS: two days, whatever the namespace */
+#define SANDBOX_LIFE_MS                                                                            \
+	(2LL * 86400 * 1000) /* the Akamai product limits page: two days, whatever the namespace   \
+	                      */
 
 /* The request's item, with the namespace looked up; replies and returns false on error. */
 static bool require_item(struct api_call *c, struct item_ref *ref, struct namespace_rec *ns,
@@ -37,7 +39,7 @@ static void add_name(void *ctx, const char *name, size_t len)
 	cJSON_AddItemToArray(ctx, cJSON_CreateString(name));
 }
 
-/* GET …/groups/{group}[?maxItems=N]: keys by name, 100 unless asked (§5.5). */
+/* GET …/groups/{group}[?maxItems=N]: keys by name, 100 unless asked (docs/behaviour.md §5.5). */
 void items_list(struct api_call *c)
 {
 	char sandbox[STORE_SANDBOX_MAX + 1], max_text[24], *end;
@@ -123,7 +125,8 @@ bool items_value_fits(const char *value, size_t len)
 int64_t items_expires_at(const struct api_call *c, const struct namespace_rec *ns,
                          const char *sandbox)
 {
-	/* A retention change applies only to data written after it is in force (§5.3). */
+	/* A retention change applies only to data written after it is in force (docs/behaviour.md
+	 * §5.3). */
 	int64_t retention_s = namespace_retention_at(ns, c->now_ms);
 
 	if (sandbox[0])
@@ -135,7 +138,8 @@ int64_t items_visible_at(const struct api_call *c)
 {
 	struct account_settings set;
 
-	/* Eventual consistency (§5.9): with a delay, reads miss a write, or see a deleted value. */
+	/* Eventual consistency (docs/behaviour.md §5.9): with a delay, reads miss a write, or see a
+	 * deleted value. */
 	settings_get(c->api->settings, c->account.id, &set);
 	return c->now_ms + set.consistency_delay_ms;
 }
@@ -167,7 +171,7 @@ void items_write(struct api_call *c, const struct item_ref *ref, const struct na
 		reply_problem(c, EKV_INTERNAL);
 		return;
 	}
-	/* SPEC23 put-item example, verbatim. */
+	/* The put-item example of the 2023 spec, verbatim. */
 	reply_textf(c, 200, "text/plain;charset=utf-8",
 	            "Item was upserted in database, namespace %s, group %s, and key %s.", ns->name,
 	            ref->group, ref->key);
@@ -182,12 +186,13 @@ void items_delete(struct api_call *c)
 
 	if (!require_item(c, &ref, &ns, sandbox))
 		return;
-	/* "stale data may be returned" for the consistency window (§5.5, §5.9). */
+	/* "stale data may be returned" for the consistency window (docs/behaviour.md §5.5, §5.9).
+	 */
 	if (store_item_delete(c->st, &ref, c->now_ms, items_visible_at(c)) == STORE_ERROR) {
 		reply_problem(c, EKV_INTERNAL);
 		return;
 	}
-	/* SPEC23 delete-item description, verbatim. */
+	/* The delete-item description of the 2023 spec, verbatim. */
 	reply_textf(c, 200, "text/plain",
 	            "Item was deleted in the KV store with database %s namespace %s group %s key "
 	            "%s.",

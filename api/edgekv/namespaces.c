@@ -1,4 +1,4 @@
-/* Namespaces on a network (behaviour §5.3). */
+/* Namespaces on a network (docs/behaviour.md §5.3). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,9 +14,11 @@
 #include "api/state/settings.h"
 #include "base/clock.h"
 
-/* Not documented publicly (§10); a GO fixture shows a Retry-After of about 58 hours. */
+/* Not documented publicly (docs/behaviour.md §10); a test fixture of the Go client shows a
+ * Retry-After of about 58 hours. */
 #define DELETE_DELAY_MS (48LL * 3600 * 1000)
-/* "You can't cancel a namespace delete scheduled to occur in five minutes or less." (SPEC24) */
+/* "You can't cancel a namespace delete scheduled to occur in five minutes or less." (the 2024 draft
+ * of the spec) */
 #define CANCEL_CUTOFF_MS (5LL * 60 * 1000)
 #define RETENTION_MIN_S  86400
 #define RETENTION_MAX_S  315360000
@@ -47,7 +49,8 @@ static void add_namespace(void *ctx, const struct namespace_rec *ns)
 {
 	struct list_ctx *l = ctx;
 
-	/* Only the namespaces the caller may view (behaviour §5.1, TD-ACCESS). */
+	/* Only the namespaces the caller may view (docs/behaviour.md §5.1, the Akamai page on
+	 * managing access to EdgeKV). */
 	if (!caller_can(l->c, ns->group_id, capability_on(CAP_VIEW_NAMESPACE, l->net)))
 		return;
 	if (l->details) {
@@ -60,7 +63,7 @@ static void add_namespace(void *ctx, const struct namespace_rec *ns)
 	}
 }
 
-/* GET …/namespaces[?details=on|true] (the CLI sends true, Go sends on: clients.md §6.1). */
+/* GET …/namespaces[?details=on|true] (the CLI sends true, Go sends on: docs/clients.md §6.1). */
 void namespaces_list(struct api_call *c)
 {
 	struct list_ctx l = {0};
@@ -108,7 +111,7 @@ static bool require_retention(struct api_call *c, const cJSON *body, int64_t *ou
 	return true;
 }
 
-/* geoLocation: US (default), EU, JP, GLOBAL; staging has US only (§5.3). */
+/* geoLocation: US (default), EU, JP, GLOBAL; staging has US only (docs/behaviour.md §5.3). */
 static bool require_geo(struct api_call *c, const cJSON *body, enum network net, char *geo)
 {
 	static const char *const known[] = {"US", "EU", "JP", "GLOBAL"};
@@ -133,7 +136,7 @@ static bool require_geo(struct api_call *c, const cJSON *body, enum network net,
 
 /*
  * dataAccessPolicy on create: {restrictDataAccess} overrides the database
- * default only where allowNamespacePolicyOverride is set (§4.4).
+ * default only where allowNamespacePolicyOverride is set (docs/behaviour.md §4.4).
  */
 static bool require_namespace_policy(struct api_call *c, const cJSON *body,
                                      struct namespace_rec *ns)
@@ -171,7 +174,7 @@ static bool require_namespace_policy(struct api_call *c, const cJSON *body,
 	return true;
 }
 
-/* The namespace name of a create body; PowerShell sends "name" (behaviour §8 item 18). */
+/* The namespace name of a create body; PowerShell sends "name" (docs/behaviour.md §8 item 18). */
 static bool require_body_name(struct api_call *c, const cJSON *body, const char **name)
 {
 	bool present = false;
@@ -188,7 +191,7 @@ static bool require_body_name(struct api_call *c, const cJSON *body, const char 
 	return true;
 }
 
-/* POST …/namespaces: 200, not 201 (§8 quirk 2). */
+/* POST …/namespaces: 200, not 201 (docs/behaviour.md §8 quirk 2). */
 void namespaces_create(struct api_call *c)
 {
 	static const char *const fields[] = {"namespace",   "name",    "retentionInSeconds",
@@ -230,7 +233,7 @@ out:
 	cJSON_Delete(body);
 }
 
-/* GET …/namespaces/{namespace}: a missing one is 400 (§8 quirk 1). */
+/* GET …/namespaces/{namespace}: a missing one is 400 (docs/behaviour.md §8 quirk 1). */
 void namespaces_get(struct api_call *c)
 {
 	struct namespace_rec ns;
@@ -269,7 +272,7 @@ static bool require_unchanged(struct api_call *c, const cJSON *body, const struc
 
 /*
  * PUT …/namespaces/{namespace}: only the retention changes, never for
- * default; it applies to data written from now on (§5.3).
+ * default; it applies to data written from now on (docs/behaviour.md §5.3).
  */
 void namespaces_update(struct api_call *c)
 {
@@ -293,7 +296,8 @@ void namespaces_update(struct api_call *c)
 		reply_problem(c, EKV_DEFAULT_NAMESPACE_FIXED);
 		goto out;
 	}
-	/* "New retention applies after up to 5 minutes" (§5.3): the account's delay, 0 by default.
+	/* "New retention applies after up to 5 minutes" (docs/behaviour.md §5.3): the account's
+	 * delay, 0 by default.
 	 */
 	settings_get(c->api->settings, c->account.id, &set);
 	if (store_namespace_set_retention(c->st, c->account.id, net, ns.name, retention, c->now_ms,
@@ -307,7 +311,7 @@ out:
 	cJSON_Delete(body);
 }
 
-/* The EKV_1002 text names the capability of the network (GO namespaces_test). */
+/* The EKV_1002 text names the capability of the network (the namespace tests of the Go client). */
 static void reply_delete_denied(struct api_call *c, enum network net)
 {
 	reply_problem(c, EKV_PERMISSION_OR_MISSING,
@@ -338,7 +342,8 @@ static void reply_schedule(struct api_call *c, int status, int64_t delete_at_ms)
 	cJSON *root = cJSON_CreateObject();
 	int64_t wait_s = (delete_at_ms - c->now_ms + 999) / 1000;
 
-	/* Milliseconds when the time has them, as the GO fixture shows (2025-05-08T14:16:05.350Z).
+	/* Milliseconds when the time has them, as a test fixture of the Go client shows
+	 * (2025-05-08T14:16:05.350Z).
 	 */
 	clock_format_rfc3339(delete_at_ms, delete_at_ms % 1000 != 0, when);
 	cJSON_AddStringToObject(root, "scheduledDeleteTime", when);
@@ -348,7 +353,7 @@ static void reply_schedule(struct api_call *c, int status, int64_t delete_at_ms)
 
 /*
  * DELETE …/namespaces/{namespace}: 202 and a scheduled delete, or with
- * sync=true 200 and gone now, with a body of another shape (§5.3, GO).
+ * sync=true 200 and gone now, with a body of another shape (docs/behaviour.md §5.3, the Go client).
  */
 void namespaces_delete(struct api_call *c)
 {

@@ -1,5 +1,5 @@
 /*
- * Token expiration notifications (seeds/edgekv-access-tokens.txt,
+ * Token expiration notifications (docs/behaviour.md §5.6,
  * "Expiration notification"), on the emulator's clock:
  * - tokens are checked once a day, at 00:00 UTC;
  * - a check notifies each legacy token that is exactly 30, 7 or 1 days

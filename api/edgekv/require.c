@@ -25,7 +25,8 @@ bool require_namespace(struct api_call *c, enum network net, struct namespace_re
 	const char *name = route_param(&c->params, "namespace");
 	enum store_status status = STORE_NOT_FOUND;
 
-	/* A name that cannot exist is simply not there (§8 quirk 1: 400, not 404). */
+	/* A name that cannot exist is simply not there (docs/behaviour.md §8 quirk 1: 400, not
+	 * 404). */
 	if (ids_namespace_valid(name, route_param_len(&c->params, "namespace")))
 		status = store_namespace_get(c->st, c->account.id, net, name, c->now_ms, out);
 	if (status == STORE_OK)
@@ -40,7 +41,8 @@ bool require_capability(struct api_call *c, enum network net, int64_t group_id)
 
 	if (caller_can(c, group_id, cap))
 		return true;
-	/* The real service's text for a missing capability (GO namespaces_test, §5.2). */
+	/* The real service's text for a missing capability (the namespace tests of the Go client,
+	 * docs/behaviour.md §5.2). */
 	reply_problem(c, EKV_PERMISSION_OR_MISSING, capability_name(cap));
 	return false;
 }

@@ -12,7 +12,7 @@
  */
 struct api_call;
 
-/* {network}: staging or production, in any case (behaviour §1.1). */
+/* {network}: staging or production, in any case (docs/behaviour.md §1.1). */
 bool require_network(struct api_call *c, enum network *out);
 
 /* {namespace} names a live namespace of the caller's account on that network. */
@@ -24,7 +24,8 @@ bool require_namespace(struct api_call *c, enum network net, struct namespace_re
  */
 bool require_capability(struct api_call *c, enum network net, int64_t group_id);
 
-/* {group} (and {item}, when the route has it) follow §1.2; sets ref->group and ref->key. */
+/* {group} (and {item}, when the route has it) follow docs/behaviour.md §1.2; sets ref->group and
+ * ref->key. */
 bool require_group_and_key(struct api_call *c, struct item_ref *ref);
 
 /*

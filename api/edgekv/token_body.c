@@ -55,8 +55,8 @@ static bool require_networks(struct api_call *c, const cJSON *body, struct token
 }
 
 /*
- * restrictToEdgeWorkerIds (SPEC23), or restrictToEwids as the CLI sends it
- * (clients.md §3): ["all"], an empty list or no list at all mean every id.
+ * restrictToEdgeWorkerIds (the 2023 spec), or restrictToEwids as the CLI sends it
+ * (docs/clients.md §3): ["all"], an empty list or no list at all mean every id.
  */
 static bool require_ewids(struct api_call *c, const cJSON *body, struct token_rec *t)
 {
@@ -127,7 +127,7 @@ static bool parse_letters(const cJSON *list, char *out)
 
 /*
  * namespacePermissions: 1-20 namespaces that exist on a network the token
- * is for, all with the same data access policy (SPEC23 token.yaml).
+ * is for, all with the same data access policy (the token schema of the 2023 spec).
  */
 static bool require_permissions(struct api_call *c, const cJSON *body, struct token_rec *t)
 {
@@ -183,8 +183,8 @@ static bool require_permissions(struct api_call *c, const cJSON *body, struct to
 /*
  * Which workflow the token follows, and its expiry. "auto" (the default)
  * makes a legacy token when the request has a non-empty expiry and an
- * enhanced one otherwise, so today's CLI (expiry "") and the seed's expiring
- * tokens both work. The CLI sends a date-time, others a bare date (§5.6).
+ * enhanced one otherwise, so today's CLI (expiry "") and the expiring legacy
+ * tokens both work. The CLI sends a date-time, others a bare date (docs/behaviour.md §5.6).
  */
 bool token_body_require_expiry(struct api_call *c, const cJSON *body, enum token_workflow workflow,
                                struct token_rec *t)

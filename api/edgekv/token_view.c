@@ -47,8 +47,8 @@ static void add_day(cJSON *obj, const char *name, int64_t day)
 
 /*
  * The token as the API shows it. Legacy: {expiry, name, uuid[, value]}
- * (SPEC23 post-tokens-200.json, list-tokens-200.json). Enhanced: SPEC24
- * token.yaml in full, or list-token.yaml for list entries.
+ * (examples post-tokens-200, list-tokens-200 of the 2023 spec). Enhanced: the 2024 draft of the
+ * spec token.yaml in full, or list-token.yaml for list entries.
  */
 cJSON *token_view_json(const struct token_rec *t, int64_t now_ms, bool full)
 {

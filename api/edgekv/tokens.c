@@ -23,7 +23,7 @@
 #include "api/edgekv/token_view.h"
 
 /*
- * A version 5 (name-based) uuid like the real service's (§5.6 "…-568e-…"),
+ * A version 5 (name-based) uuid like the real service's (docs/behaviour.md §5.6 "…-568e-…"),
  * over the account, the name and a random uuid so that a reused name gets
  * a new one.
  */
@@ -41,7 +41,7 @@ static void new_token_uuid(const char *account, const char *name, char *out)
 	uuid_unparse_lower(u, out);
 }
 
-/* POST /tokens (§3 row 20): 200 with the token. */
+/* POST /tokens (docs/behaviour.md §3 row 20): 200 with the token. */
 void tokens_create(struct api_call *c)
 {
 	struct token_settings settings;
@@ -49,7 +49,7 @@ void tokens_create(struct api_call *c)
 	char limit[24];
 	cJSON *body;
 
-	/* seeds/edgekv-access-tokens.txt: "EdgeKV Access Token - Create" */
+	/* docs/behaviour.md §5.6: "EdgeKV Access Token - Create" */
 	if (!require_permission(c, PERM_TOKEN_CREATE))
 		return;
 	memset(&t, 0, sizeof(t));
@@ -110,7 +110,8 @@ static void add_token(void *ctx, const struct token_rec *t)
 	cJSON_AddItemToArray(l->array, token_view_json(t, l->now_ms, false));
 }
 
-/* GET /tokens[?includeExpired=true] (§3 row 21): 404 "No tokens exist." when empty. */
+/* GET /tokens[?includeExpired=true] (docs/behaviour.md §3 row 21): 404 "No tokens exist." when
+ * empty. */
 void tokens_list(struct api_call *c)
 {
 	struct list_ctx l = {NULL, c->now_ms};
@@ -118,7 +119,7 @@ void tokens_list(struct api_call *c)
 	char flag[8];
 	cJSON *root;
 
-	/* seeds/edgekv-access-tokens.txt: "EdgeKV Access Token - View" lists and retrieves */
+	/* docs/behaviour.md §5.6: "EdgeKV Access Token - View" lists and retrieves */
 	if (!require_permission(c, PERM_TOKEN_VIEW))
 		return;
 	if (query_param(c, "includeExpired", flag, sizeof(flag))) {
@@ -177,7 +178,7 @@ static bool require_live_token(struct api_call *c, struct token_rec *t)
 	return false;
 }
 
-/* GET /tokens/{tokenName} (§3 row 22). */
+/* GET /tokens/{tokenName} (docs/behaviour.md §3 row 22). */
 void tokens_get(struct api_call *c)
 {
 	struct token_rec t;
@@ -186,7 +187,8 @@ void tokens_get(struct api_call *c)
 		reply_json_steal(c, 200, token_view_json(&t, c->now_ms, true));
 }
 
-/* DELETE /tokens/{tokenName} (§3 row 23): 200 {name, uuid}; the data plane answers 401 after. */
+/* DELETE /tokens/{tokenName} (docs/behaviour.md §3 row 23): 200 {name, uuid}; the data plane
+ * answers 401 after. */
 void tokens_revoke(struct api_call *c)
 {
 	struct token_rec t;
@@ -211,10 +213,10 @@ void tokens_revoke(struct api_call *c)
 }
 
 /*
- * POST /tokens/{tokenName}/refresh (§3 row 24, SPEC24): an enhanced token
- * refreshes now, shows IN_PROGRESS again for the activation delay (it keeps
- * working meanwhile) and schedules its next refresh two months on. Legacy
- * tokens "can't be renewed" (SPEC23 tokens.yaml).
+ * POST /tokens/{tokenName}/refresh (docs/behaviour.md §3 row 24, the 2024 draft of the spec): an
+ * enhanced token refreshes now, shows IN_PROGRESS again for the activation delay (it keeps working
+ * meanwhile) and schedules its next refresh two months on. Legacy tokens "can't be renewed" (the
+ * tokens schema of the 2023 spec).
  */
 void tokens_refresh(struct api_call *c)
 {

@@ -11,7 +11,7 @@
  * forgets them. All functions are thread-safe.
  */
 
-/* Known issues of seeds/edgekv-known-issues.txt that can be switched on and off
+/* Known issues of docs/behaviour.md §8 that can be switched on and off
  * (docs/known-issues.md). */
 enum known_issue {
 	ISSUE_SANDBOX_LIST_GROUPS = 1u << 0,   /* sandboxId on list groups: 400 EKV_2000 (on) */
@@ -23,7 +23,8 @@ enum known_issue {
 #define ISSUES_DEFAULT (ISSUE_SANDBOX_LIST_GROUPS | ISSUE_SANDBOX_GROUPS_LISTED)
 #define ISSUE_COUNT    4
 
-/* The issue's name in the control API ("sandbox-list-groups", …) and its seed section. */
+/* The issue's name in the control API ("sandbox-list-groups", …) and its Known issues page section.
+ */
 const char *known_issue_name(unsigned issue);
 const char *known_issue_section(unsigned issue);
 /* The bit called name, or 0. */

@@ -32,7 +32,7 @@ const tally = { validated: 0, undocumented: [] };
 /**
  * Validates res against every spec that documents its operation and status with a schema for its
  * media type. `undocumentedOk` names the specs that are known not to document this response;
- * `only` limits the check to the specs of one token workflow (legacy: SPEC23, enhanced: SPEC24).
+ * `only` limits the check to the specs of one token workflow (legacy: the 2023 spec, enhanced: the 2024 draft of the spec).
  */
 function conform(method, target, res, { undocumentedOk = [], only = SPECS } = {}) {
 	let documented = 0;
@@ -125,7 +125,7 @@ test('group and item responses match both specs', async () => {
 	conform('PUT', itemPath('staging', ns, 'countries', 'BE'), put);
 	const putText = await server.put(itemPath('staging', ns, 'languages', 'BE'), 'Dutch', { headers: { 'Content-Type': 'text/plain' } });
 	conform('PUT', itemPath('staging', ns, 'languages', 'BE'), putText);
-	// SPEC23 declares the value as application/json, SPEC24 as text/plain: each matches the value written that way.
+	// The 2023 spec declares the value as application/json, the 2024 draft of the spec as text/plain: each matches the value written that way.
 	conform('GET', itemPath('staging', ns, 'countries', 'BE'), await server.get(itemPath('staging', ns, 'countries', 'BE')), { undocumentedOk: ['apis-test-develop'] });
 	conform('GET', itemPath('staging', ns, 'languages', 'BE'), await server.get(itemPath('staging', ns, 'languages', 'BE')), { undocumentedOk: ['akamai-apis'] });
 	conform('GET', `${nsPath('staging', ns)}/groups`, await server.get(`${nsPath('staging', ns)}/groups`));

@@ -1,4 +1,4 @@
-// Testing controls (issue 4): the clock and every time-driven rule, sandbox, consistency,
+// Testing controls: the clock and every time-driven rule, sandbox, consistency,
 // faults and rate limits, known issues, reset, snapshots, export/import, seeding, health,
 // readiness and the request journal. Every /_emulator call goes over loopback, unsigned.
 import assert from 'node:assert/strict';
@@ -240,7 +240,7 @@ describe('sandbox', () => {
 		assert.deepEqual(list, ['group1', `group2_${SB}`]);
 	});
 
-	test('sandboxId on list groups gets the seed body: 400 EKV_2000, type "", a /edgeKV/ instance', async () => {
+	test('sandboxId on list groups gets the body of docs/behaviour.md §8 item 21: 400 EKV_2000, type "", a /edgeKV/ instance', async () => {
 		const res = await server.get(`${nsPath('staging', 'default')}/groups?sandboxId=${SB}`);
 		assert.equal(res.status, 400);
 		assert.equal(res.json.errorCode, 'EKV_2000');
@@ -467,7 +467,7 @@ describe('known issues profile', () => {
 	});
 	after(() => server.close());
 
-	test('lists every switchable issue with its seed section', async () => {
+	test('lists every switchable issue with its Known issues page section', async () => {
 		const k = await ok(ctl(server, 'GET', '/known-issues'));
 		assert.deepEqual(k.issues.map((i) => [i.name, i.enabled]), [
 			['sandbox-list-groups', true],

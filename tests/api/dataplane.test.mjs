@@ -1,4 +1,4 @@
-// The EdgeWorkers data plane (#5, behaviour §6, clients.md §5): GET/PUT/DELETE
+// The EdgeWorkers data plane (docs/behaviour.md §6, docs/clients.md §5): GET/PUT/DELETE
 // /api/v1/namespaces/{ns}/groups/{group}/items/{item} with token authentication, driven by a
 // client that sends exactly what edgekv.js 0.6.3 sends, on the storage the management API uses.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The error format (behaviour §2.1): every error is application/problem+json from one catalogue,
+// The error format (docs/behaviour.md §2.1): every error is application/problem+json from one catalogue,
 // with type, title, status, detail, instance, errorCode and additionalDetail.requestId equal to
 // the X-Trace-Id header; every response carries X-Trace-Id.
 import assert from 'node:assert/strict';

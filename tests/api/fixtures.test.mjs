@@ -1,4 +1,4 @@
-// Fixtures (#4 "State"): access tokens travel through export, import and --seed DIR with the
+// Fixtures: access tokens travel through export, import and --seed DIR with the
 // same management answers and the same data-plane behaviour, and the bare-start world is
 // fixtures/default/world.json itself (compiled in), shaped by --uninitialized and
 // --no-standard-tls.

@@ -1,4 +1,4 @@
-// Groups of a namespace (behaviour §5.4): they exist while they hold items.
+// Groups of a namespace (docs/behaviour.md §5.4): they exist while they hold items.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertJson, assertProblem, itemPath, namespaceBody, nsPath, startServer } from './helpers.mjs';

@@ -34,10 +34,10 @@ const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/** Credentials of the default fixture ([http] section: the '#https://x' trick of clients.md §1.2). */
+/** Credentials of the default fixture ([http] section: the '#https://x' trick of docs/clients.md §1.2). */
 export const CREDS = edgerc(EDGERC, 'http');
 
-/** The base URL the library signs for: keeps http:// for plain HTTP (clients.md §1.2). */
+/** The base URL the library signs for: keeps http:// for plain HTTP (docs/clients.md §1.2). */
 function edgegridHost(baseUrl) {
 	return baseUrl.startsWith('https://') ? baseUrl : `${baseUrl}#https://x`;
 }
@@ -222,7 +222,7 @@ export class Server {
 	}
 
 	/**
-	 * A request shaped like the EdgeKV CLI's (clients.md §2): GET and DELETE carry the body `""`
+	 * A request shaped like the EdgeKV CLI's (docs/clients.md §2): GET and DELETE carry the body `""`
 	 * with Content-Type application/json; PUT/POST without a body send Content-Length 0.
 	 */
 	cli(method, path, { body, headers = {}, metric = 'Show/ns' } = {}) {

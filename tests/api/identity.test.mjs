@@ -1,5 +1,5 @@
-// Identity and permissions (issue 3): EdgeGrid verification, grants, API clients frozen at
-// creation, access groups and capabilities, the seed's permission quirks, accounts.
+// Identity and permissions: EdgeGrid verification, grants, API clients frozen at
+// creation, access groups and capabilities, the Known issues page's permission quirks, accounts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -38,7 +38,7 @@ function stamp(offsetSeconds = 0) {
 
 /**
  * A request signed by npm akamai-edgegrid with the given credentials (timestamp and nonce may
- * be fixed). Over HTTPS when tls is set; plain HTTP otherwise (clients.md §1.2).
+ * be fixed). Over HTTPS when tls is set; plain HTTP otherwise (docs/clients.md §1.2).
  */
 function signed(server, creds, method, path, { body, timestamp, nonce, tls = false, headers = {} } = {}) {
 	const base = tls ? server.httpsUrl : `${server.httpUrl}#https://x`;
@@ -208,7 +208,7 @@ describe('EdgeGrid authentication in strict mode', () => {
 	});
 });
 
-describe('grants, clients frozen at creation, and the seed permission quirks', () => {
+describe('grants, clients frozen at creation, and the permission quirks of docs/behaviour.md §8', () => {
 	let server;
 	before(async () => {
 		server = await startServer();
@@ -249,7 +249,7 @@ describe('grants, clients frozen at creation, and the seed permission quirks', (
 		const c = await control(server, 'POST', '/accounts/1-DEFAULT/clients', { user: 'changing' });
 		assert.equal(c.status, 201);
 		const after = { client_token: c.json.clientToken, client_secret: c.json.clientSecret, access_token: c.json.accessToken };
-		// No "CP Code - View CP Code Information - View CP Codes": the seed's 500.
+		// No "CP Code - View CP Code Information - View CP Codes": the Known issues page's 500.
 		assertProblem(await signed(server, after, 'GET', nsPath('staging')), 500, 'EKV_0000', 'An internal error occurred.');
 	});
 
@@ -302,7 +302,7 @@ describe('grants, clients frozen at creation, and the seed permission quirks', (
 	});
 
 	test('without access to the CP code group, token retrieval says the database is not initialized', async () => {
-		// The seed: "ERROR: Unable to retrieve EdgeKV token. The EdgeKV database is not initialized."
+		// Known issues page: "ERROR: Unable to retrieve EdgeKV token. The EdgeKV database is not initialized."
 		const creds = await makeClient(server, {
 			user: 'tokenoutsider',
 			roles: [{ groupId: 20000, role: 'admin' }],

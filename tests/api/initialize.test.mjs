@@ -1,4 +1,4 @@
-// GET|PUT /initialize and PUT /auth/database (behaviour §4), on accounts started uninitialized,
+// GET|PUT /initialize and PUT /auth/database (docs/behaviour.md §4), on accounts started uninitialized,
 // initialized, and without the Standard TLS entitlement.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Items of a group (behaviour §5.5): list, read, write, delete; values byte for byte.
+// Items of a group (docs/behaviour.md §5.5): list, read, write, delete; values byte for byte.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {

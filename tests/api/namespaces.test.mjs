@@ -1,4 +1,4 @@
-// Namespaces per network (behaviour §5.3): list, create, get, update, delete, scheduled delete.
+// Namespaces per network (docs/behaviour.md §5.3): list, create, get, update, delete, scheduled delete.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { plainRequest,

@@ -1,5 +1,5 @@
-// Token expiration notifications (#5): the seed's "Expiration notification" section, case by case
-// (seeds/edgekv-access-tokens.txt). The check runs daily at 00:00 UTC on the emulator clock.
+// Token expiration notifications: "Expiration notification" rules of docs/behaviour.md §5.6, case by case
+// (docs/behaviour.md §5.6). The check runs daily at 00:00 UTC on the emulator clock.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertJson, startServer } from './helpers.mjs';

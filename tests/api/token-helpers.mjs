@@ -1,6 +1,6 @@
-// Helpers for the access-token, data-plane and notification tests (#5): the control API, the
+// Helpers for the access-token, data-plane and notification tests: the control API, the
 // emulator clock, token creation as the CLI sends it, JWT checks with the published key, and a
-// data-plane client that sends exactly what edgekv.js 0.6.3 sends (clients.md §5).
+// data-plane client that sends exactly what edgekv.js 0.6.3 sends (docs/clients.md §5).
 import assert from 'node:assert/strict';
 import { createPublicKey, createVerify } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ export async function tokenSettings(server, settings) {
 	return res.json;
 }
 
-/** The body the EdgeKV CLI sends for `create token` (clients.md §3). */
+/** The body the EdgeKV CLI sends for `create token` (docs/clients.md §3). */
 export function cliTokenBody(name, { namespaces = { default: ['r', 'w', 'd'] }, staging = true, production = false, ewids = ['all'], expiry = '' } = {}) {
 	return {
 		name,

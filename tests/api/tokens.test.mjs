@@ -1,5 +1,5 @@
-// Access tokens (#5): POST/GET/DELETE /tokens, refresh, both workflows, the limit, the signing key
-// and the edgekv_tokens.js bundle (behaviour §5.6-5.7, seeds/edgekv-access-tokens.txt, clients.md §3).
+// Access tokens: POST/GET/DELETE /tokens, refresh, both workflows, the limit, the signing key
+// and the edgekv_tokens.js bundle (docs/behaviour.md §5.6-5.7, docs/clients.md §3).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createSign, generateKeyPairSync } from 'node:crypto';
@@ -43,7 +43,7 @@ function post(body) {
 }
 
 describe('an account without tokens', () => {
-	test('GET /tokens answers 404 "No tokens exist." (SPEC23 list-tokens-404.json)', async () => {
+	test('GET /tokens answers 404 "No tokens exist." (example list-tokens-404 of the 2023 spec)', async () => {
 		assertProblem(await server.cli('GET', TOKENS, { metric: 'List/tokens' }), 404, 'EKV_3000', 'No tokens exist.');
 		assertProblem(await server.get(`${TOKENS}?includeExpired=true`), 404, 'EKV_3000', 'No tokens exist.');
 	});
@@ -98,8 +98,8 @@ describe('POST /tokens, enhanced workflow (what today\'s CLI gets)', () => {
 	});
 });
 
-describe('POST /tokens, legacy workflow (the seed\'s expiring JWT tokens)', () => {
-	test('an expiry date gives a legacy token whose JWT carries the §5.6 claims, signed with the published key', async () => {
+describe('POST /tokens, legacy workflow (the expiring legacy JWT tokens)', () => {
+	test('an expiry date gives a legacy token whose JWT carries the docs/behaviour.md §5.6 claims, signed with the published key', async () => {
 		const res = await post({
 			allowOnProduction: true,
 			allowOnStaging: true,
@@ -158,12 +158,12 @@ describe('POST /tokens, legacy workflow (the seed\'s expiring JWT tokens)', () =
 });
 
 describe('POST /tokens errors', () => {
-	test('a name in use answers 409 (SPEC23 token-409.json)', async () => {
+	test('a name in use answers 409 (example token-409 of the 2023 spec)', async () => {
 		await createToken(server, 'dup_token');
 		assertProblem(await post(cliTokenBody('dup_token')), 409, 'EKV_3000', 'Token with name dup_token is already stored.');
 	});
 
-	test('a JSON syntax error or duplicate attributes answer 422 (SPEC23 token-422.json)', async () => {
+	test('a JSON syntax error or duplicate attributes answer 422 (example token-422 of the 2023 spec)', async () => {
 		const detail = 'The JSON request body contained a syntax error or duplicate attributes.';
 		assertProblem(await post('{"name": "x",'), 422, 'EKV_2001', detail);
 		assertProblem(await post('{"name":"a","name":"b","allowOnProduction":false,"allowOnStaging":true,"namespacePermissions":{"default":["r"]}}'), 422, 'EKV_2001', detail);
@@ -282,7 +282,7 @@ describe('GET /tokens', () => {
 		assert.ok(list.tokens.some((t) => t.name === 'cli_legacy'));
 		const gone = await server.get(`${TOKENS}/cli_legacy`);
 		assertProblem(gone, 410, 'EKV_3000', 'Token has expired.');
-		assert.equal(gone.json.title, 'Not Found', '410 is titled Not Found (SPEC23 token-410.json)');
+		assert.equal(gone.json.title, 'Not Found', '410 is titled Not Found (example token-410 of the 2023 spec)');
 		assert.equal(gone.json.type, '/edgekv/error-types/edgekv-not-found');
 		assertProblem(await server.get(`${TOKENS}?includeExpired=maybe`), 400, 'EKV_2000', "The value of query parameter 'includeExpired' is not valid.");
 		// The name of an expired token is free again.
@@ -352,7 +352,7 @@ describe('the signing key and the bundle file', () => {
 		assert.equal(rs256Valid(`${forged}.${b64url(sig)}`, await publishedKey(server)), false);
 	});
 
-	test('edgekv_tokens.js holds "namespace-<ns>" entries: value for legacy, reference for enhanced (§5.7)', async () => {
+	test('edgekv_tokens.js holds "namespace-<ns>" entries: value for legacy, reference for enhanced (docs/behaviour.md §5.7)', async () => {
 		const res = await control(server, 'GET', `/_emulator/tokens/edgekv_tokens.js?namespace=default,devexp`);
 		assert.equal(res.status, 200, res.body);
 		assert.match(res.headers['content-type'], /javascript/);

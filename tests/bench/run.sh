@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: item GET and PUT throughput and latency, server memory and cold start,
-# each against the targets of issue 2 (docs/performance.md records a run).
+# each against the targets of docs/performance.md (which records a run).
 #
 #   tests/bench/run.sh build/release/edgekv-emulator
 #
@@ -29,7 +29,7 @@ warmup=${BENCH_WARMUP_SECONDS:-2}
 cold_runs=${BENCH_COLD_RUNS:-20}
 base=/edgekv/v1/networks/staging/namespaces/default/groups/bench/items/
 
-# Targets (issue 2, "Tests and figures").
+# Targets ("Tests and figures").
 target_get_rps=30000
 target_put_rps=10000
 target_p99_us=5000
@@ -59,7 +59,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Once issue 3 makes EdgeGrid the default, wrk cannot sign: measure without it.
+# EdgeGrid is on by default and wrk cannot sign: measure without it.
 extra=()
 if "$bin" --help | grep -q -- '--auth'; then
 	extra+=(--auth off)

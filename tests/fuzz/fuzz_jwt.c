@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the data plane's token headers: X-Akamai-EdgeDB-Auth
- * (a compact JWT, verified by api/jwt.c) and X-Akamai-EdgeDB-Auth-Ref (a
+ * (a compact JWT, verified by api/auth/jwt.c) and X-Akamai-EdgeDB-Auth-Ref (a
  * token uuid). Whatever the bytes, verification must never succeed for a
  * token this key did not sign, and nothing may crash or leak.
  */

@@ -243,7 +243,7 @@ static void uninitialized_account_initializes_once(void **state)
 	request(HTTP_PUT, ITEM, "x");
 	expect_problem(404, "EKV_9000", "The EdgeKV database is not initialized.");
 
-	/* The CLI sends PUT /initialize with an empty JSON body (clients.md §2). */
+	/* The CLI sends PUT /initialize with an empty JSON body (docs/clients.md §2). */
 	request_full(HTTP_PUT, "/edgekv/v1/initialize", "", 0, "application/json", false);
 	assert_int_equal(res.status, 201);
 	request(HTTP_PUT, "/edgekv/v1/initialize", NULL);
@@ -505,7 +505,7 @@ static void item_put_get_delete(void **state)
 	request(HTTP_GET, ITEM, NULL);
 	expect_text(200, "application/json", "{ \"b\" : [1, 2] }");
 
-	/* The CLI sends DELETE with a "" JSON body (clients.md §2). */
+	/* The CLI sends DELETE with a "" JSON body (docs/clients.md §2). */
 	request(HTTP_DELETE, ITEM, "\"\"");
 	snprintf(want, sizeof(want),
 	         "Item was deleted in the KV store with database %s namespace default group g1 "

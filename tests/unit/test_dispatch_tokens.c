@@ -1,5 +1,5 @@
 /*
- * api_dispatch() for the route kinds issue 5 adds, on a ":memory:" store:
+ * api_dispatch() for the control and data-plane route kinds, on a ":memory:" store:
  * control routes answer loopback peers only, and data-plane routes take
  * their account from the token instead of the default account.
  */

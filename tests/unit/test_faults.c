@@ -1,4 +1,4 @@
-/* Fault rules (api/faults.c): matching, fail-first, seeded probability and latency. */
+/* Fault rules (api/state/faults.c): matching, fail-first, seeded probability and latency. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Identifier rules of behaviour §1.2 and generated ids (api/ids.c). */
+/* Identifier rules of docs/behaviour.md §1.2 and generated ids (api/core/ids.c). */
 #include <stdio.h>
 #include <string.h>
 

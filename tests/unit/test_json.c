@@ -1,5 +1,5 @@
 /*
- * Request body and query validators (api/json.c, query_param in api/api.c),
+ * Request body and query validators (api/core/json.c, query_param in api/api.c),
  * driven through a hand-built struct api_call + api_response: each refusal
  * must write its catalogue problem.
  */
@@ -405,7 +405,7 @@ static void booleans_as_literals_or_strings(void **state)
 	(void)state;
 	bool_of("{\"b\":true}", true, true, true);
 	bool_of("{\"b\":false}", true, false, true);
-	bool_of("{\"b\":\"true\"}", true, true, true); /* Postman, clients.md §6.3 */
+	bool_of("{\"b\":\"true\"}", true, true, true); /* Postman, docs/clients.md §6.3 */
 	bool_of("{\"b\":\"false\"}", true, false, true);
 	bool_of("{}", true, false, false);
 	bool_of("{\"b\":null}", true, false, false);
@@ -474,7 +474,7 @@ static void query_parameters_by_exact_name(void **state)
 	assert_null(query("detailsx=on", "details", 64));
 	assert_null(query("Details=on", "details", 64));
 	assert_null(query("=on", "details", 64));
-	/* accountSwitchKey arrives unencoded (clients.md §2). */
+	/* accountSwitchKey arrives unencoded (docs/clients.md §2). */
 	assert_string_equal(
 	        query("details=true&accountSwitchKey=1-ABCDE:1-FGHIJ", "accountSwitchKey", 64),
 	        "1-ABCDE:1-FGHIJ");

@@ -1,4 +1,5 @@
-/* api/auth/jwt.c: RS256 signing and verification of legacy access tokens (behaviour §5.6). */
+/* api/auth/jwt.c: RS256 signing and verification of legacy access tokens (docs/behaviour.md §5.6).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -85,7 +86,7 @@ static void test_signed_token_verifies_and_yields_its_claims(void **state)
 	assert_string_equal(claims.jti, "202add84-7d75-5010-8e50-97ad440aa71c");
 	assert_int_equal(claims.exp, NOW + 3600);
 	assert_int_equal(claims.iat, NOW);
-	/* The header is exactly the one of §5.6. */
+	/* The header is exactly the one of docs/behaviour.md §5.6. */
 	assert_memory_equal(token.ptr, "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.", 37);
 	buf_release(&token);
 }

@@ -107,7 +107,8 @@ static void assert_instance(const char *s)
 {
 	const char *u = s + strlen(INSTANCE_PREFIX);
 
-	/* /edgeKV/: the seed's sandbox body (api/core/errors.def SANDBOX_NOT_SUPPORTED). */
+	/* /edgeKV/: the Known issues page's sandbox body (api/core/errors.def
+	 * SANDBOX_NOT_SUPPORTED). */
 	assert_true(strncmp(s, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)) == 0 ||
 	            strncmp(s, "/edgeKV/error-instances/", strlen(INSTANCE_PREFIX)) == 0);
 	assert_int_equal(strlen(u), 36);
@@ -140,7 +141,8 @@ static cJSON *parse_problem(const struct api_response *res)
 	return body;
 }
 
-/* The kind of type each status goes with (behaviour §2.1; 405 and 414 are the emulator's). */
+/* The kind of type each status goes with (docs/behaviour.md §2.1; 405 and 414 are the emulator's).
+ */
 static const char *kind_of(int status)
 {
 	switch (status) {
@@ -166,8 +168,10 @@ static const char *kind_of(int status)
 	case 429:
 		return "too-many-requests";
 	case 500:
-	case 503: /* EKV_0000 as the GO initialize test's 503 */
+	case 503: /* EKV_0000 as the 503 in the initialize test of the Go client */
 		return "internal-server-error";
+	case 507: /* the emulator's full disk */
+		return "insufficient-storage";
 	default:
 		return "?";
 	}
@@ -191,7 +195,7 @@ static void every_row_has_a_consistent_status_code_and_kind(void **state)
 	for (int e = 0; e < EKV_ERROR_COUNT; e++) {
 		const struct ekv_error_row *row = problem_row((enum ekv_error)e);
 
-		/* The seed's sandbox body has "type": "" (api/core/errors.def). */
+		/* The Known issues page's sandbox body has "type": "" (api/core/errors.def). */
 		assert_string_equal(row->type,
 		                    e == EKV_SANDBOX_NOT_SUPPORTED ? "" : kind_of(row->status));
 		assert_int_equal(strlen(row->code), 8);
@@ -418,14 +422,14 @@ static void status_titles_follow_the_spec(void **state)
 	        {404, "Not Found"},
 	        {405, "Method Not Allowed"},
 	        {409, "Conflict"},
-	        {410, "Not Found"}, /* sic: token-410.json */
+	        {410, "Not Found"}, /* sic: example token-410 of the 2023 spec */
 	        {413, "Payload Too Large"},
 	        {414, "URI Too Long"},
 	        {422, "Unprocessable Entity"},
 	        {429, "Too Many Requests"},
 	        {500, "Internal Server Error"},
 	        {501, "Not Implemented"},
-	        {503, "Service Unavailable Error"}, /* sic: GO initialize test */
+	        {503, "Service Unavailable Error"}, /* sic: the initialize test of the Go client */
 	        {504, "Gateway Timeout"},
 	        {599, "Internal Server Error"},
 	};

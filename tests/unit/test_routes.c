@@ -1,4 +1,4 @@
-/* The route table and the pure router (api/routes.c): style guide §4, behaviour §3. */
+/* The route table and the pure router (api/dispatch/routes.c): docs/behaviour.md §3. */
 #include <stdio.h>
 #include <string.h>
 
@@ -85,8 +85,9 @@ static void every_row_matches_its_pattern(void **state)
 #define DP "/api/v1/namespaces/ns1/groups/g1/items/k1"
 
 /*
- * The management API surface of behaviour §3 (rows 1-24) and the data plane (§6), in the table's
- * order, each row with its flags and the capability it needs; every
+ * The management API surface of docs/behaviour.md §3 (rows 1-24) and the data plane
+ * (docs/behaviour.md §6), in the table's order, each row with its flags and the capability it
+ * needs; every
  * /_emulator row, and only those, is a control route.
  */
 static void the_table_is_the_api_surface(void **state)
@@ -137,7 +138,7 @@ static void the_table_is_the_api_surface(void **state)
 	        {HTTP_DELETE, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens/t1", tokens_revoke, CAP_NONE},
 	        {HTTP_POST, ROUTE_NEEDS_INIT, "/edgekv/v1/tokens/t1/refresh", tokens_refresh,
 	         CAP_NONE},
-	        /* The data plane (§6): the token, not EdgeGrid, decides. */
+	        /* The data plane (docs/behaviour.md §6): the token, not EdgeGrid, decides. */
 	        {HTTP_GET, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT, DP, dataplane_get, CAP_NONE},
 	        {HTTP_PUT, ROUTE_DATA_PLANE | ROUTE_NEEDS_INIT | ROUTE_VALUE_BODY | ROUTE_BATCH, DP,
 	         dataplane_put, CAP_NONE},
@@ -450,7 +451,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        TEST("every row of the route table matches its own pattern and captures",
 	             every_row_matches_its_pattern),
-	        TEST("the route table is the API surface of behaviour §3, in order",
+	        TEST("the route table is the API surface of docs/behaviour.md §3, in order",
 	             the_table_is_the_api_surface),
 	        TEST("an item route captures network, namespace, group and item",
 	             item_route_captures_every_parameter),
