@@ -57,7 +57,7 @@ static void export_group(void *ctx, const struct access_group_rec *g)
 	cJSON_AddItemToArray(ctx, o);
 }
 
-static void export_user(void *ctx, const struct user_rec *u)
+void control_export_user(void *ctx, const struct user_rec *u)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -67,7 +67,7 @@ static void export_user(void *ctx, const struct user_rec *u)
 	cJSON_AddItemToArray(ctx, o);
 }
 
-static void export_client(void *ctx, const struct client_rec *cl, const char *roles)
+void control_export_client(void *ctx, const struct client_rec *cl, const char *roles)
 {
 	cJSON *o = cJSON_CreateObject(), *sw;
 
@@ -215,9 +215,10 @@ static cJSON *export_account(struct store *st, const char *id, int64_t now_ms)
 	}
 	ok = store_access_group_list(st, id, export_group, cJSON_AddArrayToObject(o, "groups")) ==
 	             STORE_OK &&
-	     store_user_all(st, id, export_user, cJSON_AddArrayToObject(o, "users")) == STORE_OK &&
-	     store_client_all(st, id, export_client, cJSON_AddArrayToObject(o, "clients")) ==
-	             STORE_OK;
+	     store_user_all(st, id, control_export_user, cJSON_AddArrayToObject(o, "users")) ==
+	             STORE_OK &&
+	     store_client_all(st, id, control_export_client,
+	                      cJSON_AddArrayToObject(o, "clients")) == STORE_OK;
 	nets = cJSON_AddObjectToObject(o, "namespaces");
 	for (int n = NETWORK_STAGING; ok && n <= NETWORK_PRODUCTION; n++)
 		ok = store_namespace_list(st, id, (enum network)n, now_ms, export_namespace,

@@ -6,6 +6,7 @@
 
 /* api/control/identity.c */
 api_handler_fn control_accounts_create;
+api_handler_fn control_accounts_list;
 api_handler_fn control_accounts_get;
 api_handler_fn control_groups_put;
 api_handler_fn control_users_put;
@@ -63,8 +64,20 @@ api_handler_fn control_faults_add;
 api_handler_fn control_faults_delete;
 api_handler_fn control_faults_clear;
 
+/* api/control/export.c */
+struct user_rec;
+struct client_rec;
+/* Fixture-format JSON of a user and of an API client, appended to the cJSON array ctx. */
+void control_export_user(void *ctx, const struct user_rec *u);
+void control_export_client(void *ctx, const struct client_rec *cl, const char *roles);
+
 /* api/control/requests.c */
 api_handler_fn control_requests;
 api_handler_fn control_requests_clear;
+
+/* api/control/ui.c */
+api_handler_fn control_ui_redirect;
+api_handler_fn control_ui_index;
+api_handler_fn control_ui_asset;
 
 #endif

@@ -126,7 +126,11 @@ static void add_access_group(void *ctx, const struct access_group_rec *g)
 	cJSON_AddItemToArray(l->list, o);
 }
 
-/* GET /_emulator/accounts/{account} */
+/*
+ * GET /_emulator/accounts/{account}: the account, its access groups, users and
+ * API clients (with their credentials, as export writes them: the console
+ * signs its management calls as one of them).
+ */
 void control_accounts_get(struct api_call *c)
 {
 	struct list_ctx l;
@@ -134,7 +138,43 @@ void control_accounts_get(struct api_call *c)
 
 	root = account_json(&c->account);
 	l.list = cJSON_AddArrayToObject(root, "groups");
-	if (store_access_group_list(c->st, c->account.id, add_access_group, &l) != STORE_OK) {
+	if (store_access_group_list(c->st, c->account.id, add_access_group, &l) != STORE_OK ||
+	    store_user_all(c->st, c->account.id, control_export_user,
+	                   cJSON_AddArrayToObject(root, "users")) != STORE_OK ||
+	    store_client_all(c->st, c->account.id, control_export_client,
+	                     cJSON_AddArrayToObject(root, "clients")) != STORE_OK) {
+		cJSON_Delete(root);
+		reply_problem(c, EKV_INTERNAL);
+		return;
+	}
+	reply_json_steal(c, 200, root);
+}
+
+struct ids_ctx {
+	struct api_call *c;
+	cJSON *list;
+	bool failed;
+};
+
+static void add_account(void *ctx, const char *id, size_t len)
+{
+	struct ids_ctx *l = ctx;
+	struct account_rec acc;
+
+	(void)len; /* account ids are validated names: no NULs */
+	if (store_account_get(l->c->st, id, &acc) == STORE_OK)
+		cJSON_AddItemToArray(l->list, account_json(&acc));
+	else
+		l->failed = true;
+}
+
+/* GET /_emulator/accounts: every account, by id. */
+void control_accounts_list(struct api_call *c)
+{
+	cJSON *root = cJSON_CreateObject();
+	struct ids_ctx l = {c, cJSON_AddArrayToObject(root, "accounts"), false};
+
+	if (store_account_ids(c->st, add_account, &l) != STORE_OK || l.failed) {
 		cJSON_Delete(root);
 		reply_problem(c, EKV_INTERNAL);
 		return;

@@ -3,12 +3,14 @@
  * request journal"), kept by api/state/journal.c.
  */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/control/handlers.h"
 #include "api/core/call.h"
+#include "api/core/problem.h"
 #include "api/core/reply.h"
 #include "api/state/journal.h"
 #include "base/clock.h"
@@ -43,23 +45,42 @@ static void add_entry(void *ctx, const struct journal_entry *e)
 	headers = cJSON_AddObjectToObject(o, "headers");
 	for (size_t i = 0; i < e->header_count; i++)
 		cJSON_AddStringToObject(headers, e->headers[i].name, e->headers[i].value);
+	cJSON_AddNumberToObject(o, "requestBodyBytes", (double)e->request_len);
+	cJSON_AddStringToObject(o, "requestBody", e->request_body);
+	cJSON_AddStringToObject(o, "responseContentType", e->response_type);
+	cJSON_AddNumberToObject(o, "responseBodyBytes", (double)e->response_len);
+	cJSON_AddStringToObject(o, "responseBody", e->response_body);
 	cJSON_AddItemToArray(f->list, o);
 }
 
-/* GET /_emulator/requests[?path=PREFIX][&status=N][&account=ID]: oldest first. */
+/*
+ * GET /_emulator/requests[?path=PREFIX][&status=N][&account=ID][&since=SEQ]:
+ * oldest first; since= gives only the entries after that sequence number, so a
+ * poller reads each entry once.
+ */
 void control_requests(struct api_call *c)
 {
 	struct journal_filter f = {0};
-	char status[8];
-	cJSON *root = cJSON_CreateObject();
+	char status[8], since_text[24], *end;
+	long long since = 0;
+	cJSON *root;
 
+	if (query_param(c, "since", since_text, sizeof(since_text))) {
+		errno = 0;
+		since = strtoll(since_text, &end, 10);
+		if (since_text[0] < '0' || since_text[0] > '9' || *end || errno) {
+			reply_problem(c, EKV_QUERY_INVALID, "since");
+			return;
+		}
+	}
+	root = cJSON_CreateObject();
 	query_param(c, "path", f.path, sizeof(f.path));
 	/* The account of ?account= (api/control/account.c); none: every account. */
 	snprintf(f.account, sizeof(f.account), "%s", c->account.id);
 	if (query_param(c, "status", status, sizeof(status)))
 		f.status = strtol(status, NULL, 10);
 	f.list = cJSON_AddArrayToObject(root, "requests");
-	journal_each(c->api->journal, add_entry, &f);
+	journal_each(c->api->journal, since, add_entry, &f);
 	reply_json_steal(c, 200, root);
 }
 

@@ -63,19 +63,22 @@ static bool host_allowed(const struct api_call *c, const char *value)
 	return false;
 }
 
-/* A browser names the page's origin; any other than the request's own Host is another site. */
+/*
+ * A browser names the page's origin; any other than the request's own scheme
+ * and Host is another site.
+ */
 static bool origin_foreign(const struct api_call *c, const char *host)
 {
 	const char *origin = api_request_header(c->req, "Origin");
 	const char *site = api_request_header(c->req, "Sec-Fetch-Site");
-	const char *authority;
+	const char *scheme = c->req->tls ? "https://" : "http://";
+	size_t n = strlen(scheme);
 
 	if (site && strcasecmp(site, "same-origin") != 0 && strcasecmp(site, "none") != 0)
 		return true;
 	if (!origin)
 		return false;
-	authority = strstr(origin, "://");
-	return !authority || !host || strcasecmp(authority + 3, host) != 0;
+	return !host || strncasecmp(origin, scheme, n) != 0 || strcasecmp(origin + n, host) != 0;
 }
 
 /* HTML forms and no-preflight fetches can send only form, multipart or text bodies. */

@@ -71,6 +71,7 @@ const struct route api_routes[] = {
 
         /* The emulator's control API (docs/control-api.md) */
         {HTTP_POST, E "/accounts", control_accounts_create, CTL},
+        {HTTP_GET, E "/accounts", control_accounts_list, CTL},
         {HTTP_GET, E "/accounts/{account}", control_accounts_get, CTL},
         {HTTP_POST, E "/accounts/{account}/groups", control_groups_put, CTL},
         {HTTP_POST, E "/accounts/{account}/users", control_users_put, CTL},
@@ -109,6 +110,11 @@ const struct route api_routes[] = {
         {HTTP_GET, E "/tokens/public-key.pem", control_token_public_key, CTL},
         {HTTP_GET, E "/tokens/edgekv_tokens.js", control_token_bundle, CTL1},
         {HTTP_GET, E "/notifications", control_notifications_list, CTL1},
+
+        /* The web console (docs/console.md) */
+        {HTTP_GET, E "/ui", control_ui_redirect, CTL},
+        {HTTP_GET, E "/ui/", control_ui_index, CTL},
+        {HTTP_GET, E "/ui/{asset}", control_ui_asset, CTL},
 };
 
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -46,6 +46,54 @@ bool journal_header_secret(const char *name)
 	return false;
 }
 
+/* The length of the well-formed UTF-8 sequence at p (n > 0 bytes left), or 0. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	size_t len = 0;
+
+	if (p[0] > 0 && p[0] < 0x80)
+		len = 1;
+	else if (p[0] >= 0xc2 && p[0] < 0xe0)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] < 0xf0)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] < 0xf5)
+		len = 4;
+	if (len == 0 || len > n)
+		return 0;
+	/* Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8. */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* The first bytes of a body as text that a JSON string carries exactly (dst: max + 1). */
+static void copy_text(char *dst, size_t max, const void *src, size_t n)
+{
+	const unsigned char *p = src;
+	size_t out = 0;
+
+	if (n > max)
+		n = max;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_seq(p + i, n - i);
+
+		if (len == 0) {
+			dst[out++] = '.';
+			i++;
+			continue;
+		}
+		memcpy(dst + out, p + i, len);
+		out += len;
+		i += len;
+	}
+	dst[out] = '\0';
+}
+
 void journal_add(struct journal *j, const struct api_request *req, const struct api_response *res,
                  const char *account, int64_t at_ms)
 {
@@ -60,6 +108,12 @@ void journal_add(struct journal *j, const struct api_request *req, const struct 
 	snprintf(e.account, sizeof(e.account), "%s", account ? account : "");
 	snprintf(e.request_id, sizeof(e.request_id), "%s", req->request_id);
 	e.latency_ms = res->delay_ms;
+	e.request_len = req->body_len;
+	copy_text(e.request_body, JOURNAL_BODY_MAX, req->body, req->body ? req->body_len : 0);
+	e.response_len = res->body.len;
+	copy_text(e.response_body, JOURNAL_BODY_MAX, res->body.ptr,
+	          res->body.ptr ? res->body.len : 0);
+	snprintf(e.response_type, sizeof(e.response_type), "%.95s", res->content_type);
 	for (size_t i = 0; i < req->header_count && e.header_count < JOURNAL_HEADERS_MAX; i++) {
 		const struct api_header *h = &req->headers[i];
 
@@ -76,7 +130,7 @@ void journal_add(struct journal *j, const struct api_request *req, const struct 
 	pthread_mutex_unlock(&j->lock);
 }
 
-void journal_each(struct journal *j, journal_fn *fn, void *ctx)
+void journal_each(struct journal *j, int64_t since, journal_fn *fn, void *ctx)
 {
 	int64_t first;
 
@@ -84,6 +138,8 @@ void journal_each(struct journal *j, journal_fn *fn, void *ctx)
 	first = j->next_seq > JOURNAL_SIZE ? j->next_seq - JOURNAL_SIZE : 1;
 	if (first < j->first_seq)
 		first = j->first_seq;
+	if (first <= since)
+		first = since + 1;
 	for (int64_t seq = first; j->ring && seq < j->next_seq; seq++)
 		fn(ctx, &j->ring[(size_t)(seq % JOURNAL_SIZE)]);
 	pthread_mutex_unlock(&j->lock);

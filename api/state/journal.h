@@ -15,6 +15,7 @@
 #define JOURNAL_SIZE        1000
 #define JOURNAL_TARGET_MAX  512
 #define JOURNAL_HEADERS_MAX 16
+#define JOURNAL_BODY_MAX    1024 /* the first bytes of each body */
 
 struct journal_entry {
 	int64_t seq;
@@ -30,6 +31,12 @@ struct journal_entry {
 		char name[48];
 		char value[160];
 	} headers[JOURNAL_HEADERS_MAX];
+	size_t request_len; /* the whole bodies' lengths */
+	size_t response_len;
+	char response_type[96]; /* cut */
+	/* The first JOURNAL_BODY_MAX bytes as text: bytes that are not UTF-8 read '.'. */
+	char request_body[JOURNAL_BODY_MAX + 1];
+	char response_body[JOURNAL_BODY_MAX + 1];
 };
 
 struct journal;
@@ -45,8 +52,8 @@ bool journal_header_secret(const char *name);
 
 typedef void journal_fn(void *ctx, const struct journal_entry *e);
 
-/* Calls fn for each entry, oldest first. */
-void journal_each(struct journal *j, journal_fn *fn, void *ctx);
+/* Calls fn for each entry after sequence number since (0: every one), oldest first. */
+void journal_each(struct journal *j, int64_t since, journal_fn *fn, void *ctx);
 void journal_clear(struct journal *j);
 
 #endif

@@ -110,13 +110,13 @@ static void journals_are_per_instance(void **state)
 	res.status = 200;
 	journal_add(one.journal, &req, &res, "1-A", 1000);
 	api_response_release(&res);
-	journal_each(one.journal, count_entry, &n_one);
-	journal_each(two.journal, count_entry, &n_two);
+	journal_each(one.journal, 0, count_entry, &n_one);
+	journal_each(two.journal, 0, count_entry, &n_two);
 	assert_int_equal(n_one, 1);
 	assert_int_equal(n_two, 0);
 	journal_clear(two.journal);
 	n_one = 0;
-	journal_each(one.journal, count_entry, &n_one);
+	journal_each(one.journal, 0, count_entry, &n_one);
 	assert_int_equal(n_one, 1);
 }
 

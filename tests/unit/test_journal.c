@@ -63,7 +63,7 @@ static void test_bounded_oldest_first(void **state)
 	(void)state;
 	for (int i = 0; i < JOURNAL_SIZE + 5; i++)
 		add(j, 200);
-	journal_each(j, see, &s);
+	journal_each(j, 0, see, &s);
 	assert_int_equal(s.n, JOURNAL_SIZE);
 	assert_int_equal(s.last - s.first + 1, JOURNAL_SIZE);
 	journal_free(j);
@@ -76,7 +76,7 @@ static void test_credentials_redacted(void **state)
 
 	(void)state;
 	add(j, 401);
-	journal_each(j, see, &s);
+	journal_each(j, 0, see, &s);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.auth, "[redacted]");
 	assert_string_equal(s.secret, "[redacted]"); /* header names in any case */
@@ -95,11 +95,73 @@ static void test_clear_forgets_everything_before(void **state)
 	add(j, 200);
 	add(j, 200);
 	journal_clear(j);
-	journal_each(j, see, &s);
+	journal_each(j, 0, see, &s);
 	assert_int_equal(s.n, 0);
 	add(j, 500);
-	journal_each(j, see, &s);
+	journal_each(j, 0, see, &s);
 	assert_int_equal(s.n, 1);
+	journal_free(j);
+}
+
+static void test_since_gives_newer_entries(void **state)
+{
+	struct seen s = {0};
+	struct journal *j = journal_new();
+	int64_t first;
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		add(j, 200);
+	journal_each(j, 0, see, &s);
+	first = s.first;
+	memset(&s, 0, sizeof(s));
+	journal_each(j, first + 2, see, &s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.first, first + 3);
+	memset(&s, 0, sizeof(s));
+	journal_each(j, first + 4, see, &s);
+	assert_int_equal(s.n, 0);
+	journal_free(j);
+}
+
+static char body_seen[JOURNAL_BODY_MAX + 1];
+static size_t body_len_seen;
+
+static void see_body(void *ctx, const struct journal_entry *e)
+{
+	(void)ctx;
+	memcpy(body_seen, e->request_body, sizeof(body_seen));
+	body_len_seen = e->request_len;
+}
+
+/* Bodies are kept as JSON-safe text: bytes that are not UTF-8 (or a cut sequence) read '.'. */
+static void test_body_text(void **state)
+{
+	/* A byte that is never UTF-8, a NUL, "é", and a "€" that the cut splits. */
+	static const unsigned char tail[] = {0xff, 0x00, 0xc3, 0xa9, 0xe2, 0x82, 0xac};
+	static char body[JOURNAL_BODY_MAX + 8];
+	char want[JOURNAL_BODY_MAX + 1];
+	struct api_request req = {0};
+	struct api_response res;
+	struct journal *j = journal_new();
+
+	(void)state;
+	memset(body, 'a', JOURNAL_BODY_MAX - 5);
+	memcpy(body + JOURNAL_BODY_MAX - 5, tail, sizeof(tail));
+	req.method = HTTP_PUT;
+	req.target = "/api/v1/x";
+	req.request_id = "0123456789abcdef";
+	req.body = body;
+	req.body_len = JOURNAL_BODY_MAX + 2;
+	api_response_init(&res);
+	res.status = 200;
+	journal_add(j, &req, &res, "1-A", 1000);
+	api_response_release(&res);
+	journal_each(j, 0, see_body, NULL);
+	memset(want, 'a', JOURNAL_BODY_MAX - 5);
+	snprintf(want + JOURNAL_BODY_MAX - 5, 6, "%s", "..\xc3\xa9.");
+	assert_string_equal(body_seen, want);
+	assert_int_equal(body_len_seen, JOURNAL_BODY_MAX + 2);
 	journal_free(j);
 }
 
@@ -109,6 +171,8 @@ int main(void)
 	        cmocka_unit_test(test_bounded_oldest_first),
 	        cmocka_unit_test(test_credentials_redacted),
 	        cmocka_unit_test(test_clear_forgets_everything_before),
+	        cmocka_unit_test(test_since_gives_newer_entries),
+	        cmocka_unit_test(test_body_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
