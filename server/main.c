@@ -62,11 +62,16 @@ static int upload_dir_make(const struct server_config *cfg, char *out, size_t si
 		const char *tmp = getenv("TMPDIR");
 
 		snprintf(out, size, "%s/edgekv-uploads-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		return mkdtemp(out) ? 0 : -1;
+		if (mkdtemp(out))
+			return 0;
+	} else {
+		snprintf(dir, sizeof(dir), "%s", cfg->db);
+		snprintf(out, size, "%s/uploads", dirname(dir));
+		if (mkdir(out, 0700) == 0 || errno == EEXIST)
+			return 0;
 	}
-	snprintf(dir, sizeof(dir), "%s", cfg->db);
-	snprintf(out, size, "%s/uploads", dirname(dir));
-	return mkdir(out, 0700) == 0 || errno == EEXIST ? 0 : -1;
+	log_error("cannot create the upload folder '%s': %s", out, strerror(errno));
+	return -1;
 }
 
 /* Removes a :memory: run's upload folder and what is left in it. */
@@ -277,15 +282,11 @@ static void prepare_process(sigset_t *stop)
 	pthread_sigmask(SIG_BLOCK, stop, NULL);
 }
 
-/* The database's folder (0700 when made here) and the upload folder into uploads. */
-static int make_folders(const struct server_config *cfg, char *uploads, size_t size)
+/* The database's folder, 0700 when made here. */
+static int make_folder(const struct server_config *cfg)
 {
 	if (strcmp(cfg->db, ":memory:") != 0 && make_parent_dirs(cfg->db) != 0) {
 		log_error("cannot create the folder of '%s': %s", cfg->db, strerror(errno));
-		return -1;
-	}
-	if (upload_dir_make(cfg, uploads, size) != 0) {
-		log_error("cannot create the upload folder '%s': %s", uploads, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -345,7 +346,7 @@ int main(int argc, char **argv)
 	if (cfg.probe)
 		return cfg.http_port > 0 && probe_http(cfg.listen, cfg.http_port) == 0 ? 0 : 1;
 	prepare_process(&stop);
-	if (make_folders(&cfg, uploads, sizeof(uploads)) != 0)
+	if (make_folder(&cfg) != 0)
 		return 1;
 	api_init(&api);
 	db = store_db_open(cfg.db, SWEEP_MS);
@@ -357,6 +358,9 @@ int main(int argc, char **argv)
 		log_error("cannot prepare the database '%s'", cfg.db);
 		goto out;
 	}
+	/* After the database: a folder it may not write is reported as the database's. */
+	if (upload_dir_make(&cfg, uploads, sizeof(uploads)) != 0)
+		goto out;
 	http_configure(&opt, &cfg, uploads);
 	if (api_jobs_start(&api) != 0 ||
 	    start_listeners(&api, &cfg, &opt, &tls, &http, &https) != 0)
