@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/auth/jwt.h"
+#include "api/auth/nonces.h"
 #include "api/core/call.h"
 #include "api/core/problem.h"
 #include "api/dispatch/dispatch.h"
@@ -34,6 +35,8 @@ void api_release(struct api *api)
 	faults_free(api->faults);
 	settings_free(api->settings);
 	journal_free(api->journal);
+	nonce_store_free(api->nonces);
+	api->nonces = NULL;
 	api->faults = NULL;
 	api->settings = NULL;
 	api->journal = NULL;
@@ -54,6 +57,7 @@ void api_init(struct api *api)
 	api->faults = faults_new();
 	api->settings = settings_new();
 	api->journal = journal_new();
+	api->nonces = nonce_store_new(NONCE_STORE_MAX);
 	atomic_init(&api->ready, false);
 	pthread_mutex_init(&api->key_lock, NULL);
 	pthread_mutex_init(&api->notice_lock, NULL);

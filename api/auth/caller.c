@@ -1,7 +1,6 @@
 #include "api/auth/caller.h"
 
 #include <cjson/cJSON.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -15,13 +14,7 @@
 
 /* Every current client hashes at most this much of a POST body (docs/clients.md §4). */
 #define EDGEGRID_MAX_BODY 131072
-/*
- * Signed requests remembered within one timestamp window: 262,144 in the
- * default 300 s is ~870 a second, sustained, far above the real service's
- * rate limits; at most ~12 MB.
- */
-#define NONCES_MAX      262144
-#define GROUP_DEPTH_MAX 32
+#define GROUP_DEPTH_MAX   32
 
 int auth_mode_parse(const char *name)
 {
@@ -138,15 +131,6 @@ int caller_roles_parse(const char *json, size_t len, struct caller *out, char *e
 	return ok ? 0 : -1;
 }
 
-/* The EdgeGrid nonces of the process (api/nonces.c), made on first use. */
-static struct nonce_store *nonces;
-static pthread_once_t nonces_once = PTHREAD_ONCE_INIT;
-
-static void nonces_make(void)
-{
-	nonces = nonce_store_new(NONCES_MAX);
-}
-
 /* Whether list (comma-separated account ids, or "*") names account. */
 static bool switch_allowed(const char *list, const char *account)
 {
@@ -217,8 +201,7 @@ static bool admissible(struct api_call *c, const struct edgegrid_header *h,
 	const struct api_config *cfg = &c->api->config;
 	int64_t window_ms = cfg->auth_window_s * 1000;
 
-	pthread_once(&nonces_once, nonces_make);
-	switch (nonce_store_check(nonces, h->client_token, h->nonce, stamp, clock_wall_ms(),
+	switch (nonce_store_check(c->api->nonces, h->client_token, h->nonce, stamp, clock_wall_ms(),
 	                          window_ms)) {
 	case NONCE_FRESH:
 		break;
@@ -230,7 +213,7 @@ static bool admissible(struct api_call *c, const struct edgegrid_header *h,
 		return false;
 	case NONCE_FULL:
 		log_warn("auth: %d signed requests within the timestamp window: refusing more",
-		         NONCES_MAX);
+		         NONCE_STORE_MAX);
 		*ok = refuse(c, GW_NONCES_FULL, "the nonce store is full");
 		return false;
 	}

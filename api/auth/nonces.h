@@ -23,6 +23,13 @@ enum nonce_result {
 
 struct nonce_store;
 
+/*
+ * Signed requests remembered within one timestamp window: 262,144 in the
+ * default 300 s is ~870 a second, sustained, far above the real service's
+ * rate limits; at most ~12 MB.
+ */
+#define NONCE_STORE_MAX 262144
+
 /* A store of at most max_entries nonces; caller frees with nonce_store_free(). */
 struct nonce_store *nonce_store_new(size_t max_entries);
 void nonce_store_free(struct nonce_store *s);
