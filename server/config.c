@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "server/tls_names.h"
+#include "storage/store.h"
 
 enum opt_kind { OPT_STRING, OPT_PORT, OPT_INT, OPT_SIZE, OPT_FLAG, OPT_NEGATED_FLAG };
 
@@ -236,6 +237,8 @@ static int read_flags(struct server_config *cfg, int argc, char **argv, char *er
 /* The rules that tie values together, or name a set of words; -1 with a message in err. */
 static int check_values(const struct server_config *cfg, char *err, size_t size)
 {
+	enum network net;
+
 	if (strcmp(cfg->auth, "strict") != 0 && strcmp(cfg->auth, "soft") != 0 &&
 	    strcmp(cfg->auth, "off") != 0) {
 		snprintf(err, size, "--auth must be strict, soft or off");
@@ -251,8 +254,7 @@ static int check_values(const struct server_config *cfg, char *err, size_t size)
 		snprintf(err, size, "--token-workflow: invalid value '%s'", cfg->token_workflow);
 		return -1;
 	}
-	if (strcasecmp(cfg->data_plane_network, "staging") != 0 &&
-	    strcasecmp(cfg->data_plane_network, "production") != 0) {
+	if (!network_parse(cfg->data_plane_network, &net)) {
 		snprintf(err, size, "--data-plane-network: invalid value '%s'",
 		         cfg->data_plane_network);
 		return -1;

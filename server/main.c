@@ -220,9 +220,9 @@ static void api_configure(struct api_config *api, const struct server_config *cf
 	                              : TOKEN_WORKFLOW_AUTO;
 	api->token_limit = (int64_t)cfg->token_limit;
 	api->token_activation_ms = (int64_t)cfg->token_activation_s * 1000;
-	api->data_plane_network = strcasecmp(cfg->data_plane_network, "production") == 0
-	                                  ? NETWORK_PRODUCTION
-	                                  : NETWORK_STAGING;
+	/* config_load() has checked the name. */
+	if (!network_parse(cfg->data_plane_network, &api->data_plane_network))
+		api->data_plane_network = NETWORK_STAGING;
 }
 
 /* What both listeners share: everything but the port and the certificate. */
