@@ -22,7 +22,7 @@ function ctl(method, path, { body, headers = {} } = {}) {
 
 describe('the console\'s control API', () => {
 	before(async () => {
-		server = await startServer({ args: ['--no-access-log'] });
+		server = await startServer();
 	});
 	after(async () => {
 		await server?.close();
