@@ -10,6 +10,7 @@
 
 #include "api/control/handlers.h"
 #include "api/control/import.h"
+#include "api/control/import_token.h"
 #include "api/core/call.h"
 #include "api/core/ids.h"
 #include "api/core/problem.h"
@@ -20,45 +21,6 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
-
-const char *fixture_str(const cJSON *o, const char *name, const char *dflt)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-
-	return cJSON_IsString(v) ? v->valuestring : dflt;
-}
-
-int64_t fixture_int(const cJSON *o, const char *name, int64_t dflt)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : dflt;
-}
-
-bool fixture_bool(const cJSON *o, const char *name, bool dflt)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-
-	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : dflt;
-}
-
-int import_fail(struct import_error *err, enum ekv_error code, const char *subject)
-{
-	err->code = code;
-	snprintf(err->subject, sizeof(err->subject), "%s", subject);
-	return -1;
-}
-
-void import_error_text(const struct import_error *err, char *out, size_t size)
-{
-	const char *detail = problem_row(err->code)->detail, *hole = strstr(detail, "%s");
-
-	if (hole)
-		snprintf(out, size, "%.*s%s%s", (int)(hole - detail), detail, err->subject,
-		         hole + 2);
-	else
-		snprintf(out, size, "%s", detail);
-}
 
 static int import_groups(struct store *st, const char *id, const cJSON *a, struct import_error *err)
 {

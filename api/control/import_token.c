@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api/control/import.h"
+#include "api/control/import_token.h"
 #include "api/core/ids.h"
 #include "api/auth/access_token.h"
 #include "base/buf.h"
