@@ -36,6 +36,8 @@ void api_release(struct api *api)
 	settings_free(api->settings);
 	journal_free(api->journal);
 	nonce_store_free(api->nonces);
+	clock_free(api->clock);
+	api->clock = NULL;
 	api->nonces = NULL;
 	api->faults = NULL;
 	api->settings = NULL;
@@ -58,6 +60,7 @@ void api_init(struct api *api)
 	api->settings = settings_new();
 	api->journal = journal_new();
 	api->nonces = nonce_store_new(NONCE_STORE_MAX);
+	api->clock = clock_new();
 	atomic_init(&api->ready, false);
 	pthread_mutex_init(&api->key_lock, NULL);
 	pthread_mutex_init(&api->notice_lock, NULL);
@@ -94,7 +97,7 @@ void api_dispatch(struct api *api, const struct api_request *req, struct api_res
 	if (strncmp(req->target, "/_emulator/", 11) != 0)
 		journal_add(api->journal, req, res,
 		            c.account.id[0] ? c.account.id : c.caller.account,
-		            c.now_ms ? c.now_ms : clock_now_ms());
+		            c.now_ms ? c.now_ms : clock_now_ms(api->clock));
 }
 
 bool api_batchable(const struct api *api, const struct api_request *req)

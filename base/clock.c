@@ -1,14 +1,19 @@
 #include "base/clock.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int64_t offset_ms;
-static bool frozen;
-static int64_t frozen_at_ms;
+#include "base/xalloc.h"
+
+struct clock {
+	pthread_mutex_t lock;
+	int64_t offset_ms;
+	bool frozen;
+	int64_t frozen_at_ms;
+};
 
 static int64_t wall_ms(void)
 {
@@ -31,64 +36,80 @@ int64_t clock_monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t clock_now_ms(void)
+struct clock *clock_new(void)
+{
+	struct clock *c = xcalloc(1, sizeof(*c));
+
+	pthread_mutex_init(&c->lock, NULL);
+	return c;
+}
+
+void clock_free(struct clock *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+int64_t clock_now_ms(struct clock *c)
 {
 	int64_t now;
 
-	pthread_mutex_lock(&lock);
-	now = frozen ? frozen_at_ms : wall_ms() + offset_ms;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&c->lock);
+	now = c->frozen ? c->frozen_at_ms : wall_ms() + c->offset_ms;
+	pthread_mutex_unlock(&c->lock);
 	return now;
 }
 
-void clock_advance_ms(int64_t delta_ms)
+void clock_advance_ms(struct clock *c, int64_t delta_ms)
 {
-	pthread_mutex_lock(&lock);
-	if (frozen)
-		frozen_at_ms += delta_ms;
+	pthread_mutex_lock(&c->lock);
+	if (c->frozen)
+		c->frozen_at_ms += delta_ms;
 	else
-		offset_ms += delta_ms;
-	pthread_mutex_unlock(&lock);
+		c->offset_ms += delta_ms;
+	pthread_mutex_unlock(&c->lock);
 }
 
-void clock_set_ms(int64_t now_ms)
+void clock_set_ms(struct clock *c, int64_t now_ms)
 {
-	pthread_mutex_lock(&lock);
-	if (frozen)
-		frozen_at_ms = now_ms;
+	pthread_mutex_lock(&c->lock);
+	if (c->frozen)
+		c->frozen_at_ms = now_ms;
 	else
-		offset_ms = now_ms - wall_ms();
-	pthread_mutex_unlock(&lock);
+		c->offset_ms = now_ms - wall_ms();
+	pthread_mutex_unlock(&c->lock);
 }
 
-void clock_freeze(bool freeze)
+void clock_freeze(struct clock *c, bool freeze)
 {
-	pthread_mutex_lock(&lock);
-	if (freeze && !frozen)
-		frozen_at_ms = wall_ms() + offset_ms;
-	else if (!freeze && frozen)
-		offset_ms = frozen_at_ms - wall_ms();
-	frozen = freeze;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&c->lock);
+	if (freeze && !c->frozen)
+		c->frozen_at_ms = wall_ms() + c->offset_ms;
+	else if (!freeze && c->frozen)
+		c->offset_ms = c->frozen_at_ms - wall_ms();
+	c->frozen = freeze;
+	pthread_mutex_unlock(&c->lock);
 }
 
-bool clock_is_frozen(void)
+bool clock_is_frozen(struct clock *c)
 {
 	bool f;
 
-	pthread_mutex_lock(&lock);
-	f = frozen;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&c->lock);
+	f = c->frozen;
+	pthread_mutex_unlock(&c->lock);
 	return f;
 }
 
-void clock_reset(void)
+void clock_reset(struct clock *c)
 {
-	pthread_mutex_lock(&lock);
-	offset_ms = 0;
-	frozen = false;
-	frozen_at_ms = 0;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&c->lock);
+	c->offset_ms = 0;
+	c->frozen = false;
+	c->frozen_at_ms = 0;
+	pthread_mutex_unlock(&c->lock);
 }
 
 /* Howard Hinnant's days_from_civil: exact for every proleptic Gregorian date. */

@@ -7,21 +7,28 @@
 
 /*
  * The one clock every rule reads (docs/architecture.md "Time"): the wall clock
- * plus an offset, or a frozen instant. Times are milliseconds since the Unix
- * epoch, UTC. All functions are thread-safe.
+ * plus an offset, or a frozen instant. struct api owns one (api->clock), so
+ * two emulators in one process keep their own time. Times are milliseconds
+ * since the Unix epoch, UTC. All functions are thread-safe.
  */
-int64_t clock_now_ms(void);
+struct clock;
+
+/* A running clock at the wall clock's time; caller frees with clock_free(). */
+struct clock *clock_new(void);
+void clock_free(struct clock *c);
+
+int64_t clock_now_ms(struct clock *c);
 
 /* Moves the clock; a frozen clock stays frozen at the new instant. */
-void clock_advance_ms(int64_t delta_ms);
-void clock_set_ms(int64_t now_ms);
+void clock_advance_ms(struct clock *c, int64_t delta_ms);
+void clock_set_ms(struct clock *c, int64_t now_ms);
 
 /* Freezing keeps now where it is; thawing resumes from there. */
-void clock_freeze(bool frozen);
-bool clock_is_frozen(void);
+void clock_freeze(struct clock *c, bool frozen);
+bool clock_is_frozen(struct clock *c);
 
 /* Back to the wall clock, running. */
-void clock_reset(void);
+void clock_reset(struct clock *c);
 
 /* The real wall clock, never moved: for what the outside world stamps (EdgeGrid timestamps). */
 int64_t clock_wall_ms(void);

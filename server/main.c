@@ -349,8 +349,8 @@ int main(int argc, char **argv)
 	if (make_folder(&cfg) != 0)
 		return 1;
 	api_init(&api);
-	db = store_db_open(cfg.db, SWEEP_MS);
-	api.db = db;
+	api.db = db = store_db_open(cfg.db, SWEEP_MS);
+	store_db_set_clock(db, api.clock);
 	api_configure(&api.config, &cfg, uploads, run_secret, sizeof(run_secret));
 	if (!db || (api.config.seed_dir
 	                    ? world_seed_dir(&api, api.config.seed_dir)

@@ -14,11 +14,12 @@
  *   3 checkpoint.c   the WAL checkpointer (and its truncation when idle)
  *     integrity.c    the start-up integrity check
  *     snapshots.c, state.c, accounts.c, namespaces.c, items.c, identity.c,
- *     tokens.c       what is stored, one kind of record per file
+ *     tokens.c, jobs.c  what is stored, one kind of record per file
  *   4 transaction.c  the write mutex, transactions, group commit, failures
  *     migrations.c   the schema
  *   5 connection.c   connections: their settings and prepared statements
  *   6 names.c        the names of the enums
+ *     library.c      the SQLite version this process runs with
  *
  * Every SQL statement is in statements.def; the schema's DDL is in
  * migrations.c.
@@ -75,16 +76,17 @@ struct store {
 struct snapshot; /* storage/snapshots.c */
 
 struct store_db {
-	char *path;                 /* the file, or ":memory:" */
-	char *uri;                  /* what every connection opens */
-	bool in_memory;             /* memdb: no WAL, nothing to checkpoint */
-	pthread_key_t key;          /* the calling thread's struct store */
-	pthread_mutex_t write_lock; /* one writer at a time: see docs/performance.md */
-	pthread_mutex_t list_lock;  /* guards open */
-	struct store *open;         /* every thread's connection, for store_db_close */
-	struct snapshot *snapshots; /* oldest first; guarded by write_lock */
-	_Atomic uint64_t meta_gen;  /* meta_generation() */
-	atomic_int fault;           /* the storage fault last logged (log once) */
+	char *path;                    /* the file, or ":memory:" */
+	char *uri;                     /* what every connection opens */
+	bool in_memory;                /* memdb: no WAL, nothing to checkpoint */
+	pthread_key_t key;             /* the calling thread's struct store */
+	pthread_mutex_t write_lock;    /* one writer at a time: see docs/performance.md */
+	pthread_mutex_t list_lock;     /* guards open */
+	struct store *open;            /* every thread's connection, for store_db_close */
+	struct snapshot *snapshots;    /* oldest first; guarded by write_lock */
+	_Atomic uint64_t meta_gen;     /* meta_generation() */
+	atomic_int fault;              /* the storage fault last logged (log once) */
+	_Atomic(struct clock *) clock; /* what the sweeper reads; NULL: the wall clock */
 
 	/* The sweeper (sweeper.c) and the checkpointer (checkpoint.c). */
 	struct store *sweeper; /* its connection; the first one opened, which migrated */

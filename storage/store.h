@@ -100,6 +100,14 @@ struct item_ref {
  * every thread that used it has stopped.
  */
 struct store_db *store_db_open(const char *path, int64_t sweep_ms);
+
+/*
+ * The clock whose time decides which rows the sweeper removes (borrowed; it
+ * must outlive db; a NULL db is left alone). Until it is set, the sweeper
+ * reads the wall clock.
+ */
+struct clock;
+void store_db_set_clock(struct store_db *db, struct clock *clock);
 void store_db_close(struct store_db *db);
 
 /* The version of the SQLite library this process runs with (static text). */

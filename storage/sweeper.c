@@ -63,7 +63,9 @@ static void *sweeper_main(void *arg)
 		due = clock_monotonic_ms() >= next_sweep;
 		pthread_mutex_lock(&db->sweeper_lock);
 		if (due) {
-			sweep(db, clock_now_ms());
+			struct clock *clk = atomic_load(&db->clock);
+
+			sweep(db, clk ? clock_now_ms(clk) : clock_wall_ms());
 			next_sweep = clock_monotonic_ms() + db->sweep_ms;
 		} else if (!db->in_memory) {
 			checkpoint_run(db);
@@ -97,4 +99,10 @@ void sweeper_stop(struct store_db *db)
 	pthread_mutex_unlock(&db->wake_lock);
 	pthread_join(db->thread, NULL);
 	db->thread_started = false;
+}
+
+void store_db_set_clock(struct store_db *db, struct clock *clock)
+{
+	if (db)
+		atomic_store(&db->clock, clock);
 }

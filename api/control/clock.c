@@ -22,12 +22,12 @@ static void reply_clock(struct api_call *c)
 	char now[CLOCK_RFC3339_MAX];
 	cJSON *root = cJSON_CreateObject();
 
-	int64_t ms = clock_now_ms();
+	int64_t ms = clock_now_ms(c->api->clock);
 
 	clock_format_rfc3339(ms, true, now);
 	cJSON_AddStringToObject(root, "now", now);
 	cJSON_AddNumberToObject(root, "nowMs", (double)ms); /* what the token tests compute with */
-	cJSON_AddBoolToObject(root, "frozen", clock_is_frozen());
+	cJSON_AddBoolToObject(root, "frozen", clock_is_frozen(c->api->clock));
 	reply_json_steal(c, 200, root);
 }
 
@@ -64,13 +64,13 @@ void control_clock_post(struct api_call *c)
 		goto out;
 	}
 	if (reset)
-		clock_reset();
+		clock_reset(c->api->clock);
 	if (has_set)
-		clock_set_ms(at);
+		clock_set_ms(c->api->clock, at);
 	if (has_advance)
-		clock_advance_ms(advance * 1000);
+		clock_advance_ms(c->api->clock, advance * 1000);
 	if (has_freeze)
-		clock_freeze(freeze);
+		clock_freeze(c->api->clock, freeze);
 	reply_clock(c);
 out:
 	cJSON_Delete(body);

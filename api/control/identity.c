@@ -98,7 +98,8 @@ void control_accounts_create(struct api_call *c)
 		reply_problem(c, EKV_ACCOUNT_EXISTS, id);
 		goto out;
 	}
-	if (world_account_create(c->st, id, initialized, standard_tls, group_id, group_name) != 0 ||
+	if (world_account_create(c->st, c->now_ms, id, initialized, standard_tls, group_id,
+	                         group_name) != 0 ||
 	    store_account_get(c->st, id, &acc) != STORE_OK) {
 		reply_problem(c, EKV_INTERNAL);
 		goto out;

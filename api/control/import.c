@@ -264,7 +264,7 @@ static int import_doc(struct api *api, struct store *st, const cJSON *root, cons
                       struct import_error *err)
 {
 	const cJSON *accounts = cJSON_GetObjectItemCaseSensitive(root, "accounts"), *a;
-	int64_t now = clock_now_ms();
+	int64_t now = clock_now_ms(api->clock);
 	int rc = 0;
 
 	if (!cJSON_IsArray(accounts))

@@ -19,7 +19,7 @@
 /* Everything back to the start world, with the clock, settings, faults and journal. */
 static bool reset_all(struct api_call *c)
 {
-	clock_reset();
+	clock_reset(c->api->clock);
 	settings_reset(c->api->settings, NULL);
 	faults_clear(c->api->faults, NULL);
 	journal_clear(c->api->journal);
@@ -31,7 +31,7 @@ static bool reset_account(struct api_call *c, const char *account, bool identiti
 {
 	settings_reset(c->api->settings, account);
 	faults_clear(c->api->faults, account);
-	return store_reset(c->st, account, !identities, clock_now_ms()) == STORE_OK &&
+	return store_reset(c->st, account, !identities, clock_now_ms(c->api->clock)) == STORE_OK &&
 	       (!identities || world_restart(c->api, account) == 0);
 }
 

@@ -31,12 +31,11 @@ static int ensure_top_group(struct store *st, const char *account, int64_t group
 	return store_access_group_put(st, account, &g) == STORE_OK ? 0 : -1;
 }
 
-int world_account_create(struct store *st, const char *id, bool initialized, bool standard_tls,
-                         int64_t group_id, const char *group_name)
+int world_account_create(struct store *st, int64_t now, const char *id, bool initialized,
+                         bool standard_tls, int64_t group_id, const char *group_name)
 {
 	struct account_rec acc = {0};
 	char cpcode[STORE_CPCODE_MAX + 1];
-	int64_t now = clock_now_ms();
 
 	snprintf(acc.id, sizeof(acc.id), "%s", id);
 	acc.status = INIT_UNINITIALIZED;
@@ -62,8 +61,8 @@ int world_account_ensure(struct api *api, const char *id, bool initialized, bool
 	status = store_account_get(st, id, &acc);
 	if (status != STORE_NOT_FOUND)
 		return status == STORE_OK ? 0 : -1;
-	return world_account_create(st, id, initialized, standard_tls, WORLD_TOP_GROUP,
-	                            WORLD_TOP_GROUP_NAME);
+	return world_account_create(st, clock_now_ms(api->clock), id, initialized, standard_tls,
+	                            WORLD_TOP_GROUP, WORLD_TOP_GROUP_NAME);
 }
 
 /* The account id of the compiled-in world, shaped by --uninitialized and --no-standard-tls. */

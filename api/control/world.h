@@ -20,8 +20,8 @@ struct store;
  * which owns the account's EdgeKV CP code; initialized like PUT /initialize
  * with the default policy when asked. Returns 0, or -1.
  */
-int world_account_create(struct store *st, const char *id, bool initialized, bool standard_tls,
-                         int64_t group_id, const char *group_name);
+int world_account_create(struct store *st, int64_t now, const char *id, bool initialized,
+                         bool standard_tls, int64_t group_id, const char *group_name);
 
 /*
  * Creates the account id unless it exists (an existing one is left as it

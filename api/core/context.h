@@ -44,6 +44,7 @@ struct api_config {
 
 struct bulk_runner;
 struct nonce_store;
+struct clock;
 
 /*
  * Everything the emulator keeps between requests besides the store is here,
@@ -61,6 +62,7 @@ struct api {
 	pthread_mutex_t key_lock;    /* guards jwt_key */
 	struct jwt_key *jwt_key;     /* owned; loaded on first use */
 	pthread_mutex_t notice_lock; /* one token-expiry notice check at a time */
+	struct clock *clock;         /* the one clock every rule reads (base/clock.h) */
 	struct nonce_store *nonces;  /* EdgeGrid nonces seen (api/auth/nonces.h) */
 	struct bulk_runner *bulk;    /* owned; api_jobs_start() to api_jobs_stop() */
 };

@@ -201,7 +201,7 @@ void dispatch_request(struct api_call *c, struct token_rec *token)
 		return;
 	c->st = store_db_thread(c->api->db);
 	store_fault_clear(c->st); /* a fault of an earlier request is not this one's */
-	c->now_ms = clock_now_ms();
+	c->now_ms = clock_now_ms(c->api->clock);
 	if (!c->st) {
 		reply_problem(c, EKV_INTERNAL);
 		return;

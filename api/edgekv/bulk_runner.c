@@ -131,7 +131,7 @@ static bool batch_run(struct bulk_runner *r, struct store *st, struct job_rec *j
 	bool more = true;
 
 	b.c.api = r->api;
-	b.c.now_ms = clock_now_ms();
+	b.c.now_ms = clock_now_ms(r->api->clock);
 	snprintf(b.c.account.id, sizeof(b.c.account.id), "%s", job->account);
 	b.ns_found = store_namespace_get(st, job->account, job->network, job->namespace, b.c.now_ms,
 	                                 &b.ns) == STORE_OK;
@@ -164,7 +164,7 @@ static void job_run(struct bulk_runner *r, struct store *st, struct job_rec *job
 		if (in)
 			fclose(in);
 		job->completed = true;
-		job->completed_ms = clock_now_ms();
+		job->completed_ms = clock_now_ms(r->api->clock);
 		store_job_progress(st, job);
 		return;
 	}

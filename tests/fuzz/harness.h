@@ -150,8 +150,8 @@ static inline void harness_open(void)
 static inline void harness_init(void)
 {
 	api_init(&harness_api);
-	clock_freeze(true);
-	clock_set_ms(HARNESS_T0);
+	clock_freeze(harness_api.clock, true);
+	clock_set_ms(harness_api.clock, HARNESS_T0);
 	harness_open();
 }
 
@@ -160,7 +160,7 @@ static inline void harness_next_run(void)
 {
 	if (++harness_runs % HARNESS_RESET == 0) {
 		store_db_close(harness_db);
-		clock_set_ms(HARNESS_T0);
+		clock_set_ms(harness_api.clock, HARNESS_T0);
 		harness_open();
 	}
 }

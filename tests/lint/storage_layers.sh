@@ -5,10 +5,10 @@
 dir=${1:-storage}
 levels='store.c
 sweeper.c
-checkpoint.c integrity.c snapshots.c state.c accounts.c namespaces.c items.c identity.c tokens.c
+checkpoint.c integrity.c snapshots.c state.c accounts.c namespaces.c items.c identity.c tokens.c jobs.c
 transaction.c migrations.c
 connection.c
-names.c'
+names.c library.c'
 
 # The functions a file defines for others: a definition starts at column 0, is not static, and
 # names itself just before its parameter list.

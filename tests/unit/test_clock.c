@@ -206,33 +206,65 @@ static void format_and_parse_round_trip(void **state)
 	}
 }
 
+/* The clock under test: each emulator owns one (struct api's), as this file does. */
+static struct clock *clk;
+
+static int make_clock(void **state)
+{
+	(void)state;
+	clk = clock_new();
+	return 0;
+}
+
+static int free_clock(void **state)
+{
+	(void)state;
+	clock_free(clk);
+	return 0;
+}
+
+static void two_clocks_keep_their_own_time(void **state)
+{
+	struct clock *other = clock_new();
+
+	(void)state;
+	clock_reset(clk);
+	clock_freeze(clk, true);
+	clock_set_ms(clk, 86400000);
+	assert_int_equal(clock_now_ms(clk), 86400000);
+	assert_false(clock_is_frozen(other));
+	assert_true(clock_now_ms(other) > 1700000000000LL); /* still the wall clock's time */
+	clock_free(other);
+	clock_reset(clk);
+}
+
 static void the_clock_follows_the_wall_until_moved(void **state)
 {
 	int64_t before, now;
 
 	(void)state;
-	clock_reset();
-	assert_false(clock_is_frozen());
+	clock_reset(clk);
+	assert_false(clock_is_frozen(clk));
 	before = wall_ms();
-	now = clock_now_ms();
+	now = clock_now_ms(clk);
 	assert_true(now >= before && now - before < 1000);
 
-	clock_advance_ms(DAY_MS);
-	now = clock_now_ms();
+	clock_advance_ms(clk, DAY_MS);
+	now = clock_now_ms(clk);
 	assert_true(now - wall_ms() > DAY_MS - 1000 && now - wall_ms() <= DAY_MS);
-	clock_advance_ms(-2 * DAY_MS);
-	now = clock_now_ms();
+	clock_advance_ms(clk, -2 * DAY_MS);
+	now = clock_now_ms(clk);
 	assert_true(wall_ms() - now > DAY_MS - 1000 && wall_ms() - now <= DAY_MS + 1000);
 
 	/* set while running: it runs on from there. */
-	clock_set_ms(1700000000000LL);
-	now = clock_now_ms();
+	clock_set_ms(clk, 1700000000000LL);
+	now = clock_now_ms(clk);
 	assert_true(now >= 1700000000000LL && now < 1700000001000LL);
 	sleep_ms(20);
-	assert_true(clock_now_ms() >= now + 15);
+	assert_true(clock_now_ms(clk) >= now + 15);
 
-	clock_reset();
-	now = clock_now_ms();
+	clock_reset(clk);
+	now = clock_now_ms(clk);
 	assert_true(now - wall_ms() < 1000 && wall_ms() - now < 1000);
 }
 
@@ -241,38 +273,38 @@ static void a_frozen_clock_moves_only_when_told(void **state)
 	int64_t at, now;
 
 	(void)state;
-	clock_reset();
-	clock_freeze(true);
-	assert_true(clock_is_frozen());
-	at = clock_now_ms();
+	clock_reset(clk);
+	clock_freeze(clk, true);
+	assert_true(clock_is_frozen(clk));
+	at = clock_now_ms(clk);
 	sleep_ms(20);
-	assert_int_equal(clock_now_ms(), at);
-	clock_freeze(true); /* freezing again keeps the instant */
-	assert_int_equal(clock_now_ms(), at);
+	assert_int_equal(clock_now_ms(clk), at);
+	clock_freeze(clk, true); /* freezing again keeps the instant */
+	assert_int_equal(clock_now_ms(clk), at);
 
-	clock_advance_ms(1500);
-	assert_int_equal(clock_now_ms(), at + 1500);
-	clock_advance_ms(-500);
-	assert_int_equal(clock_now_ms(), at + 1000);
-	clock_set_ms(1700000000000LL);
-	assert_int_equal(clock_now_ms(), 1700000000000LL);
-	assert_true(clock_is_frozen());
+	clock_advance_ms(clk, 1500);
+	assert_int_equal(clock_now_ms(clk), at + 1500);
+	clock_advance_ms(clk, -500);
+	assert_int_equal(clock_now_ms(clk), at + 1000);
+	clock_set_ms(clk, 1700000000000LL);
+	assert_int_equal(clock_now_ms(clk), 1700000000000LL);
+	assert_true(clock_is_frozen(clk));
 
 	/* Thawing resumes from the frozen instant. */
-	clock_freeze(false);
-	assert_false(clock_is_frozen());
-	now = clock_now_ms();
+	clock_freeze(clk, false);
+	assert_false(clock_is_frozen(clk));
+	now = clock_now_ms(clk);
 	assert_true(now >= 1700000000000LL && now < 1700000001000LL);
 	sleep_ms(20);
-	assert_true(clock_now_ms() >= now + 15);
-	clock_freeze(false); /* thawing a running clock changes nothing */
-	now = clock_now_ms();
+	assert_true(clock_now_ms(clk) >= now + 15);
+	clock_freeze(clk, false); /* thawing a running clock changes nothing */
+	now = clock_now_ms(clk);
 	assert_true(now >= 1700000000000LL && now < 1700000001000LL);
 
-	clock_freeze(true);
-	clock_reset();
-	assert_false(clock_is_frozen());
-	now = clock_now_ms();
+	clock_freeze(clk, true);
+	clock_reset(clk);
+	assert_false(clock_is_frozen(clk));
+	now = clock_now_ms(clk);
 	assert_true(now - wall_ms() < 1000 && wall_ms() - now < 1000);
 }
 
@@ -282,16 +314,17 @@ static void monotonic_never_goes_back(void **state)
 
 	(void)state;
 	a = clock_monotonic_ms();
-	clock_set_ms(0); /* the test clock does not move it */
+	clock_set_ms(clk, 0); /* the test clock does not move it */
 	sleep_ms(10);
 	b = clock_monotonic_ms();
 	assert_true(b >= a + 5);
-	clock_reset();
+	clock_reset(clk);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	        TEST("two clocks keep their own time", two_clocks_keep_their_own_time),
 	        TEST("days from civil dates", days_from_civil),
 	        TEST("RFC 3339 is written in UTC, with or without millis",
 	             formats_utc_with_and_without_millis),
@@ -309,5 +342,5 @@ int main(void)
 	        TEST("the monotonic clock never goes back", monotonic_never_goes_back),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, make_clock, free_clock);
 }

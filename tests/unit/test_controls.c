@@ -28,9 +28,8 @@ static int setup(void **state)
 	(void)state;
 	memset(&api, 0, sizeof(api));
 	api_init(&api);
-	clock_reset();
-	clock_freeze(true);
-	clock_set_ms(T0);
+	clock_freeze(api.clock, true);
+	clock_set_ms(api.clock, T0);
 	db = store_db_open(":memory:", 3600000LL * 1000);
 	if (!db)
 		return -1;
@@ -49,7 +48,6 @@ static int teardown(void **state)
 	api_response_release(&res);
 	api_release(&api);
 	store_db_close(db);
-	clock_reset();
 	return 0;
 }
 

@@ -27,14 +27,13 @@ static struct api api;
 
 static int setup_with(bool initialized, bool standard_tls)
 {
-	clock_reset();
-	clock_freeze(true);
-	clock_set_ms(T0);
 	db = store_db_open(":memory:", NEVER);
 	if (!db)
 		return -1;
 	memset(&api, 0, sizeof(api));
 	api_init(&api); /* fresh settings, faults and journal for every test */
+	clock_freeze(api.clock, true);
+	clock_set_ms(api.clock, T0);
 	api.db = db;
 	api.config.default_account = ACCOUNT;
 	api.config.max_body = MAX_BODY;
@@ -67,7 +66,6 @@ static int teardown(void **state)
 	api_release(&api);
 	store_db_close(db);
 	db = NULL;
-	clock_reset();
 	return 0;
 }
 
@@ -449,12 +447,12 @@ static void namespace_delete_is_scheduled(void **state)
 	snprintf(body, sizeof(body), "{\"scheduledDeleteTime\":\"%s\"}", when);
 	request(HTTP_PUT, STG "/marketing/status/scheduled-delete", body);
 	assert_int_equal(res.status, 200);
-	clock_advance_ms(300000);
+	clock_advance_ms(api.clock, 300000);
 	request(HTTP_DELETE, STG "/marketing/status/scheduled-delete", NULL);
 	expect_problem(400, "EKV_2000",
 	               "You can't cancel a namespace delete scheduled to occur in five minutes or "
 	               "less.");
-	clock_advance_ms(300000);
+	clock_advance_ms(api.clock, 300000);
 	request(HTTP_GET, STG "/marketing", NULL);
 	expect_problem(400, "EKV_9000", "The requested namespace does not exist.");
 	request(HTTP_GET, STG "/marketing/groups/g/items/k", NULL);
@@ -710,10 +708,10 @@ static void retention_decides_when_an_item_stops_existing(void **state)
 	request(HTTP_POST, STG, "{\"namespace\":\"short\",\"retentionInSeconds\":86400}");
 	assert_int_equal(res.status, 200);
 	put_item(STG "/short/groups/g/items/k", "v", "text/plain");
-	clock_advance_ms(86400000 - 1);
+	clock_advance_ms(api.clock, 86400000 - 1);
 	request(HTTP_GET, STG "/short/groups/g/items/k", NULL);
 	expect_text(200, "text/plain", "v");
-	clock_advance_ms(1);
+	clock_advance_ms(api.clock, 1);
 	request(HTTP_GET, STG "/short/groups/g/items/k", NULL);
 	expect_problem(404, "EKV_9000", "Item 'k' or group 'g' was not found in the database.");
 	request(HTTP_GET, STG "/short/groups/g", NULL);

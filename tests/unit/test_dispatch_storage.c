@@ -34,9 +34,6 @@ static struct api_response res;
 static int setup(void **state)
 {
 	(void)state;
-	clock_reset();
-	clock_freeze(true);
-	clock_set_ms(T0);
 	atomic_store(&vfs_shim.fail_writes, 0);
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ekv-dispatch-XXXXXX");
 	if (!mkdtemp(tmpdir))
@@ -47,6 +44,8 @@ static int setup(void **state)
 		return -1;
 	memset(&api, 0, sizeof(api));
 	api_init(&api);
+	clock_freeze(api.clock, true);
+	clock_set_ms(api.clock, T0);
 	api.db = db;
 	api.config.default_account = ACCOUNT;
 	api.config.max_body = (size_t)1024 * 1024;
@@ -70,7 +69,6 @@ static int teardown(void **state)
 		unlink(name);
 	}
 	rmdir(tmpdir);
-	clock_reset();
 	return 0;
 }
 

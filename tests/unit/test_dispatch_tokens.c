@@ -25,14 +25,13 @@ static struct api_response res;
 static int setup(void **state)
 {
 	(void)state;
-	clock_reset();
-	clock_freeze(true);
-	clock_set_ms(T0);
 	db = store_db_open(":memory:", NEVER);
 	if (!db)
 		return -1;
 	memset(&api, 0, sizeof(api));
 	api_init(&api);
+	clock_freeze(api.clock, true);
+	clock_set_ms(api.clock, T0);
 	api_config_defaults(&api.config);
 	api.db = db;
 	api.config.default_account = ACCOUNT;
@@ -49,7 +48,6 @@ static int teardown(void **state)
 	api_release(&api);
 	store_db_close(db);
 	db = NULL;
-	clock_reset();
 	return 0;
 }
 
@@ -101,7 +99,7 @@ static void control_routes_answer_loopback_peers_only(void **state)
 		assert_non_null(strstr(body_text(), "The emulator control API answers only on "
 		                                    "loopback or with the admin secret."));
 	}
-	assert_int_equal(clock_now_ms(), T0); /* nothing moved the clock */
+	assert_int_equal(clock_now_ms(api.clock), T0); /* nothing moved the clock */
 	/* The management API is not restricted by peer (EdgeGrid decides, here off). */
 	send(HTTP_GET, "/edgekv/v1/initialize", "10.0.0.1", NULL, 0, NULL);
 	assert_int_equal(res.status, 200);
