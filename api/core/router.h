@@ -25,9 +25,9 @@ enum route_flags {
 	/* Known issues of the real service that hit this route (docs/known-issues.md): */
 	ROUTE_ISSUE_TIMES_OUT = 1 << 6,  /* the first call may time out at the gateway (504) */
 	ROUTE_ISSUE_FAILS_ONCE = 1 << 7, /* the first call before initialization fails (500) */
-	ROUTE_ACCOUNT = 1 << 8, /* with ROUTE_CONTROL: acts on ?account=ID or the default one */
-	ROUTE_EDGEWORKERS = 1 << 9,      /* /edgeworkers/v1: EdgeGrid, none of EdgeKV's quirks */
-	ROUTE_SPOOL_BODY = 1 << 10,       /* the body streams to a file (api_spools_body) */
+	ROUTE_ACCOUNT = 1 << 8,     /* with ROUTE_CONTROL: acts on ?account=ID or the default one */
+	ROUTE_EDGEWORKERS = 1 << 9, /* /edgeworkers/v1: EdgeGrid, none of EdgeKV's quirks */
+	ROUTE_SPOOL_BODY = 1 << 10, /* the body streams to a file (api_spools_body) */
 };
 
 struct route {
