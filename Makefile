@@ -30,7 +30,7 @@ ALL_LDFLAGS  = $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
 # Debian packages the build, the tests and the linters need (the Dockerfile runs `make deps` too).
 DEPS_BUILD := build-essential libmicrohttpd-dev libsqlite3-dev libcjson-dev uuid-dev libgnutls28-dev \
               zlib1g-dev
-DEPS_TEST  := libcmocka-dev clang clang-tidy clang-format cppcheck nodejs npm wrk python3-edgegrid \
+DEPS_TEST  := libcmocka-dev clang clang-tidy clang-format cppcheck nodejs npm wrk sqlite3 python3-edgegrid \
               man-db groff-base dpkg-dev debhelper lintian chromium
 
 API_DIRS := api api/core api/auth api/state api/edgekv api/dataplane api/control api/dispatch
