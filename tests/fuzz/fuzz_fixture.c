@@ -23,13 +23,14 @@ static const struct {
 static void control_request(enum http_method m, const char *target, const char *body, size_t len,
                             struct api_response *res)
 {
-	struct api_header headers[1] = {{"Content-Type", "application/json"}};
+	struct api_header headers[2] = {{"Content-Type", "application/json"},
+	                                {"Host", "127.0.0.1"}};
 	struct api_request req = {0};
 
 	req.method = m;
 	req.target = target;
 	req.headers = headers;
-	req.header_count = 1;
+	req.header_count = 2;
 	req.body = body;
 	req.body_len = len;
 	req.request_id = "0123456789abcdef";
