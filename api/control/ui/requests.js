@@ -20,6 +20,11 @@ function visible(e) {
 		(st.mine || !header(e, 'X-Emulator-Console'));
 }
 
+// The console's own calls are hidden unless asked for: they do not count as requests yet.
+function ownOrShown(e) {
+	return st.mine || !header(e, 'X-Emulator-Console');
+}
+
 // Header names as the client spelled them; looked up in any case.
 function header(e, name) {
 	const k = Object.keys(e.headers).find((n) => n.toLowerCase() === name.toLowerCase());
@@ -101,7 +106,7 @@ export async function render(root) {
 			{ title: 'Path', value: (e) => h('code', {}, e.target) },
 			{ title: 'Status', value: (e) => h('span', { class: e.status >= 400 ? 'bad' : 'good' }, String(e.status)) },
 			{ title: 'Account', value: (e) => e.account || '—' },
-		], rows, st.entries.length ? 'No request matches the filters.' : 'No requests yet: they appear here as clients call the emulator.',
+		], rows, st.entries.some(ownOrShown) ? 'No request matches the filters.' : 'No requests yet: they appear here as clients call the emulator.',
 		(e) => { st.selected = e.seq; draw(); }));
 		const sel = st.entries.find((e) => e.seq === st.selected);
 		side.replaceChildren(sel ? detail(sel) : h('p', { class: 'empty' }, 'Pick a request to see it whole.'));
