@@ -188,3 +188,10 @@ struct store *connection_new(struct store_db *db, sqlite3 *conn)
 	}
 	return st;
 }
+
+void store_column_text(char *dst, size_t size, sqlite3_stmt *q, int col)
+{
+	const unsigned char *text = sqlite3_column_text(q, col);
+
+	snprintf(dst, size, "%s", text ? (const char *)text : "");
+}

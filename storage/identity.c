@@ -21,13 +21,6 @@ static enum grant parse_grant(const char *s)
 	return GRANT_NONE;
 }
 
-static void copy_text(char *out, size_t size, sqlite3_stmt *q, int col)
-{
-	const unsigned char *s = sqlite3_column_text(q, col);
-
-	snprintf(out, size, "%s", s ? (const char *)s : "");
-}
-
 /* Runs a one-statement write; NOT_FOUND when it changed nothing. */
 static enum store_status write_one(struct store *st, sqlite3_stmt *q, const char *what)
 {
@@ -55,7 +48,7 @@ enum store_status store_access_group_put(struct store *st, const char *account,
 static void read_group(sqlite3_stmt *q, struct access_group_rec *out)
 {
 	out->group_id = sqlite3_column_int64(q, 0);
-	copy_text(out->name, sizeof(out->name), q, 1);
+	store_column_text(out->name, sizeof(out->name), q, 1);
 	out->parent_id = sqlite3_column_int64(q, 2);
 }
 
@@ -165,13 +158,13 @@ enum store_status store_client_get(struct store *st, const char *client_token,
 	if (rc == SQLITE_ROW) {
 		memset(out, 0, sizeof(*out));
 		snprintf(out->client_token, sizeof(out->client_token), "%s", client_token);
-		copy_text(out->access_token, sizeof(out->access_token), q, 0);
-		copy_text(out->secret, sizeof(out->secret), q, 1);
-		copy_text(out->account, sizeof(out->account), q, 2);
-		copy_text(out->user, sizeof(out->user), q, 3);
+		store_column_text(out->access_token, sizeof(out->access_token), q, 0);
+		store_column_text(out->secret, sizeof(out->secret), q, 1);
+		store_column_text(out->account, sizeof(out->account), q, 2);
+		store_column_text(out->user, sizeof(out->user), q, 3);
 		out->grant = parse_grant((const char *)sqlite3_column_text(q, 4));
 		buf_add(roles, sqlite3_column_text(q, 5), (size_t)sqlite3_column_bytes(q, 5));
-		copy_text(out->switch_accounts, sizeof(out->switch_accounts), q, 6);
+		store_column_text(out->switch_accounts, sizeof(out->switch_accounts), q, 6);
 		out->active = sqlite3_column_int(q, 7) != 0;
 	}
 	status = rc == SQLITE_ROW    ? STORE_OK

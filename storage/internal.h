@@ -216,4 +216,7 @@ void sweeper_stop(struct store_db *db);
 /* migrations.c: schema migrations, run once per database at open. */
 int store_migrate(sqlite3 *conn);
 
+/* Column col of q's current row as text into dst (size bytes, cut to fit; NULL gives ""). */
+void store_column_text(char *dst, size_t size, sqlite3_stmt *q, int col);
+
 #endif

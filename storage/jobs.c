@@ -5,24 +5,17 @@
 
 #include "storage/internal.h"
 
-static void copy_text(char *dst, size_t size, sqlite3_stmt *q, int col)
-{
-	const unsigned char *text = sqlite3_column_text(q, col);
-
-	snprintf(dst, size, "%s", text ? (const char *)text : "");
-}
-
 /* One row of JOB_COLUMNS (statements.def) into out. */
 static void read_job(sqlite3_stmt *q, struct job_rec *out)
 {
 	memset(out, 0, sizeof(*out));
-	copy_text(out->account, sizeof(out->account), q, 0);
-	copy_text(out->id, sizeof(out->id), q, 1);
+	store_column_text(out->account, sizeof(out->account), q, 0);
+	store_column_text(out->id, sizeof(out->id), q, 1);
 	out->network = strcmp((const char *)sqlite3_column_text(q, 2), "production") == 0
 	                       ? NETWORK_PRODUCTION
 	                       : NETWORK_STAGING;
-	copy_text(out->namespace, sizeof(out->namespace), q, 3);
-	copy_text(out->sandbox, sizeof(out->sandbox), q, 4);
+	store_column_text(out->namespace, sizeof(out->namespace), q, 3);
+	store_column_text(out->sandbox, sizeof(out->sandbox), q, 4);
 	out->dry_run = sqlite3_column_int(q, 5) != 0;
 	out->max_items = sqlite3_column_int64(q, 6);
 	out->completed = strcmp((const char *)sqlite3_column_text(q, 7), "COMPLETED") == 0;
@@ -32,7 +25,7 @@ static void read_job(sqlite3_stmt *q, struct job_rec *out)
 	out->offset = sqlite3_column_int64(q, 11);
 	out->created_ms = sqlite3_column_int64(q, 12);
 	out->completed_ms = sqlite3_column_int64(q, 13);
-	copy_text(out->file, sizeof(out->file), q, 14);
+	store_column_text(out->file, sizeof(out->file), q, 14);
 }
 
 enum store_status store_job_create(struct store *st, const struct job_rec *job)

@@ -18,28 +18,21 @@ const char *token_workflow_name(enum token_workflow w)
 	return names[w];
 }
 
-static void copy_text(char *dst, size_t size, sqlite3_stmt *q, int col)
-{
-	const unsigned char *s = sqlite3_column_text(q, col);
-
-	snprintf(dst, size, "%s", s ? (const char *)s : "");
-}
-
 /* Columns as in TOKEN_COLUMNS; returns the row id. */
 static int64_t read_token(sqlite3_stmt *q, struct token_rec *out)
 {
 	memset(out, 0, sizeof(*out));
-	copy_text(out->account, sizeof(out->account), q, 1);
-	copy_text(out->name, sizeof(out->name), q, 2);
-	copy_text(out->uuid, sizeof(out->uuid), q, 3);
+	store_column_text(out->account, sizeof(out->account), q, 1);
+	store_column_text(out->name, sizeof(out->name), q, 2);
+	store_column_text(out->uuid, sizeof(out->uuid), q, 3);
 	out->legacy = sqlite3_column_int(q, 4) != 0;
 	out->issued_ms = sqlite3_column_int64(q, 5);
 	out->expiry_day = sqlite3_column_int64(q, 6);
 	out->allow_production = sqlite3_column_int(q, 7) != 0;
 	out->allow_staging = sqlite3_column_int(q, 8) != 0;
-	copy_text(out->ewids, sizeof(out->ewids), q, 9);
-	copy_text(out->cpcode, sizeof(out->cpcode), q, 10);
-	copy_text(out->value, sizeof(out->value), q, 11);
+	store_column_text(out->ewids, sizeof(out->ewids), q, 9);
+	store_column_text(out->cpcode, sizeof(out->cpcode), q, 10);
+	store_column_text(out->value, sizeof(out->value), q, 11);
 	out->active_ms = sqlite3_column_int64(q, 12);
 	out->refreshed_ms = sqlite3_column_int64(q, 13);
 	out->busy_until_ms = sqlite3_column_int64(q, 14);
@@ -56,8 +49,8 @@ static int read_perms(struct store *st, int64_t id, struct token_rec *out)
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW && out->perm_count < STORE_TOKEN_NAMESPACES) {
 		struct token_perm *p = &out->perms[out->perm_count++];
 
-		copy_text(p->namespace, sizeof(p->namespace), q, 0);
-		copy_text(p->letters, sizeof(p->letters), q, 1);
+		store_column_text(p->namespace, sizeof(p->namespace), q, 0);
+		store_column_text(p->letters, sizeof(p->letters), q, 1);
 	}
 	stmt_done(q);
 	return rc == SQLITE_ROW ? SQLITE_DONE : rc;
@@ -290,7 +283,7 @@ enum store_status store_token_settings_get(struct store *st, const char *account
 		        parse_workflow((const char *)sqlite3_column_text(q, 0), &out->workflow);
 		out->limit = sqlite3_column_int64(q, 1);
 		out->activation_delay_ms = sqlite3_column_int64(q, 2);
-		copy_text(out->contact_email, sizeof(out->contact_email), q, 3);
+		store_column_text(out->contact_email, sizeof(out->contact_email), q, 3);
 		out->contact_registered = sqlite3_column_int(q, 4) != 0;
 		out->contact_active = sqlite3_column_int(q, 5) != 0;
 	}
@@ -371,9 +364,9 @@ enum store_status store_notice_due(struct store *st, int64_t check_ms, int64_t d
 	sqlite3_bind_int64(q, 1, check_ms);
 	sqlite3_bind_int64(q, 2, day + days);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		copy_text(t.account, sizeof(t.account), q, 0);
-		copy_text(t.name, sizeof(t.name), q, 1);
-		copy_text(t.uuid, sizeof(t.uuid), q, 2);
+		store_column_text(t.account, sizeof(t.account), q, 0);
+		store_column_text(t.name, sizeof(t.name), q, 1);
+		store_column_text(t.uuid, sizeof(t.uuid), q, 2);
 		t.expiry_day = sqlite3_column_int64(q, 3);
 		fn(ctx, &t);
 	}
@@ -422,11 +415,11 @@ enum store_status store_notice_list(struct store *st, const char *account, store
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		memset(&n, 0, sizeof(n));
 		n.id = sqlite3_column_int64(q, 0);
-		copy_text(n.account, sizeof(n.account), q, 1);
+		store_column_text(n.account, sizeof(n.account), q, 1);
 		n.created_ms = sqlite3_column_int64(q, 2);
 		n.days = sqlite3_column_int64(q, 3);
-		copy_text(n.channel, sizeof(n.channel), q, 4);
-		copy_text(n.recipient, sizeof(n.recipient), q, 5);
+		store_column_text(n.channel, sizeof(n.channel), q, 4);
+		store_column_text(n.recipient, sizeof(n.recipient), q, 5);
 		n.subject = (const char *)sqlite3_column_text(q, 6);
 		n.body = (const char *)sqlite3_column_text(q, 7);
 		n.tokens_json = (const char *)sqlite3_column_text(q, 8);
