@@ -1,7 +1,8 @@
 /*
  * Connections: opening one with the settings every connection has, running
- * the setup statements, preparing every statement of statements.def, and
- * closing. Nothing here knows about threads, transactions or the sweeper.
+ * the setup statements, preparing every statement of statements.def (the
+ * LAZY rows only when called), and closing. Nothing here knows about threads, transactions or the
+ * sweeper.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +26,12 @@ static const char *const setup_texts[] = {
 #define SETUP(name, sql) sql,
 #include "storage/statements.def"
 #undef SETUP
+};
+
+static const char *const lazy_texts[] = {
+#define LAZY(name, sql) sql,
+#include "storage/statements.def"
+#undef LAZY
 };
 
 int bind_text(sqlite3_stmt *q, int index, const char *s)
@@ -75,6 +82,19 @@ int sql_run(sqlite3 *conn, const char *sql, setup_row_fn *fn, void *ctx)
 int setup_query(sqlite3 *conn, enum setup_id id, const char *arg, setup_row_fn *fn, void *ctx)
 {
 	return run_text(conn, setup_texts[id], arg, fn, ctx);
+}
+
+sqlite3_stmt *lazy_prepare(struct store *st, enum lazy_id id)
+{
+	sqlite3_stmt *q = NULL;
+
+	if (sqlite3_prepare_v2(st->conn, lazy_texts[id], -1, &q, NULL) != SQLITE_OK) {
+		log_error("store: cannot prepare '%s': %s", lazy_texts[id],
+		          sqlite3_errmsg(st->conn));
+		sqlite3_finalize(q);
+		return NULL;
+	}
+	return q;
 }
 
 int setup_run(sqlite3 *conn, enum setup_id id, setup_row_fn *fn, void *ctx, bool quiet)

@@ -15,6 +15,7 @@
  *     integrity.c    the start-up integrity check
  *     snapshots.c, state.c, accounts.c, namespaces.c, items.c, identity.c,
  *     tokens.c, jobs.c  what is stored, one kind of record per file
+ *     browse.c       the web console's listings of groups and items
  *   4 transaction.c  the write mutex, transactions, group commit, failures
  *     migrations.c   the schema
  *   5 connection.c   connections: their settings and prepared statements
@@ -42,6 +43,13 @@ enum setup_id {
 #include "storage/statements.def"
 #undef SETUP
 	SETUP_COUNT
+};
+
+enum lazy_id {
+#define LAZY(name, sql) LAZY_##name,
+#include "storage/statements.def"
+#undef LAZY
+	LAZY_COUNT
 };
 
 #define STORE_NAMESPACE_CACHE 4
@@ -142,6 +150,12 @@ int setup_query(sqlite3 *conn, enum setup_id id, const char *arg, setup_row_fn *
 
 /* The text of setup statement id (SET_USER_VERSION takes its number appended). */
 const char *setup_text(enum setup_id id);
+
+/*
+ * Prepares statements.def's LAZY row id on st's connection, for one call:
+ * the caller finalizes it. NULL after logging when it cannot be prepared.
+ */
+sqlite3_stmt *lazy_prepare(struct store *st, enum lazy_id id);
 
 /* Binds a NUL-terminated string (SQLITE_STATIC: it must outlive the step). */
 int bind_text(sqlite3_stmt *q, int index, const char *s);

@@ -245,6 +245,44 @@ enum store_status store_group_list_sandboxes(struct store *st, const struct item
                                              int64_t now_ms, int64_t limit, store_name_fn *fn,
                                              void *ctx);
 
+/*
+ * The web console's view of the items (storage/browse.c): what the API's
+ * listings do not say. Its statements are prepared on each call, never at
+ * start, so a console nobody opens costs nothing.
+ */
+typedef void store_group_sandbox_fn(void *ctx, const char *group, const char *sandbox);
+
+/*
+ * Each group of ref->namespace holding live items, once per sandbox it is in
+ * (sandbox "" outside any), by group then sandbox, at most limit.
+ */
+enum store_status store_browse_groups(struct store *st, const struct item_ref *ref,
+                                      int64_t now_ms, int64_t limit,
+                                      store_group_sandbox_fn *fn, void *ctx);
+
+struct item_meta {
+	const char *key;
+	const char *ctype;
+	int64_t bytes;
+	int64_t expires_at_ms; /* 0: never */
+};
+typedef void store_meta_fn(void *ctx, const struct item_meta *item);
+
+struct browse_page {
+	const char *contains; /* only keys holding this text; "" or NULL: every key */
+	int64_t offset;
+	int64_t limit;
+	int64_t total; /* set: how many keys match, on every page */
+};
+
+/*
+ * A page of the live items of ref->group by key (with ref->key, that item
+ * alone): fn for each, the records borrowed for the call.
+ */
+enum store_status store_browse_items(struct store *st, const struct item_ref *ref,
+                                     int64_t now_ms, struct browse_page *page, store_meta_fn *fn,
+                                     void *ctx);
+
 /* Makes every delayed write visible and every delayed delete done; account NULL: all. */
 enum store_status store_settle(struct store *st, const char *account);
 

@@ -75,6 +75,11 @@ void control_export_client(void *ctx, const struct client_rec *cl, const char *r
 api_handler_fn control_requests;
 api_handler_fn control_requests_clear;
 
+/* api/control/browse.c */
+api_handler_fn control_browse_groups;
+api_handler_fn control_browse_items;
+api_handler_fn control_browse_item;
+
 /* api/control/ui.c */
 api_handler_fn control_ui_redirect;
 api_handler_fn control_ui_index;

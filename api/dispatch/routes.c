@@ -16,6 +16,7 @@
 /* A control of one account: ?account=ID, else the default account (api/control/account.c). */
 #define CTL1 ROUTE_CONTROL | ROUTE_ACCOUNT, CAP_NONE
 #define E    "/_emulator"
+#define ENS  E "/accounts/{account}/networks/{network}/namespaces/{namespace}"
 
 /* One row per method and path, in the order of docs/behaviour.md §3: the table is the API surface.
  */
@@ -111,7 +112,10 @@ const struct route api_routes[] = {
         {HTTP_GET, E "/tokens/edgekv_tokens.js", control_token_bundle, CTL1},
         {HTTP_GET, E "/notifications", control_notifications_list, CTL1},
 
-        /* The web console (docs/console.md) */
+        /* The web console (docs/console.md), and its view of the items */
+        {HTTP_GET, ENS "/groups", control_browse_groups, CTL},
+        {HTTP_GET, ENS "/groups/{group}/items", control_browse_items, CTL},
+        {HTTP_GET, ENS "/groups/{group}/items/{item}", control_browse_item, CTL},
         {HTTP_GET, E "/ui", control_ui_redirect, CTL},
         {HTTP_GET, E "/ui/", control_ui_index, CTL},
         {HTTP_GET, E "/ui/{asset}", control_ui_asset, CTL},

@@ -5,7 +5,7 @@
 dir=${1:-storage}
 levels='store.c
 sweeper.c
-checkpoint.c integrity.c snapshots.c state.c accounts.c namespaces.c items.c identity.c tokens.c jobs.c
+checkpoint.c integrity.c snapshots.c state.c accounts.c namespaces.c items.c identity.c tokens.c jobs.c browse.c
 transaction.c migrations.c
 connection.c
 names.c library.c'
