@@ -653,6 +653,85 @@ static void group_list_is_distinct_sorted_and_live(void **state)
 	assert_string_equal(group_names(st, &ns, T0, 100), "delta");
 }
 
+static void collect_group_sandbox(void *ctx, const char *group, const char *sandbox)
+{
+	struct names *n = ctx;
+	size_t used = strlen(n->text);
+
+	snprintf(n->text + used, sizeof(n->text) - used, "%s%s/%s", n->count ? "," : "", group,
+	         sandbox);
+	n->count++;
+}
+
+static void collect_meta(void *ctx, const struct item_meta *m)
+{
+	struct names *n = ctx;
+	size_t used = strlen(n->text);
+	char expiry[24] = "never";
+
+	if (m->expires_at_ms)
+		snprintf(expiry, sizeof(expiry), "%lld", (long long)(m->expires_at_ms - T0));
+	snprintf(n->text + used, sizeof(n->text) - used, "%s%s:%s:%lld:%s", n->count ? "," : "",
+	         m->key, m->ctype, (long long)m->bytes, expiry);
+	n->count++;
+}
+
+/* The page's items as "key:type:bytes:expiry" (ms after T0, or never); sets page->total. */
+static const char *browse(struct store *st, const struct item_ref *ref, int64_t now,
+                          struct browse_page *page)
+{
+	static struct names n;
+
+	memset(&n, 0, sizeof(n));
+	assert_int_equal(store_browse_items(st, ref, now, page, collect_meta, &n), STORE_OK);
+	return n.text;
+}
+
+static void browse_groups_and_pages(void **state)
+{
+	struct store *st = st_of(state);
+	struct item_ref ns = ref_of("default", NULL, NULL), r = ref_of("default", "g", "ab");
+	struct browse_page page = {.limit = 2};
+	struct names n = {0};
+
+	make_account(st, ACC, true);
+	put(st, &r, "v1", T0, T0 + HOUR);
+	r.key = "b";
+	put(st, &r, "v22", T0, 0);
+	r.key = "cab";
+	put(st, &r, "v333", T0, T0 + 10);
+	r.sandbox = "sb";
+	put(st, &r, "s", T0, 0);
+	assert_int_equal(store_browse_groups(st, &ns, T0, 100, collect_group_sandbox, &n),
+	                 STORE_OK);
+	assert_string_equal(n.text, "g/,g/sb");
+
+	r.sandbox = "";
+	r.key = NULL;
+	assert_string_equal(browse(st, &r, T0, &page),
+	                    "ab:text/plain:2:3600000,b:text/plain:3:never");
+	assert_int_equal(page.total, 3);
+	page.offset = 2;
+	assert_string_equal(browse(st, &r, T0, &page), "cab:text/plain:4:10");
+	page.offset = 0;
+	page.contains = "ab"; /* anywhere in the key, over every key of the group */
+	assert_string_equal(browse(st, &r, T0, &page),
+	                    "ab:text/plain:2:3600000,cab:text/plain:4:10");
+	assert_int_equal(page.total, 2);
+	page.contains = "%"; /* text, not a pattern */
+	assert_string_equal(browse(st, &r, T0, &page), "");
+	assert_int_equal(page.total, 0);
+	page.contains = NULL; /* live only */
+	assert_string_equal(browse(st, &r, T0 + 10, &page),
+	                    "ab:text/plain:2:3600000,b:text/plain:3:never");
+	assert_int_equal(page.total, 2);
+	r.key = "b"; /* one item */
+	assert_string_equal(browse(st, &r, T0, &page), "b:text/plain:3:never");
+	r.sandbox = "sb";
+	r.key = NULL;
+	assert_string_equal(browse(st, &r, T0, &page), "cab:text/plain:1:never");
+}
+
 static void item_too_large_for_sqlite_is_full(void **state)
 {
 	struct store *st = st_of(state);
@@ -958,6 +1037,9 @@ int main(void)
 	        TEST_FX("item list is sorted by key and limited", item_list_is_sorted_and_limited),
 	        TEST_FX("group list is distinct, sorted, limited and live only",
 	                group_list_is_distinct_sorted_and_live),
+	        TEST_FX("the console's view: groups with their sandbox, pages of items filtered "
+	                "over all keys, with expiry",
+	                browse_groups_and_pages),
 	        TEST_FX("a value longer than INT32_MAX is FULL", item_too_large_for_sqlite_is_full),
 	        TEST_FX("two :memory: stores are separate databases", memory_stores_are_separate),
 	        TEST_FX("another thread gets its own connection to the same memory database",
