@@ -1,9 +1,10 @@
 // What the web console needs from the control API: the account list, an account's users and
-// API clients, the journal's since= cursor and bodies, the console's own files with their
+// API clients, the journal's since= cursor and bodies, its view of the items (sandbox groups,
+// pages filtered over every key, expiry), the console's own files with their
 // Content-Security-Policy, and the refusal of changes sent by another site's page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CREDS, V1, assertProblem, itemPath, nsPath, plainRequest, startServer } from './helpers.mjs';
+import { CREDS, V1, assertJson, assertProblem, itemPath, namespaceBody, nsPath, plainRequest, startServer, uniqueName } from './helpers.mjs';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -86,6 +87,67 @@ describe('the console\'s control API', () => {
 	test('since= takes digits only', async () => {
 		for (const bad of ['-1', 'x', '1x', '%201'])
 			assertProblem(await ctl('GET', `/requests?since=${bad}`), 400, 'EKV_2000', "The value of query parameter 'since' is not valid.");
+	});
+
+	test('the console\'s view of the items: groups with their sandbox, pages filtered over every key, expiry', async () => {
+		const T = Date.parse('2030-01-01T00:00:00.000Z');
+		const at = (seconds) => new Date(T + seconds * 1000).toISOString();
+		assert.equal((await ctl('POST', '/clock', { body: { set: at(0), freeze: true } })).status, 200);
+		const ns = uniqueName('browse');
+		assert.equal((await server.post(nsPath('staging'), namespaceBody(ns, { retentionInSeconds: 86400 }))).status, 200);
+		const keys = Array.from({ length: 25 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+		for (const k of keys)
+			assert.equal((await server.put(itemPath('staging', ns, 'paged', k), `v-${k}`, { headers: { 'Content-Type': 'text/plain' } })).status, 200);
+		assert.equal((await server.put(`${itemPath('staging', ns, 'paged', 'sbkey')}?sandboxId=sb-1`, '{"a":1}', { headers: { 'Content-Type': 'application/json' } })).status, 200);
+		const base = `/accounts/1-DEFAULT/networks/staging/namespaces/${ns}`;
+
+		assert.deepEqual(assertJson(await ctl('GET', `${base}/groups`), 200, 'console-groups'),
+			{ groups: [{ group: 'paged', sandboxId: null }, { group: 'paged', sandboxId: 'sb-1' }] });
+		const row = (k) => ({ key: k, contentType: 'text/plain', bytes: k.length + 2, expiresAt: at(86400) });
+		const page = (q) => ctl('GET', `${base}/groups/paged/items${q}`);
+		assert.deepEqual(assertJson(await page('?limit=10'), 200, 'console-items'),
+			{ total: 25, offset: 0, limit: 10, items: keys.slice(0, 10).map(row) });
+		assert.deepEqual(assertJson(await page('?offset=20&limit=10'), 200, 'console-items'),
+			{ total: 25, offset: 20, limit: 10, items: keys.slice(20).map(row) });
+		assert.deepEqual((await page('')).json, { total: 25, offset: 0, limit: 100, items: keys.map(row) });
+		// The filter is a substring of the key, over every key of the group, before the page.
+		const ones = keys.filter((k) => k.includes('1'));
+		assert.deepEqual(assertJson(await page('?contains=1&offset=5&limit=5'), 200, 'console-items'),
+			{ total: ones.length, offset: 5, limit: 5, items: ones.slice(5, 10).map(row) });
+		assert.deepEqual((await page('?contains=%25')).json, { total: 0, offset: 0, limit: 100, items: [] });
+		assert.deepEqual((await page('?offset=30')).json, { total: 25, offset: 30, limit: 100, items: [] });
+		// A sandbox's items live two days, whatever the namespace's retention.
+		const sandboxed = { key: 'sbkey', contentType: 'application/json', bytes: 7, expiresAt: at(2 * 86400) };
+		assert.deepEqual((await page('?sandboxId=sb-1')).json, { total: 1, offset: 0, limit: 100, items: [sandboxed] });
+		assert.deepEqual(assertJson(await ctl('GET', `${base}/groups/paged/items/sbkey?sandboxId=sb-1`), 200, 'console-item'), sandboxed);
+		assert.deepEqual(assertJson(await ctl('GET', `${base}/groups/paged/items/k03`), 200, 'console-item'), row('k03'));
+		// Gone once expired, as in the API; an item of a namespace without retention never expires.
+		assert.equal((await ctl('POST', '/clock', { body: { advanceSeconds: 86400 } })).status, 200);
+		assertProblem(await ctl('GET', `${base}/groups/paged/items/k03`), 404, 'EKV_9000', "Item 'k03' or group 'paged' was not found in the database.");
+		assert.deepEqual((await ctl('GET', `${base}/groups`)).json.groups, [{ group: 'paged', sandboxId: 'sb-1' }]);
+		const forever = uniqueName('forever');
+		assert.equal((await server.post(nsPath('staging'), namespaceBody(forever, { retentionInSeconds: 0 }))).status, 200);
+		assert.equal((await server.put(itemPath('staging', forever, 'g', 'k'), 'x', { headers: { 'Content-Type': 'text/plain' } })).status, 200);
+		assert.deepEqual((await ctl('GET', `/accounts/1-DEFAULT/networks/staging/namespaces/${forever}/groups/g/items/k`)).json,
+			{ key: 'k', contentType: 'text/plain', bytes: 1, expiresAt: null });
+		assert.equal((await ctl('POST', '/clock', { body: { reset: true } })).status, 200);
+	});
+
+	test('the console\'s view of the items checks names, sandboxId and the page as the API does', async () => {
+		const base = '/accounts/1-DEFAULT/networks/staging/namespaces/default/groups';
+		for (const [q, name] of [['limit=0', 'limit'], ['limit=1001', 'limit'], ['limit=x', 'limit'], ['offset=-1', 'offset'],
+			['offset=%201', 'offset'], [`contains=${'a'.repeat(513)}`, 'contains']])
+			assertProblem(await ctl('GET', `${base}/g/items?${q}`), 400, 'EKV_2000', `The value of query parameter '${name}' is not valid.`);
+		assertProblem(await ctl('GET', `${base}/g/items/nope`), 404, 'EKV_9000', "Item 'nope' or group 'g' was not found in the database.");
+		assertProblem(await ctl('GET', `${base}/g.x/items`), 400, 'EKV_9000', 'Group must only use a string that matches A-Z a-z 0-9 _ or -..');
+		assertProblem(await ctl('GET', `${base}/g/items/a.b`), 400, 'EKV_9000', 'Key must only use a string that matches A-Z a-z 0-9 _ or -..');
+		assertProblem(await ctl('GET', '/accounts/1-DEFAULT/networks/production/namespaces/default/groups/g/items?sandboxId=sb'), 400, 'EKV_2000',
+			'Sandbox is only supported on the staging network.');
+		assertProblem(await ctl('GET', '/accounts/1-DEFAULT/networks/staging/namespaces/nope/groups'), 400, 'EKV_9000', 'The requested namespace does not exist.');
+		assertProblem(await ctl('GET', '/accounts/1-NONE/networks/staging/namespaces/default/groups'), 404, 'EKV_9000', "Account '1-NONE' does not exist.");
+		const post = await ctl('POST', `${base}/g/items`, { body: {} });
+		assert.equal(post.status, 405);
+		assert.equal(post.headers.allow, 'GET, HEAD');
 	});
 
 	test('changes sent by another site\'s page are refused; same-origin changes are not', async () => {
