@@ -171,7 +171,10 @@ describe('web console', { timeout: 110_000 }, () => {
 		await waitText('Value of k1');
 		assert.equal((await srv.get(itemPath('staging', 'console_ns', 'g1', 'k1'))).body, '{"a":[1,2]}');
 		assert.equal(await page.$eval('pre.value', (p) => p.textContent), '{"a":[1,2]}');
-		await waitText('Content type: application/json · 11 bytes · expiry: 86400 s after it was written');
+		// The item's own expiry, from the control API (the management API does not return it).
+		const { expiresAt } = await ctl('GET', '/accounts/1-DEFAULT/networks/staging/namespaces/console_ns/groups/g1/items/k1');
+		assert.ok(Math.abs(Date.parse(expiresAt) - Date.now() - 86400_000) < 60_000, expiresAt);
+		await waitText(`Content type: application/json · 11 bytes · expires: ${expiresAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`);
 		await click('pretty JSON');
 		await waitText('"a": [', 'pre.value');
 		await click('hex');
@@ -201,6 +204,97 @@ describe('web console', { timeout: 110_000 }, () => {
 		await click('Delete now');
 		await waitGone('console_ns');
 		assert.equal((await srv.get(nsPath('staging', 'console_ns'))).status, 400);
+	});
+
+	test('Data: sandbox groups marked; items paged, filtered over every key; expiry', async () => {
+		const T = Date.parse('2030-01-01T00:00:00.000Z');
+		const utc = (days) => new Date(T + days * 86400_000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+		await ctl('POST', '/clock', { set: new Date(T).toISOString(), freeze: true });
+		assert.equal((await srv.post(nsPath('staging'), { namespace: 'paged_ns', retentionInSeconds: 86400, groupId: 0 })).status, 200);
+		const keys = Array.from({ length: 60 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+		for (const k of keys)
+			assert.equal((await srv.put(itemPath('staging', 'paged_ns', 'pg', k), `v-${k}`, { headers: { 'Content-Type': 'text/plain' } })).status, 200);
+		assert.equal((await srv.put(`${itemPath('staging', 'paged_ns', 'pg', 'sbkey')}?sandboxId=sb-1`, 'in sandbox', { headers: { 'Content-Type': 'text/plain' } })).status, 200);
+		const chips = () => page.$$eval('section[aria-label="Groups of paged_ns"] .chips button',
+			(bs) => bs.map((b) => [b.firstChild.textContent, b.querySelector('.badge')?.textContent ?? '']));
+		const status = () => page.$eval('#area [role=status]', (el) => el.textContent);
+		const keysShown = () => page.$$eval('section[aria-label^="Items of"] tbody tr', (rs) => rs.map((r) => r.firstChild.textContent));
+
+		await open('#data');
+		const row = await page.evaluateHandle(() => [...document.querySelectorAll('tbody tr')].find((r) => r.innerText.startsWith('paged_ns')));
+		await row.focus();
+		await page.keyboard.press('Enter');
+		await waitText('Groups of paged_ns');
+		// The API lists the sandbox copy as pg_sb-1 (known issue sandbox-groups-in-staging): marked.
+		assert.deepEqual(await chips(), [['pg', ''], ['pg_sb-1', 'sandbox']]);
+		await click('pg', 'section[aria-label="Groups of paged_ns"]');
+		await waitText('Items of pg');
+		assert.equal(await status(), '1–50 of 60');
+		assert.deepEqual(await keysShown(), keys.slice(0, 50));
+		assert.match(await rowText('Items of pg', 'k07'), /k07\s+text\/plain\s+5\s+2030-01-02 00:00:00 UTC/);
+		// Next and Previous by keyboard; the focus stays on the pager.
+		await page.focus('#items-next');
+		await page.keyboard.press('Enter');
+		await waitText('51–60 of 60');
+		assert.deepEqual(await keysShown(), keys.slice(50));
+		// The last page: Next is disabled and hands the focus to Previous, and back on the first.
+		assert.equal(await page.$eval('#items-next', (b) => b.disabled), true);
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'items-prev');
+		await page.keyboard.press('Enter');
+		await waitText('1–50 of 60');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'items-next');
+		await page.select('#items-size', '10');
+		await waitText('1–10 of 60');
+		// The filter applies to every key of the group, not to the page fetched.
+		await page.type('#items-filter', '5');
+		await page.keyboard.press('Enter');
+		const fives = keys.filter((k) => k.includes('5'));
+		await waitText(`1–10 of ${fives.length}`);
+		assert.deepEqual(await keysShown(), fives.slice(0, 10));
+		await click('Next');
+		await waitText(`11–${fives.length} of ${fives.length}`);
+		assert.deepEqual(await keysShown(), fives.slice(10));
+		await shot('data-items');
+		const k59 = await page.evaluateHandle(() => [...document.querySelectorAll('tbody tr')].find((r) => r.innerText.startsWith('k59')));
+		await k59.focus();
+		await page.keyboard.press('Enter');
+		await waitText('Value of k59');
+		await waitText(`5 bytes · expires: ${utc(1)}`);
+
+		// A sandbox group: its items and values through sandboxId; they live two days.
+		await page.click('section[aria-label="Groups of paged_ns"] .chips li:nth-child(2) button');
+		await waitText('Items of pg in sandbox sb-1');
+		assert.deepEqual(await keysShown(), ['sbkey']);
+		const sb = await page.evaluateHandle(() => [...document.querySelectorAll('tbody tr')].find((r) => r.innerText.startsWith('sbkey')));
+		await sb.focus();
+		await page.keyboard.press('Enter');
+		await waitText('Value of sbkey');
+		assert.equal(await page.$eval('pre.value', (p) => p.textContent), 'in sandbox');
+		await waitText(`10 bytes · expires: ${utc(2)}`);
+		await fill('Write item', { key: 'typed', value: 'typed in' });
+		await submit('Write item');
+		await waitText('Value of typed');
+		assert.equal((await srv.get(`${itemPath('staging', 'paged_ns', 'pg', 'typed')}?sandboxId=sb-1`)).body, 'typed in');
+		assert.equal((await srv.get(itemPath('staging', 'paged_ns', 'pg', 'typed'))).status, 404);
+
+		// Without the known issue the API does not list it: the console still shows it, marked.
+		await ctl('PUT', '/known-issues', { 'sandbox-groups-in-staging': false });
+		await open('#data');
+		const again = await page.evaluateHandle(() => [...document.querySelectorAll('tbody tr')].find((r) => r.innerText.startsWith('paged_ns')));
+		await again.focus();
+		await page.keyboard.press('Enter');
+		await waitText('Groups of paged_ns');
+		assert.deepEqual(await chips(), [['pg', ''], ['pg_sb-1', 'sandbox, not listed by the API']]);
+		await page.setViewport({ width: 420, height: 860 });
+		await click('pg', 'section[aria-label="Groups of paged_ns"]');
+		await waitText('1–50 of 60');
+		assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+			'the items fit a narrow window');
+		await shot('data-items-narrow');
+		await page.setViewport({ width: 1280, height: 860 });
+		await ctl('PUT', '/known-issues', { profile: 'default' });
+		await ctl('POST', '/clock', { reset: true });
+		assert.equal((await srv.del(`${nsPath('staging', 'paged_ns')}?sync=true`)).status, 200);
 	});
 
 	test('Tokens: create, list, refresh, revoke, the bundle and the expiry notices', async () => {

@@ -1,26 +1,15 @@
-// Data: per network, the namespaces, their groups, the items of a group, and one value, all
-// through the management API as the chosen API client.
-import { manage, seg, ApiError } from './http.js';
+// Data: per network, the namespaces and their groups (sandbox groups marked), through the
+// management API as the chosen API client; inside a group, items.js.
+import { control, manage, seg, ApiError } from './http.js';
 import { h, table, section, form, field, select, failure, button, toast } from './dom.js';
+import { browsePath, itemForm, items, value } from './items.js';
 
-const PAGE = 50;
-const st = { network: 'staging', ns: undefined, group: undefined, key: undefined, view: 'text', shown: PAGE, filter: '' };
+const st = { network: 'staging', ns: undefined, group: undefined, sandbox: '', key: undefined, view: 'text', offset: 0, size: 50, filter: '' };
+
+// A namespace (or none) is chosen: nothing inside the old one stays chosen.
+function pickNamespace(ns) { Object.assign(st, { ns, group: undefined, sandbox: '', key: undefined, offset: 0, filter: '' }); }
 
 function nsPath(ns) { return `/networks/${st.network}/namespaces/${seg(ns ?? st.ns)}`; }
-
-function hex(bytes) {
-	const lines = [];
-	for (let i = 0; i < bytes.length; i += 16) {
-		const row = Array.from(bytes.slice(i, i + 16));
-		lines.push(`${i.toString(16).padStart(8, '0')}  ${row.map((b) => b.toString(16).padStart(2, '0')).join(' ').padEnd(48)}  ` +
-			row.map((b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join(''));
-	}
-	return lines.join('\n');
-}
-
-function pretty(text) {
-	try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return 'Not JSON: shown as text.\n\n' + text; }
-}
 
 async function namespaces(ctx, rerender) {
 	const res = await manage(ctx.client, 'GET', `/networks/${st.network}/namespaces?details=on`);
@@ -35,7 +24,7 @@ async function namespaces(ctx, rerender) {
 			namespace: d.namespace, retentionInSeconds: Number(d.retentionInSeconds),
 			groupId: Number(d.groupId), geoLocation: d.geoLocation,
 		});
-		st.ns = d.namespace;
+		pickNamespace(d.namespace);
 		toast(`Namespace ${d.namespace} created`);
 		rerender();
 	});
@@ -45,7 +34,7 @@ async function namespaces(ctx, rerender) {
 		{ title: 'Geo', value: (n) => n.geoLocation },
 		{ title: 'Group', value: (n) => String(n.groupId) },
 		{ title: 'Policy', value: (n) => `${n.dataAccessPolicy?.restrictDataAccess ? 'restricted' : 'open'} (${n.dataAccessPolicy?.policyType})` },
-	], list, 'No namespaces on this network.', (n) => { st.ns = n.namespace; st.group = st.key = undefined; rerender(); }), create);
+	], list, 'No namespaces on this network.', (n) => { pickNamespace(n.namespace); rerender(); }), create);
 }
 
 async function scheduled(ctx, rerender) {
@@ -58,7 +47,7 @@ async function scheduled(ctx, rerender) {
 	const act = async (method, path, what, gone) => {
 		try {
 			await manage(ctx.client, method, path);
-			if (gone) st.ns = st.group = st.key = undefined;
+			if (gone) pickNamespace(undefined);
 			toast(what);
 			rerender();
 		} catch (e) { toast(e.message); }
@@ -70,6 +59,29 @@ async function scheduled(ctx, rerender) {
 		button('Delete now', () => act('DELETE', `${nsPath()}?sync=true`, `Namespace ${st.ns} deleted`, true), { class: 'danger' }));
 }
 
+// The groups as the API lists them, each sandbox group marked: the control API tells which
+// are (the API lists one as <group>_<sandboxId> under the sandbox-groups-in-staging known issue,
+// or not at all without it; those come last, marked "not listed by the API").
+async function groupEntries(ctx, list) {
+	if (st.network !== 'staging') return list.map((name) => ({ name, group: name, sandbox: '' }));
+	const all = (await control('GET', `${browsePath(ctx, st)}/groups`)).groups;
+	const own = new Set(all.filter((g) => !g.sandboxId).map((g) => g.group));
+	const sandboxed = all.filter((g) => g.sandboxId).map((g) => ({ name: `${g.group}_${g.sandboxId}`, group: g.group, sandbox: g.sandboxId }));
+	const entries = list.map((name) => (!own.has(name) && sandboxed.find((g) => g.name === name)) || { name, group: name, sandbox: '' });
+	const unlisted = sandboxed.filter((g) => !entries.includes(g)).map((g) => ({ ...g, unlisted: true }));
+	return entries.concat(unlisted);
+}
+
+function groupChip(g, rerender) {
+	const active = g.group === st.group && g.sandbox === st.sandbox;
+	const badge = g.sandbox ? h('span', { class: 'badge' }, g.unlisted ? 'sandbox, not listed by the API' : 'sandbox') : null;
+	return h('li', {}, button([g.name, badge], () => {
+		Object.assign(st, { group: g.group, sandbox: g.sandbox, key: undefined, offset: 0, filter: '' });
+		rerender();
+	}, { class: active ? 'chip active' : 'chip', 'aria-pressed': String(active),
+		title: g.sandbox ? `Group ${g.group} of sandbox ${g.sandbox}` : undefined }));
+}
+
 async function groups(ctx, rerender) {
 	let list = [];
 	let note = 'No groups: write an item to make one.';
@@ -79,82 +91,31 @@ async function groups(ctx, rerender) {
 		if (!(e instanceof ApiError) || e.status === 0 || e.status >= 500) throw e;
 		note = e.message;
 	}
+	const entries = await groupEntries(ctx, list);
 	return section(`Groups of ${st.ns}`, await scheduled(ctx, rerender),
-		list.length ? h('ul', { class: 'chips' }, list.map((g) => h('li', {},
-			button(g, () => { st.group = g; st.key = undefined; st.shown = PAGE; rerender(); },
-				{ class: g === st.group ? 'chip active' : 'chip', 'aria-pressed': String(g === st.group) }))))
+		entries.length ? h('ul', { class: 'chips' }, entries.map((g) => groupChip(g, rerender)))
 			: h('p', { class: 'empty' }, note));
 }
 
-function itemForm(ctx, rerender, value) {
-	return form('Write item', [
-		field('Group', 'group', { required: true, value: st.group ?? '', size: 12 }),
-		field('Key', 'key', { required: true, value: st.key ?? '', size: 16 }),
-		select('Content type', 'type', ['text/plain', 'application/json', 'application/octet-stream'], value?.type || 'text/plain'),
-		h('label', { class: 'wide' }, 'Value ', h('textarea', { name: 'value', rows: 4 }, value?.text ?? '')),
-	], 'Save item', async (d) => {
-		await manage(ctx.client, 'PUT', `${nsPath()}/groups/${seg(d.group)}/items/${seg(d.key)}`, { raw: d.value, type: d.type });
-		st.group = d.group;
-		st.key = d.key;
-		toast(`Item ${d.key} saved`);
-		rerender();
-	});
-}
-
-async function items(ctx, rerender) {
-	let keys = [];
-	let note = 'No items in this group.';
-	try {
-		keys = (await manage(ctx.client, 'GET', `${nsPath()}/groups/${seg(st.group)}?maxItems=${st.shown + 1}`)).json || [];
-	} catch (e) {
-		if (!(e instanceof ApiError) || e.status === 0 || e.status >= 500) throw e;
-		// An empty group is a 404 in the API: a group exists only while it holds items.
-		if (e.status !== 404) note = e.message;
-	}
-	const more = keys.length > st.shown;
-	keys = keys.slice(0, st.shown);
-	const shown = keys.filter((k) => k.includes(st.filter));
-	const filter = h('input', { type: 'search', value: st.filter, placeholder: 'filter keys', 'aria-label': 'Filter keys' });
-	filter.addEventListener('change', () => { st.filter = filter.value; rerender(); });
-	return section(`Items of ${st.group}`, h('div', { class: 'row' }, filter,
-		more ? button(`Show ${PAGE} more`, () => { st.shown += PAGE; rerender(); }) : null,
-		h('span', { class: 'muted' }, `${shown.length} shown`)),
-	shown.length ? h('ul', { class: 'chips' }, shown.map((k) => h('li', {},
-		button(k, () => { st.key = k; rerender(); }, { class: k === st.key ? 'chip active' : 'chip', 'aria-pressed': String(k === st.key) }))))
-		: h('p', { class: 'empty' }, note));
-}
-
-async function value(ctx, rerender) {
-	const path = `${nsPath()}/groups/${seg(st.group)}/items/${seg(st.key)}`;
-	const res = await manage(ctx.client, 'GET', path);
-	const type = res.headers.get('Content-Type') || '';
-	const views = { text: res.text, json: pretty(res.text), hex: hex(res.bytes) };
-	const tabs = Object.keys(views).map((v) => button(v === 'json' ? 'pretty JSON' : v,
-		() => { st.view = v; rerender(); }, { class: v === st.view ? 'chip active' : 'chip', 'aria-pressed': String(v === st.view) }));
-	const retention = (await manage(ctx.client, 'GET', nsPath())).json?.retentionInSeconds;
-	return section(`Value of ${st.key}`, h('p', { class: 'meta' },
-		`Content type: ${type} · ${res.bytes.length} bytes · expiry: `,
-		retention ? `${retention} s after it was written (the namespace's retention)` : 'never (indefinite retention)'),
-	h('div', { class: 'row' }, tabs,
-		button('Delete item', async () => {
-			try { await manage(ctx.client, 'DELETE', path); st.key = undefined; toast('Item deleted'); rerender(); } catch (e) { toast(e.message); }
-		}, { class: 'danger' })),
-	h('pre', { class: 'value' }, views[st.view]),
-	h('h3', {}, 'Edit'), itemForm(ctx, rerender, { text: res.text, type: type.split(';')[0] }));
-}
-
 export async function render(root, ctx) {
-	const rerender = () => render(root, ctx).catch((e) => root.replaceChildren(failure(e)));
+	const rerender = () => {
+		// The pager's controls keep the focus; a button that turned disabled hands it to its data-alt.
+		const focused = document.activeElement?.id;
+		return render(root, ctx).then(() => {
+			const el = focused && document.getElementById(focused);
+			if (el) (el.disabled ? document.getElementById(el.dataset.alt) : el)?.focus();
+		}).catch((e) => root.replaceChildren(failure(e)));
+	};
 	const net = h('div', { class: 'row', role: 'group', 'aria-label': 'Network' }, ['staging', 'production'].map((n) =>
-		button(n, () => { st.network = n; st.ns = st.group = st.key = undefined; rerender(); },
+		button(n, () => { st.network = n; pickNamespace(undefined); rerender(); },
 			{ class: n === st.network ? 'chip active' : 'chip', 'aria-pressed': String(n === st.network) })));
 	const parts = [net, await namespaces(ctx, rerender)];
 	if (st.ns) {
 		try {
 			parts.push(await groups(ctx, rerender));
-			if (st.group) parts.push(await items(ctx, rerender));
-			if (st.group && st.key) parts.push(await value(ctx, rerender));
-			else parts.push(section('Write an item', itemForm(ctx, rerender)));
+			if (st.group) parts.push(await items(ctx, st, rerender));
+			if (st.group && st.key) parts.push(await value(ctx, st, rerender));
+			else parts.push(section('Write an item', itemForm(ctx, st, rerender)));
 		} catch (e) {
 			parts.push(failure(e));
 		}
