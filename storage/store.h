@@ -256,9 +256,8 @@ typedef void store_group_sandbox_fn(void *ctx, const char *group, const char *sa
  * Each group of ref->namespace holding live items, once per sandbox it is in
  * (sandbox "" outside any), by group then sandbox, at most limit.
  */
-enum store_status store_browse_groups(struct store *st, const struct item_ref *ref,
-                                      int64_t now_ms, int64_t limit,
-                                      store_group_sandbox_fn *fn, void *ctx);
+enum store_status store_browse_groups(struct store *st, const struct item_ref *ref, int64_t now_ms,
+                                      int64_t limit, store_group_sandbox_fn *fn, void *ctx);
 
 struct item_meta {
 	const char *key;
@@ -279,9 +278,8 @@ struct browse_page {
  * A page of the live items of ref->group by key (with ref->key, that item
  * alone): fn for each, the records borrowed for the call.
  */
-enum store_status store_browse_items(struct store *st, const struct item_ref *ref,
-                                     int64_t now_ms, struct browse_page *page, store_meta_fn *fn,
-                                     void *ctx);
+enum store_status store_browse_items(struct store *st, const struct item_ref *ref, int64_t now_ms,
+                                     struct browse_page *page, store_meta_fn *fn, void *ctx);
 
 /* Makes every delayed write visible and every delayed delete done; account NULL: all. */
 enum store_status store_settle(struct store *st, const char *account);
