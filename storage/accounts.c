@@ -16,7 +16,7 @@ static enum init_status parse_status(const char *s)
 
 enum store_status store_account_get(struct store *st, const char *id, struct account_rec *out)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ACCOUNT_GET];
+	sqlite3_stmt *q = stmt_get(st, STMT_ACCOUNT_GET);
 	uint64_t gen = meta_generation(st); /* before the read: internal.h */
 	enum store_status status;
 	int rc;
@@ -54,7 +54,7 @@ enum store_status store_account_get(struct store *st, const char *id, struct acc
 enum store_status store_account_create(struct store *st, const struct account_rec *acc,
                                        int64_t now_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ACCOUNT_INSERT];
+	sqlite3_stmt *q = stmt_get(st, STMT_ACCOUNT_INSERT);
 	int rc;
 
 	bind_text(q, 1, acc->id);
@@ -77,7 +77,7 @@ enum store_status store_account_create(struct store *st, const struct account_re
 static int insert_default_namespace(struct store *st, const char *account, enum network net,
                                     bool restrict_data_access, int64_t now_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_NS_INSERT];
+	sqlite3_stmt *q = stmt_get(st, STMT_NS_INSERT);
 	int rc;
 
 	bind_text(q, 1, account);
@@ -98,7 +98,7 @@ enum store_status store_account_initialize(struct store *st, const char *id, con
                                            bool restrict_data_access, bool allow_override,
                                            int64_t now_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ACCOUNT_INITIALIZE];
+	sqlite3_stmt *q = stmt_get(st, STMT_ACCOUNT_INITIALIZE);
 	enum store_status status = tx_begin(st);
 	int rc;
 
@@ -127,7 +127,7 @@ enum store_status store_account_initialize(struct store *st, const char *id, con
 enum store_status store_account_set_policy(struct store *st, const char *id,
                                            bool restrict_data_access, bool allow_override)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ACCOUNT_SET_POLICY];
+	sqlite3_stmt *q = stmt_get(st, STMT_ACCOUNT_SET_POLICY);
 	int rc;
 
 	bind_text(q, 1, id);

@@ -1,7 +1,7 @@
 /*
  * Connections: opening one with the settings every connection has, running
- * the setup statements, preparing every statement of statements.def (the
- * LAZY rows only when called), and closing. Nothing here knows about threads, transactions or the
+ * the setup statements, preparing statements.def's rows on first use (the
+ * LAZY rows on each call), and closing. Nothing here knows about threads, transactions or the
  * sweeper.
  */
 #include <errno.h>
@@ -12,6 +12,15 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "storage/internal.h"
+
+/*
+ * SQLite's "unix-excl" VFS: the first read takes a lock on the file that keeps other
+ * processes out, while this process's connections share it, and the WAL index lives in
+ * this process's memory instead of a -shm file. A read transaction then costs no fcntl()
+ * lock and no shared mutex across threads (about a tenth of an item GET before), and a
+ * second emulator on the same file is refused instead of sharing it.
+ */
+#define STORE_VFS "unix-excl"
 
 /* A WAL this long (frames of 4 KiB) wakes the checkpointer before the next sweep. */
 #define CHECKPOINT_FRAMES 8192
@@ -131,7 +140,11 @@ static void log_open_failure(const struct store_db *db, sqlite3 *conn, int rc)
 	if (!err && (rc & 0xff) == SQLITE_READONLY)
 		err = EACCES;
 
-	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+	if ((rc & 0xff) == SQLITE_BUSY)
+		log_error("store: the database '%s' is in use by another process (another emulator"
+		          " on the same --db?)",
+		          db->path);
+	else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
 		log_error("store: the database '%s' is damaged or not an SQLite database (%s);"
 		          " restore it from a backup or move it away to start empty",
 		          db->path, what);
@@ -147,7 +160,7 @@ sqlite3 *connection_open(struct store_db *db)
 	sqlite3 *conn = NULL;
 	int flags =
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
-	int rc = sqlite3_open_v2(db->uri, &conn, flags, NULL);
+	int rc = sqlite3_open_v2(db->uri, &conn, flags, db->in_memory ? NULL : STORE_VFS);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_extended_result_codes(conn, 1);
@@ -195,18 +208,39 @@ struct store *connection_new(struct store_db *db, sqlite3 *conn)
 
 	st->db = db;
 	st->conn = conn;
-	for (int i = 0; i < STMT_COUNT; i++) {
-		int rc = sqlite3_prepare_v3(conn, stmt_text[i], -1, SQLITE_PREPARE_PERSISTENT,
-		                            &st->stmt[i], NULL);
+	return st;
+}
 
+sqlite3_stmt *stmt_get(struct store *st, enum stmt_id id)
+{
+	int rc;
+
+	if (st->stmt[id])
+		return st->stmt[id];
+	rc = sqlite3_prepare_v3(st->conn, stmt_text[id], -1, SQLITE_PREPARE_PERSISTENT,
+	                        &st->stmt[id], NULL);
+	if (rc != SQLITE_OK) {
+		/* Fixed text on a migrated schema: only a defect or no memory gets here. */
+		log_error("store: cannot prepare '%s': %s", stmt_text[id], sqlite3_errmsg(st->conn));
+		abort();
+	}
+	return st->stmt[id];
+}
+
+int stmt_prepare_all(struct store *st)
+{
+	for (int i = 0; i < STMT_COUNT; i++) {
+		sqlite3_stmt *q = NULL;
+		int rc = sqlite3_prepare_v2(st->conn, stmt_text[i], -1, &q, NULL);
+
+		sqlite3_finalize(q);
 		if (rc != SQLITE_OK) {
 			log_error("store: cannot prepare '%s': %s", stmt_text[i],
-			          sqlite3_errmsg(conn));
-			connection_free(st);
-			return NULL;
+			          sqlite3_errmsg(st->conn));
+			return -1;
 		}
 	}
-	return st;
+	return 0;
 }
 
 void store_column_text(char *dst, size_t size, sqlite3_stmt *q, int col)

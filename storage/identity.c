@@ -35,7 +35,7 @@ static enum store_status write_one(struct store *st, sqlite3_stmt *q, const char
 enum store_status store_access_group_put(struct store *st, const char *account,
                                          const struct access_group_rec *g)
 {
-	sqlite3_stmt *q = st->stmt[STMT_GROUP_PUT];
+	sqlite3_stmt *q = stmt_get(st, STMT_GROUP_PUT);
 
 	bind_text(q, 1, account);
 	sqlite3_bind_int64(q, 2, g->group_id);
@@ -55,7 +55,7 @@ static void read_group(sqlite3_stmt *q, struct access_group_rec *out)
 enum store_status store_access_group_get(struct store *st, const char *account, int64_t group_id,
                                          struct access_group_rec *out)
 {
-	sqlite3_stmt *q = st->stmt[STMT_GROUP_GET];
+	sqlite3_stmt *q = stmt_get(st, STMT_GROUP_GET);
 	enum store_status status;
 	int rc;
 
@@ -74,7 +74,7 @@ enum store_status store_access_group_get(struct store *st, const char *account, 
 enum store_status store_access_group_list(struct store *st, const char *account,
                                           store_access_group_fn *fn, void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_GROUP_ALL];
+	sqlite3_stmt *q = stmt_get(st, STMT_GROUP_ALL);
 	struct access_group_rec g;
 	int rc;
 
@@ -90,7 +90,7 @@ enum store_status store_access_group_list(struct store *st, const char *account,
 enum store_status store_user_put(struct store *st, const char *account, const char *name,
                                  const char *email, const char *roles)
 {
-	sqlite3_stmt *q = st->stmt[STMT_USER_PUT];
+	sqlite3_stmt *q = stmt_get(st, STMT_USER_PUT);
 
 	bind_text(q, 1, account);
 	bind_text(q, 2, name);
@@ -102,7 +102,7 @@ enum store_status store_user_put(struct store *st, const char *account, const ch
 enum store_status store_user_get(struct store *st, const char *account, const char *name,
                                  struct buf *roles)
 {
-	sqlite3_stmt *q = st->stmt[STMT_USER_GET];
+	sqlite3_stmt *q = stmt_get(st, STMT_USER_GET);
 	enum store_status status;
 	int rc;
 
@@ -121,7 +121,7 @@ enum store_status store_user_get(struct store *st, const char *account, const ch
 enum store_status store_user_set_roles(struct store *st, const char *account, const char *name,
                                        const char *roles)
 {
-	sqlite3_stmt *q = st->stmt[STMT_USER_SET_ROLES];
+	sqlite3_stmt *q = stmt_get(st, STMT_USER_SET_ROLES);
 
 	bind_text(q, 1, account);
 	bind_text(q, 2, name);
@@ -132,7 +132,7 @@ enum store_status store_user_set_roles(struct store *st, const char *account, co
 enum store_status store_client_create(struct store *st, const struct client_rec *client,
                                       const char *roles, int64_t now_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_CLIENT_INSERT];
+	sqlite3_stmt *q = stmt_get(st, STMT_CLIENT_INSERT);
 
 	bind_text(q, 1, client->client_token);
 	bind_text(q, 2, client->access_token);
@@ -149,7 +149,7 @@ enum store_status store_client_create(struct store *st, const struct client_rec 
 enum store_status store_client_get(struct store *st, const char *client_token,
                                    struct client_rec *out, struct buf *roles)
 {
-	sqlite3_stmt *q = st->stmt[STMT_CLIENT_GET];
+	sqlite3_stmt *q = stmt_get(st, STMT_CLIENT_GET);
 	enum store_status status;
 	int rc;
 
@@ -176,7 +176,7 @@ enum store_status store_client_get(struct store *st, const char *client_token,
 
 enum store_status store_client_set_active(struct store *st, const char *client_token, bool active)
 {
-	sqlite3_stmt *q = st->stmt[STMT_CLIENT_SET_ACTIVE];
+	sqlite3_stmt *q = stmt_get(st, STMT_CLIENT_SET_ACTIVE);
 
 	bind_text(q, 1, client_token);
 	sqlite3_bind_int(q, 2, active);
@@ -186,7 +186,7 @@ enum store_status store_client_set_active(struct store *st, const char *client_t
 enum store_status store_namespace_set_group(struct store *st, const char *account, const char *name,
                                             int64_t group_id)
 {
-	sqlite3_stmt *q = st->stmt[STMT_NS_SET_GROUP];
+	sqlite3_stmt *q = stmt_get(st, STMT_NS_SET_GROUP);
 
 	bind_text(q, 1, account);
 	bind_text(q, 2, name);

@@ -65,7 +65,7 @@ struct namespace_cached {
 struct store {
 	struct store_db *db;
 	sqlite3 *conn;
-	sqlite3_stmt *stmt[STMT_COUNT];
+	sqlite3_stmt *stmt[STMT_COUNT]; /* each prepared on first use: stmt_get() */
 	struct store *next; /* in db's list of open connections */
 	/*
 	 * The last account and namespaces found, reused while meta_generation()
@@ -124,7 +124,7 @@ struct store_db {
  */
 sqlite3 *connection_open(struct store_db *db);
 
-/* Prepares every statement on conn (which it then owns); NULL after logging. */
+/* A store on conn, which it then owns; its statements are prepared on first use. */
 struct store *connection_new(struct store_db *db, sqlite3 *conn);
 
 /* Finalizes the statements and closes the connection; accepts NULL. */
@@ -156,6 +156,16 @@ const char *setup_text(enum setup_id id);
  * the caller finalizes it. NULL after logging when it cannot be prepared.
  */
 sqlite3_stmt *lazy_prepare(struct store *st, enum lazy_id id);
+
+/*
+ * Statement id of statements.def on st's connection, prepared on its first use
+ * (a start prepares none: preparing all ~100 on each thread's connection was most
+ * of the start time). The text is fixed and the schema migrated before any
+ * use, so a failure is a defect or no memory: logged, then abort(), as
+ * xalloc does. stmt_prepare_all() (the unit tests) proves every text prepares.
+ */
+sqlite3_stmt *stmt_get(struct store *st, enum stmt_id id);
+int stmt_prepare_all(struct store *st);
 
 /* Binds a NUL-terminated string (SQLITE_STATIC: it must outlive the step). */
 int bind_text(sqlite3_stmt *q, int index, const char *s);

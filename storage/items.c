@@ -22,7 +22,7 @@ static void bind_item_ref(sqlite3_stmt *q, const struct item_ref *ref)
 enum store_status store_item_get(struct store *st, const struct item_ref *ref, int64_t now_ms,
                                  struct buf *value, char *ctype)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ITEM_GET];
+	sqlite3_stmt *q = stmt_get(st, STMT_ITEM_GET);
 	enum store_status status;
 	int rc;
 
@@ -44,7 +44,7 @@ enum store_status store_item_put(struct store *st, const struct item_ref *ref, c
                                  size_t len, const char *ctype, int64_t now_ms,
                                  int64_t expires_at_ms, int64_t visible_at_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ITEM_PUT];
+	sqlite3_stmt *q = stmt_get(st, STMT_ITEM_PUT);
 	int rc;
 
 	if (len > (size_t)INT32_MAX)
@@ -66,7 +66,7 @@ enum store_status store_item_delete(struct store *st, const struct item_ref *ref
                                     int64_t effective_at_ms)
 {
 	bool later = effective_at_ms > now_ms;
-	sqlite3_stmt *q = st->stmt[later ? STMT_ITEM_DELETE_LATER : STMT_ITEM_DELETE];
+	sqlite3_stmt *q = stmt_get(st, later ? STMT_ITEM_DELETE_LATER : STMT_ITEM_DELETE);
 	int rc, changed;
 
 	bind_item_ref(q, ref);
@@ -96,7 +96,7 @@ static enum store_status list_names(struct store *st, sqlite3_stmt *q, store_nam
 enum store_status store_item_list(struct store *st, const struct item_ref *ref, int64_t now_ms,
                                   int64_t limit, store_name_fn *fn, void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ITEM_LIST];
+	sqlite3_stmt *q = stmt_get(st, STMT_ITEM_LIST);
 
 	bind_item_ref(q, ref);
 	sqlite3_bind_int64(q, 6, now_ms);
@@ -107,7 +107,7 @@ enum store_status store_item_list(struct store *st, const struct item_ref *ref, 
 enum store_status store_group_list(struct store *st, const struct item_ref *ref, int64_t now_ms,
                                    int64_t limit, store_name_fn *fn, void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_GROUP_LIST];
+	sqlite3_stmt *q = stmt_get(st, STMT_GROUP_LIST);
 
 	bind_text(q, 1, ref->account);
 	bind_text(q, 2, network_name(ref->network));
@@ -122,7 +122,7 @@ enum store_status store_group_list_sandboxes(struct store *st, const struct item
                                              int64_t now_ms, int64_t limit, store_name_fn *fn,
                                              void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_GROUP_LIST_SANDBOXES];
+	sqlite3_stmt *q = stmt_get(st, STMT_GROUP_LIST_SANDBOXES);
 
 	bind_text(q, 1, ref->account);
 	bind_text(q, 2, network_name(ref->network));
@@ -141,7 +141,7 @@ enum store_status store_settle(struct store *st, const char *account)
 		return status;
 	for (int i = 0; i < 2 && rc == SQLITE_DONE; i++) {
 		sqlite3_stmt *q =
-		        st->stmt[i == 0 ? STMT_ITEM_SETTLE_DELETES : STMT_ITEM_SETTLE_WRITES];
+		        stmt_get(st, i == 0 ? STMT_ITEM_SETTLE_DELETES : STMT_ITEM_SETTLE_WRITES);
 
 		if (account)
 			bind_text(q, 1, account);
@@ -153,7 +153,7 @@ enum store_status store_settle(struct store *st, const char *account)
 
 void items_sweep(struct store *st, int64_t now_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ITEM_SWEEP];
+	sqlite3_stmt *q = stmt_get(st, STMT_ITEM_SWEEP);
 	int rc;
 
 	do {

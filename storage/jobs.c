@@ -30,7 +30,7 @@ static void read_job(sqlite3_stmt *q, struct job_rec *out)
 
 enum store_status store_job_create(struct store *st, const struct job_rec *job)
 {
-	sqlite3_stmt *q = st->stmt[STMT_JOB_INSERT];
+	sqlite3_stmt *q = stmt_get(st, STMT_JOB_INSERT);
 	int rc;
 
 	bind_text(q, 1, job->account);
@@ -50,7 +50,7 @@ enum store_status store_job_create(struct store *st, const struct job_rec *job)
 enum store_status store_job_get(struct store *st, const char *account, enum network net,
                                 const char *namespace, const char *id, struct job_rec *out)
 {
-	sqlite3_stmt *q = st->stmt[STMT_JOB_GET];
+	sqlite3_stmt *q = stmt_get(st, STMT_JOB_GET);
 	enum store_status status;
 	int rc;
 
@@ -71,7 +71,7 @@ enum store_status store_job_get(struct store *st, const char *account, enum netw
 enum store_status store_job_list(struct store *st, const char *account, enum network net,
                                  const char *namespace, store_job_fn *fn, void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_JOB_LIST];
+	sqlite3_stmt *q = stmt_get(st, STMT_JOB_LIST);
 	struct job_rec job;
 	int rc;
 
@@ -88,7 +88,7 @@ enum store_status store_job_list(struct store *st, const char *account, enum net
 
 enum store_status store_job_next(struct store *st, struct job_rec *out)
 {
-	sqlite3_stmt *q = st->stmt[STMT_JOB_NEXT];
+	sqlite3_stmt *q = stmt_get(st, STMT_JOB_NEXT);
 	enum store_status status;
 	int rc = sqlite3_step(q);
 
@@ -103,7 +103,7 @@ enum store_status store_job_next(struct store *st, struct job_rec *out)
 
 enum store_status store_job_progress(struct store *st, const struct job_rec *job)
 {
-	sqlite3_stmt *q = st->stmt[STMT_JOB_PROGRESS];
+	sqlite3_stmt *q = stmt_get(st, STMT_JOB_PROGRESS);
 	int rc;
 
 	bind_text(q, 1, job->account);
@@ -122,7 +122,7 @@ enum store_status store_job_progress(struct store *st, const struct job_rec *job
 enum store_status store_job_error_add(struct store *st, const char *account, const char *job,
                                       int64_t record, const char *message)
 {
-	sqlite3_stmt *q = st->stmt[STMT_JOB_ERROR_ADD];
+	sqlite3_stmt *q = stmt_get(st, STMT_JOB_ERROR_ADD);
 	int rc;
 
 	bind_text(q, 1, account);
@@ -137,7 +137,7 @@ enum store_status store_job_error_add(struct store *st, const char *account, con
 enum store_status store_job_errors(struct store *st, const char *account, const char *job,
                                    int64_t limit, store_job_error_fn *fn, void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_JOB_ERRORS];
+	sqlite3_stmt *q = stmt_get(st, STMT_JOB_ERRORS);
 	int rc;
 
 	bind_text(q, 1, account);
@@ -152,7 +152,7 @@ enum store_status store_job_errors(struct store *st, const char *account, const 
 enum store_status store_item_export(struct store *st, const struct item_ref *ref, int64_t now_ms,
                                     int64_t limit, store_export_fn *fn, void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ITEM_EXPORT];
+	sqlite3_stmt *q = stmt_get(st, STMT_ITEM_EXPORT);
 	int rc;
 
 	bind_text(q, 1, ref->account);

@@ -37,7 +37,7 @@ int64_t namespace_retention_at(const struct namespace_rec *ns, int64_t now_ms)
 static enum store_status namespace_get(struct store *st, const char *account, enum network net,
                                        const char *name, int64_t now_ms, struct namespace_rec *out)
 {
-	sqlite3_stmt *q = st->stmt[STMT_NS_GET];
+	sqlite3_stmt *q = stmt_get(st, STMT_NS_GET);
 	enum store_status status;
 	int rc;
 
@@ -89,7 +89,7 @@ enum store_status store_namespace_get(struct store *st, const char *account, enu
 enum store_status store_namespace_list(struct store *st, const char *account, enum network net,
                                        int64_t now_ms, store_namespace_fn *fn, void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_NS_LIST];
+	sqlite3_stmt *q = stmt_get(st, STMT_NS_LIST);
 	struct namespace_rec ns;
 	int rc;
 
@@ -114,7 +114,7 @@ static bool same_configuration(const struct namespace_rec *a, const struct names
 static int count_live(struct store *st, const char *account, enum network net, int64_t now_ms,
                       int64_t *count)
 {
-	sqlite3_stmt *q = st->stmt[STMT_NS_COUNT];
+	sqlite3_stmt *q = stmt_get(st, STMT_NS_COUNT);
 	int rc;
 
 	bind_text(q, 1, account);
@@ -133,7 +133,7 @@ static int purge(struct store *st, const char *account, enum network net, const 
 	int rc = SQLITE_DONE;
 
 	for (int i = 0; i < 2 && rc == SQLITE_DONE; i++) {
-		sqlite3_stmt *q = st->stmt[i == 0 ? STMT_NS_DELETE_ITEMS : STMT_NS_DELETE];
+		sqlite3_stmt *q = stmt_get(st, i == 0 ? STMT_NS_DELETE_ITEMS : STMT_NS_DELETE);
 
 		bind_ns_key(q, account, net, name);
 		rc = step_in_tx(q);
@@ -146,7 +146,7 @@ enum store_status store_namespace_create(struct store *st, const char *account, 
                                          const struct namespace_rec *ns, int64_t now_ms,
                                          struct namespace_rec *out)
 {
-	sqlite3_stmt *q = st->stmt[STMT_NS_INSERT];
+	sqlite3_stmt *q = stmt_get(st, STMT_NS_INSERT);
 	enum store_status status = tx_begin(st);
 	int64_t count = 0;
 	int rc;
@@ -187,7 +187,7 @@ static enum store_status set_column(struct store *st, enum stmt_id id, const cha
                                     enum network net, const char *name, int64_t value,
                                     bool null_if_zero)
 {
-	sqlite3_stmt *q = st->stmt[id];
+	sqlite3_stmt *q = stmt_get(st, id);
 	int rc;
 
 	bind_ns_key(q, account, net, name);
@@ -205,7 +205,7 @@ enum store_status store_namespace_set_retention(struct store *st, const char *ac
                                                 int64_t retention_s, int64_t now_ms,
                                                 int64_t from_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_NS_SET_RETENTION];
+	sqlite3_stmt *q = stmt_get(st, STMT_NS_SET_RETENTION);
 	int rc;
 
 	bind_ns_key(q, account, net, name);
@@ -244,7 +244,7 @@ enum store_status store_namespace_delete(struct store *st, const char *account, 
 /* One scheduled delete that has come, copied out of the statement; false when none is left. */
 static bool next_due(struct store *st, int64_t now_ms, char *account, enum network *net, char *name)
 {
-	sqlite3_stmt *due = st->stmt[STMT_NS_NEXT_DUE];
+	sqlite3_stmt *due = stmt_get(st, STMT_NS_NEXT_DUE);
 	int rc;
 
 	sqlite3_bind_int64(due, 1, now_ms);

@@ -51,7 +51,7 @@ static bool known_table(const char *name)
  */
 static int check_tables(struct store *st)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TABLE_NAMES];
+	sqlite3_stmt *q = stmt_get(st, STMT_TABLE_NAMES);
 	int rc;
 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -70,7 +70,7 @@ static int check_tables(struct store *st)
 /* Runs statement id (?1 account when given); a SQLite code. */
 static int run(struct store *st, enum stmt_id id, const char *account, int64_t now_ms)
 {
-	sqlite3_stmt *q = st->stmt[id];
+	sqlite3_stmt *q = stmt_get(st, id);
 	int rc;
 
 	if (account)
@@ -108,7 +108,7 @@ enum store_status store_reset(struct store *st, const char *account, bool keep_i
 
 enum store_status store_account_ids(struct store *st, store_name_fn *fn, void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ACCOUNT_IDS];
+	sqlite3_stmt *q = stmt_get(st, STMT_ACCOUNT_IDS);
 	int rc;
 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
@@ -121,7 +121,7 @@ enum store_status store_account_ids(struct store *st, store_name_fn *fn, void *c
 enum store_status store_item_all(struct store *st, const char *account, int64_t now_ms,
                                  store_item_fn *fn, void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_ITEM_ALL];
+	sqlite3_stmt *q = stmt_get(st, STMT_ITEM_ALL);
 	struct item_rec it;
 	int rc;
 
@@ -147,7 +147,7 @@ enum store_status store_item_all(struct store *st, const char *account, int64_t 
 enum store_status store_user_all(struct store *st, const char *account, store_user_fn *fn,
                                  void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_USER_ALL];
+	sqlite3_stmt *q = stmt_get(st, STMT_USER_ALL);
 	struct user_rec u;
 	int rc;
 
@@ -172,7 +172,7 @@ static void copy_col(char *out, size_t size, sqlite3_stmt *q, int col)
 enum store_status store_client_all(struct store *st, const char *account, store_client_fn *fn,
                                    void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_CLIENT_ALL];
+	sqlite3_stmt *q = stmt_get(st, STMT_CLIENT_ALL);
 	struct client_rec c;
 	int rc;
 

@@ -42,7 +42,7 @@ static int64_t read_token(sqlite3_stmt *q, struct token_rec *out)
 
 static int read_perms(struct store *st, int64_t id, struct token_rec *out)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TOKEN_NS_LIST];
+	sqlite3_stmt *q = stmt_get(st, STMT_TOKEN_NS_LIST);
 	int rc;
 
 	sqlite3_bind_int64(q, 1, id);
@@ -87,7 +87,7 @@ static int count_step(sqlite3_stmt *q, int64_t *n)
 
 static int insert_token(struct store *st, const struct token_rec *t)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TOKEN_INSERT];
+	sqlite3_stmt *q = stmt_get(st, STMT_TOKEN_INSERT);
 	int64_t id;
 	int rc;
 
@@ -111,7 +111,7 @@ static int insert_token(struct store *st, const struct token_rec *t)
 	rc = step_in_tx(q);
 	stmt_done(q);
 	id = sqlite3_last_insert_rowid(st->conn);
-	q = st->stmt[STMT_TOKEN_NS_INSERT];
+	q = stmt_get(st, STMT_TOKEN_NS_INSERT);
 	for (size_t i = 0; rc == SQLITE_DONE && i < t->perm_count; i++) {
 		sqlite3_bind_int64(q, 1, id);
 		sqlite3_bind_int64(q, 2, (int64_t)i);
@@ -133,7 +133,7 @@ enum store_status store_token_create(struct store *st, const struct token_rec *t
 
 	if (status != STORE_OK)
 		return status;
-	q = st->stmt[STMT_TOKEN_NAME_LIVE];
+	q = stmt_get(st, STMT_TOKEN_NAME_LIVE);
 	bind_text(q, 1, t->account);
 	bind_text(q, 2, t->name);
 	sqlite3_bind_int64(q, 3, now_ms);
@@ -144,7 +144,7 @@ enum store_status store_token_create(struct store *st, const struct token_rec *t
 		return tx_end(st, store_failed(st, rc, "token name"));
 	if (live)
 		return tx_end(st, STORE_CONFLICT);
-	q = st->stmt[STMT_TOKEN_COUNT];
+	q = stmt_get(st, STMT_TOKEN_COUNT);
 	bind_text(q, 1, t->account);
 	sqlite3_bind_int64(q, 2, now_ms - STORE_TOKEN_AFTERLIFE_MS);
 	rc = count_step(q, &counted);
@@ -172,7 +172,7 @@ enum store_status store_token_import(struct store *st, const struct token_rec *t
 enum store_status store_token_get(struct store *st, const char *account, const char *name,
                                   struct token_rec *out)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TOKEN_GET];
+	sqlite3_stmt *q = stmt_get(st, STMT_TOKEN_GET);
 
 	bind_text(q, 1, account);
 	bind_text(q, 2, name);
@@ -181,7 +181,7 @@ enum store_status store_token_get(struct store *st, const char *account, const c
 
 enum store_status store_token_by_uuid(struct store *st, const char *uuid, struct token_rec *out)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TOKEN_BY_UUID];
+	sqlite3_stmt *q = stmt_get(st, STMT_TOKEN_BY_UUID);
 
 	bind_text(q, 1, uuid);
 	return one_token(st, q, out, "token by uuid");
@@ -209,7 +209,7 @@ static enum store_status each_token(struct store *st, sqlite3_stmt *q, store_tok
 enum store_status store_token_list(struct store *st, const char *account, int64_t now_ms,
                                    bool include_expired, store_token_fn *fn, void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TOKEN_LIST];
+	sqlite3_stmt *q = stmt_get(st, STMT_TOKEN_LIST);
 
 	bind_text(q, 1, account);
 	sqlite3_bind_int64(q, 2, include_expired ? now_ms - STORE_TOKEN_AFTERLIFE_MS : now_ms);
@@ -219,7 +219,7 @@ enum store_status store_token_list(struct store *st, const char *account, int64_
 enum store_status store_token_all(struct store *st, const char *account, store_token_fn *fn,
                                   void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TOKEN_ALL];
+	sqlite3_stmt *q = stmt_get(st, STMT_TOKEN_ALL);
 
 	bind_text(q, 1, account);
 	return each_token(st, q, fn, ctx, "token all");
@@ -238,7 +238,7 @@ static enum store_status update_token(struct store *st, sqlite3_stmt *q, const c
 
 enum store_status store_token_revoke(struct store *st, const char *uuid, int64_t now_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TOKEN_REVOKE];
+	sqlite3_stmt *q = stmt_get(st, STMT_TOKEN_REVOKE);
 
 	bind_text(q, 1, uuid);
 	sqlite3_bind_int64(q, 2, now_ms);
@@ -248,7 +248,7 @@ enum store_status store_token_revoke(struct store *st, const char *uuid, int64_t
 enum store_status store_token_refresh(struct store *st, const char *uuid, int64_t now_ms,
                                       int64_t busy_until_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TOKEN_REFRESH];
+	sqlite3_stmt *q = stmt_get(st, STMT_TOKEN_REFRESH);
 
 	bind_text(q, 1, uuid);
 	sqlite3_bind_int64(q, 2, now_ms);
@@ -270,7 +270,7 @@ static bool parse_workflow(const char *s, enum token_workflow *out)
 enum store_status store_token_settings_get(struct store *st, const char *account,
                                            struct token_settings *out)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TOKEN_SETTINGS_GET];
+	sqlite3_stmt *q = stmt_get(st, STMT_TOKEN_SETTINGS_GET);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -295,7 +295,7 @@ enum store_status store_token_settings_get(struct store *st, const char *account
 enum store_status store_token_settings_put(struct store *st, const char *account,
                                            const struct token_settings *s)
 {
-	sqlite3_stmt *q = st->stmt[STMT_TOKEN_SETTINGS_PUT];
+	sqlite3_stmt *q = stmt_get(st, STMT_TOKEN_SETTINGS_PUT);
 	int rc;
 
 	bind_text(q, 1, account);
@@ -313,7 +313,7 @@ enum store_status store_token_settings_put(struct store *st, const char *account
 
 enum store_status store_secret_get(struct store *st, const char *name, struct buf *out)
 {
-	sqlite3_stmt *q = st->stmt[STMT_SECRET_GET];
+	sqlite3_stmt *q = stmt_get(st, STMT_SECRET_GET);
 	enum store_status status;
 	int rc;
 
@@ -331,7 +331,7 @@ enum store_status store_secret_get(struct store *st, const char *name, struct bu
 enum store_status store_secret_put(struct store *st, const char *name, const char *text,
                                    int64_t now_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_SECRET_PUT];
+	sqlite3_stmt *q = stmt_get(st, STMT_SECRET_PUT);
 	int rc;
 
 	bind_text(q, 1, name);
@@ -344,7 +344,7 @@ enum store_status store_secret_put(struct store *st, const char *name, const cha
 
 enum store_status store_notice_last_check(struct store *st, int64_t *check_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_NOTICE_LAST_CHECK];
+	sqlite3_stmt *q = stmt_get(st, STMT_NOTICE_LAST_CHECK);
 	int rc = sqlite3_step(q);
 
 	*check_ms = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
@@ -356,7 +356,7 @@ enum store_status store_notice_last_check(struct store *st, int64_t *check_ms)
 enum store_status store_notice_due(struct store *st, int64_t check_ms, int64_t days,
                                    store_notice_token_fn *fn, void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_NOTICE_DUE];
+	sqlite3_stmt *q = stmt_get(st, STMT_NOTICE_DUE);
 	int64_t day = check_ms / STORE_DAY_MS;
 	struct notice_token t;
 	int rc;
@@ -377,7 +377,7 @@ enum store_status store_notice_due(struct store *st, int64_t check_ms, int64_t d
 enum store_status store_notice_record(struct store *st, const struct notice_rec *n, size_t count,
                                       int64_t check_ms)
 {
-	sqlite3_stmt *q = st->stmt[STMT_NOTICE_INSERT];
+	sqlite3_stmt *q = stmt_get(st, STMT_NOTICE_INSERT);
 	enum store_status status = tx_begin(st);
 	int rc = SQLITE_DONE;
 
@@ -396,7 +396,7 @@ enum store_status store_notice_record(struct store *st, const struct notice_rec 
 		stmt_done(q);
 	}
 	if (rc == SQLITE_DONE) {
-		q = st->stmt[STMT_NOTICE_SET_CHECK];
+		q = stmt_get(st, STMT_NOTICE_SET_CHECK);
 		sqlite3_bind_int64(q, 1, check_ms);
 		rc = step_in_tx(q);
 		stmt_done(q);
@@ -407,7 +407,7 @@ enum store_status store_notice_record(struct store *st, const struct notice_rec 
 enum store_status store_notice_list(struct store *st, const char *account, store_notice_fn *fn,
                                     void *ctx)
 {
-	sqlite3_stmt *q = st->stmt[STMT_NOTICE_LIST];
+	sqlite3_stmt *q = stmt_get(st, STMT_NOTICE_LIST);
 	struct notice_rec n;
 	int rc;
 

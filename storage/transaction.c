@@ -106,9 +106,9 @@ int step_in_tx(sqlite3_stmt *q)
 /* Steps one of the transaction statements (BEGIN, COMMIT, savepoints); a SQLite code. */
 static int step_control(struct store *st, enum stmt_id id)
 {
-	int rc = sqlite3_step(st->stmt[id]);
+	int rc = sqlite3_step(stmt_get(st, id));
 
-	sqlite3_reset(st->stmt[id]);
+	sqlite3_reset(stmt_get(st, id));
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 

@@ -1,8 +1,9 @@
 // A restart on the same database keeps everything; SIGTERM and SIGINT stop cleanly with exit 0.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { assertJson, assertProblem, itemPath, namespaceBody, nsPath, startServer, V1 } from './helpers.mjs';
+import { assertJson, assertProblem, BIN, itemPath, namespaceBody, nsPath, startServer, V1 } from './helpers.mjs';
 
 const ITEMS = [
 	['staging', 'keep', 'countries', 'US', 'United States', 'text/plain'],
@@ -94,6 +95,18 @@ test('SIGINT stops the server with exit 0 and nothing lost', async () => {
 	server.proc = null;
 	await server.start([]);
 	assert.equal((await server.get(itemPath('staging', 'keep', 'countries', 'IT'))).body, 'Italy');
+	await assertItems();
+});
+
+test('a second emulator on the same database is refused while the first runs, which keeps serving', () => {
+	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('EDGEKV_')));
+	const second = spawnSync(BIN, ['--db', server.dbPath, '--http-port', '0', '--https-port', 'off'], { env, encoding: 'utf8', timeout: 20_000 });
+	assert.equal(second.status, 1, second.stderr);
+	assert.match(second.stderr, /store: the database '.*' is in use by another process \(another emulator on the same --db\?\)/);
+	assert.doesNotMatch(second.stdout, /ready/);
+});
+
+test('the first emulator still serves after a second one was refused', async () => {
 	await assertItems();
 });
 

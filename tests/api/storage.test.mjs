@@ -3,7 +3,7 @@
 // emulator may not write refused with the reason and the path.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -62,14 +62,15 @@ function writeCalls(pid) {
 	return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))[1]);
 }
 
-test('the data folder is created 0700 and the database, WAL and shared-memory files 0600', async () => {
+test('the data folder is created 0700, the database and WAL files 0600, and there is no shared-memory file', async () => {
 	const dir = mkdtempSync(join(tmpdir(), 'ekv-storage-'));
 	const server = await startServer({ db: join(dir, 'data', 'edgekv.db'), dir, args: ['--https-port', 'off'] });
 	try {
 		await fill(server, 1);
 		assert.equal(statSync(join(dir, 'data')).mode & 0o777, 0o700);
-		for (const suffix of ['', '-wal', '-shm'])
+		for (const suffix of ['', '-wal'])
 			assert.equal(statSync(join(dir, 'data', `edgekv.db${suffix}`)).mode & 0o777, 0o600, `edgekv.db${suffix}`);
+		assert.equal(existsSync(join(dir, 'data', 'edgekv.db-shm')), false);
 	} finally {
 		await server.close();
 	}

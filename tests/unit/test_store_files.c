@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "storage/internal.h"
 #include "storage/store.h"
 #include "tests/unit/unit.h"
 #include "tests/unit/vfs_shim.h"
@@ -150,7 +151,7 @@ static void files_are_readable_by_their_owner_only(void **state)
 	assert_int_equal(put("k1", "secret"), STORE_OK);
 	assert_int_equal(file_mode(""), 0600);
 	assert_int_equal(file_mode("-wal"), 0600);
-	assert_int_equal(file_mode("-shm"), 0600);
+	assert_int_equal(file_size("-shm"), -1); /* the WAL index is in memory */
 }
 
 static void an_existing_database_readable_by_others_is_narrowed(void **state)
@@ -399,11 +400,20 @@ static void a_large_store_starts_without_checking_its_items(void **state)
 	assert_int_equal(logged_refusals, 0);
 }
 
+/* Statements are prepared on first use, so a typo in one would show only when it runs. */
+static void every_statement_prepares_on_the_migrated_schema(void **state)
+{
+	(void)state;
+	assert_int_equal(stmt_prepare_all(st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        TEST_FX("a database, its WAL and shared-memory files are readable by their owner "
-	                "only",
+	        TEST_FX("every statement of statements.def prepares on the migrated schema",
+	                every_statement_prepares_on_the_migrated_schema),
+	        TEST_FX("a database and its WAL are readable by their owner only, and there is no "
+	                "shared-memory file",
 	                files_are_readable_by_their_owner_only),
 	        TEST_FX("an existing database readable by others is narrowed to its owner",
 	                an_existing_database_readable_by_others_is_narrowed),

@@ -191,7 +191,7 @@ static int shim_last_error(sqlite3_vfs *vfs, int n, char *out)
 
 static sqlite3_vfs shim_vfs = {
         .iVersion = 1,
-        .zName = "ekv-test-shim",
+        .zName = "unix-excl", /* the name storage/ opens with: found before the real one */
         .xOpen = shim_open,
         .xDelete = shim_delete,
         .xAccess = shim_access,
@@ -202,12 +202,16 @@ static sqlite3_vfs shim_vfs = {
         .xGetLastError = shim_last_error,
 };
 
-/* Registers the shim as the default VFS in front of the current default; once per process. */
+/*
+ * Registers the shim in front of SQLite's "unix-excl" VFS, the one storage/ names when it
+ * opens a file, under the same name and as the default: sqlite3_vfs_find() returns the
+ * newest registration first. Once per process.
+ */
 static inline int vfs_shim_install(void)
 {
 	if (vfs_shim_real)
 		return SQLITE_OK;
-	vfs_shim_real = sqlite3_vfs_find(NULL);
+	vfs_shim_real = sqlite3_vfs_find("unix-excl");
 	if (!vfs_shim_real)
 		return SQLITE_ERROR;
 	shim_vfs.szOsFile = (int)sizeof(struct vfs_shim_file) + vfs_shim_real->szOsFile;
