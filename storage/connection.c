@@ -221,7 +221,8 @@ sqlite3_stmt *stmt_get(struct store *st, enum stmt_id id)
 	                        &st->stmt[id], NULL);
 	if (rc != SQLITE_OK) {
 		/* Fixed text on a migrated schema: only a defect or no memory gets here. */
-		log_error("store: cannot prepare '%s': %s", stmt_text[id], sqlite3_errmsg(st->conn));
+		log_error("store: cannot prepare '%s': %s", stmt_text[id],
+		          sqlite3_errmsg(st->conn));
 		abort();
 	}
 	return st->stmt[id];

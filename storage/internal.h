@@ -66,7 +66,7 @@ struct store {
 	struct store_db *db;
 	sqlite3 *conn;
 	sqlite3_stmt *stmt[STMT_COUNT]; /* each prepared on first use: stmt_get() */
-	struct store *next; /* in db's list of open connections */
+	struct store *next;             /* in db's list of open connections */
 	/*
 	 * The last account and namespaces found, reused while meta_generation()
 	 * is unchanged: every request reads both, and each read is a WAL read
