@@ -25,7 +25,9 @@ struct journal_filter {
 static void add_entry(void *ctx, const struct journal_entry *e)
 {
 	struct journal_filter *f = ctx;
-	char when[CLOCK_RFC3339_MAX];
+	char when[CLOCK_RFC3339_MAX], text[JOURNAL_BODY_MAX + 1];
+	const char *name, *value;
+	size_t pos = 0;
 	cJSON *o, *headers;
 
 	if ((f->path[0] && strncmp(e->target, f->path, strlen(f->path)) != 0) ||
@@ -43,13 +45,15 @@ static void add_entry(void *ctx, const struct journal_entry *e)
 	cJSON_AddStringToObject(o, "requestId", e->request_id);
 	cJSON_AddNumberToObject(o, "latencyMs", (double)e->latency_ms);
 	headers = cJSON_AddObjectToObject(o, "headers");
-	for (size_t i = 0; i < e->header_count; i++)
-		cJSON_AddStringToObject(headers, e->headers[i].name, e->headers[i].value);
+	while (journal_header_next(e, &pos, &name, &value))
+		cJSON_AddStringToObject(headers, name, value);
 	cJSON_AddNumberToObject(o, "requestBodyBytes", (double)e->request_len);
-	cJSON_AddStringToObject(o, "requestBody", e->request_body);
+	journal_body_text(text, e->request_body, e->request_kept);
+	cJSON_AddStringToObject(o, "requestBody", text);
 	cJSON_AddStringToObject(o, "responseContentType", e->response_type);
 	cJSON_AddNumberToObject(o, "responseBodyBytes", (double)e->response_len);
-	cJSON_AddStringToObject(o, "responseBody", e->response_body);
+	journal_body_text(text, e->response_body, e->response_kept);
+	cJSON_AddStringToObject(o, "responseBody", text);
 	cJSON_AddItemToArray(f->list, o);
 }
 

@@ -71,62 +71,100 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
-/* The first bytes of a body as text that a JSON string carries exactly (dst: max + 1). */
-static void copy_text(char *dst, size_t max, const void *src, size_t n)
+void journal_body_text(char *dst, const unsigned char *src, size_t n)
 {
-	const unsigned char *p = src;
 	size_t out = 0;
 
-	if (n > max)
-		n = max;
 	for (size_t i = 0; i < n;) {
-		size_t len = utf8_seq(p + i, n - i);
+		size_t len = utf8_seq(src + i, n - i);
 
 		if (len == 0) {
 			dst[out++] = '.';
 			i++;
 			continue;
 		}
-		memcpy(dst + out, p + i, len);
+		memcpy(dst + out, src + i, len);
 		out += len;
 		i += len;
 	}
 	dst[out] = '\0';
 }
 
+bool journal_header_next(const struct journal_entry *e, size_t *pos, const char **name,
+                         const char **value)
+{
+	if (*pos >= e->header_bytes)
+		return false;
+	*name = e->headers + *pos;
+	*value = *name + strlen(*name) + 1;
+	*pos = (size_t)(*value - e->headers) + strlen(*value) + 1;
+	return true;
+}
+
+/* Copies src cut to size - 1 bytes; the length copied. */
+static size_t copy_cut(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return n;
+}
+
+/* The request's headers into e, packed, secrets redacted; stops at the first that does not fit. */
+static void pack_headers(struct journal_entry *e, const struct api_request *req)
+{
+	size_t off = 0;
+
+	e->header_count = 0;
+	e->header_bytes = 0;
+	for (size_t i = 0; i < req->header_count; i++) {
+		const struct api_header *h = &req->headers[i];
+		const char *value = journal_header_secret(h->name) ? "[redacted]" : h->value;
+		size_t nlen = strnlen(h->name, 48), vlen = strnlen(value, 160);
+
+		if (off + nlen + vlen + 2 > sizeof(e->headers))
+			break;
+		off += copy_cut(e->headers + off, nlen + 1, h->name) + 1;
+		off += copy_cut(e->headers + off, vlen + 1, value) + 1;
+		e->header_count++;
+		e->header_bytes = off;
+	}
+}
+
+static size_t keep_body(unsigned char *dst, const void *src, size_t len)
+{
+	size_t n = src ? (len < JOURNAL_BODY_MAX ? len : JOURNAL_BODY_MAX) : 0;
+
+	if (n)
+		memcpy(dst, src, n);
+	return n;
+}
+
 void journal_add(struct journal *j, const struct api_request *req, const struct api_response *res,
                  const char *account, int64_t at_ms)
 {
-	struct journal_entry e;
+	struct journal_entry *e;
 
-	/* Formatted outside the lock, which then covers one copy. */
-	memset(&e, 0, sizeof(e));
-	e.at_ms = at_ms;
-	snprintf(e.method, sizeof(e.method), "%s", http_method_name(req->method));
-	snprintf(e.target, sizeof(e.target), "%s", req->target);
-	e.status = res->status;
-	snprintf(e.account, sizeof(e.account), "%s", account ? account : "");
-	snprintf(e.request_id, sizeof(e.request_id), "%s", req->request_id);
-	e.latency_ms = res->delay_ms;
-	e.request_len = req->body_len;
-	copy_text(e.request_body, JOURNAL_BODY_MAX, req->body, req->body ? req->body_len : 0);
-	e.response_len = res->body.len;
-	copy_text(e.response_body, JOURNAL_BODY_MAX, res->body.ptr,
-	          res->body.ptr ? res->body.len : 0);
-	snprintf(e.response_type, sizeof(e.response_type), "%.95s", res->content_type);
-	for (size_t i = 0; i < req->header_count && e.header_count < JOURNAL_HEADERS_MAX; i++) {
-		const struct api_header *h = &req->headers[i];
-
-		snprintf(e.headers[e.header_count].name, sizeof(e.headers[0].name), "%s", h->name);
-		snprintf(e.headers[e.header_count].value, sizeof(e.headers[0].value), "%s",
-		         journal_header_secret(h->name) ? "[redacted]" : h->value);
-		e.header_count++;
-	}
+	/* Written in place under the lock: a few short copies, no formatting. */
 	pthread_mutex_lock(&j->lock);
 	if (!j->ring)
 		j->ring = xcalloc(JOURNAL_SIZE, sizeof(*j->ring));
-	e.seq = j->next_seq++;
-	j->ring[(size_t)(e.seq % JOURNAL_SIZE)] = e;
+	e = &j->ring[(size_t)(j->next_seq % JOURNAL_SIZE)];
+	e->seq = j->next_seq++;
+	e->at_ms = at_ms;
+	copy_cut(e->method, sizeof(e->method), http_method_name(req->method));
+	copy_cut(e->target, sizeof(e->target), req->target);
+	e->status = res->status;
+	copy_cut(e->account, sizeof(e->account), account ? account : "");
+	copy_cut(e->request_id, sizeof(e->request_id), req->request_id);
+	e->latency_ms = res->delay_ms;
+	pack_headers(e, req);
+	e->request_len = req->body_len;
+	e->request_kept = keep_body(e->request_body, req->body, req->body_len);
+	e->response_len = res->body.len;
+	e->response_kept = keep_body(e->response_body, res->body.ptr, res->body.len);
+	copy_cut(e->response_type, sizeof(e->response_type), res->content_type);
 	pthread_mutex_unlock(&j->lock);
 }
 

@@ -19,18 +19,22 @@ struct seen {
 static void see(void *ctx, const struct journal_entry *e)
 {
 	struct seen *s = ctx;
+	const char *name, *value;
+	size_t pos = 0, count = 0;
 
 	if (s->n++ == 0)
 		s->first = e->seq;
 	s->last = e->seq;
-	for (size_t i = 0; i < e->header_count; i++) {
-		if (strcmp(e->headers[i].name, "Authorization") == 0)
-			snprintf(s->auth, sizeof(s->auth), "%s", e->headers[i].value);
-		if (strcmp(e->headers[i].name, "x-emulator-admin-secret") == 0)
-			snprintf(s->secret, sizeof(s->secret), "%s", e->headers[i].value);
-		if (strcmp(e->headers[i].name, "Content-Type") == 0)
-			snprintf(s->type, sizeof(s->type), "%s", e->headers[i].value);
+	while (journal_header_next(e, &pos, &name, &value)) {
+		count++;
+		if (strcmp(name, "Authorization") == 0)
+			snprintf(s->auth, sizeof(s->auth), "%s", value);
+		if (strcmp(name, "x-emulator-admin-secret") == 0)
+			snprintf(s->secret, sizeof(s->secret), "%s", value);
+		if (strcmp(name, "Content-Type") == 0)
+			snprintf(s->type, sizeof(s->type), "%s", value);
 	}
+	assert_int_equal(count, e->header_count);
 }
 
 static void add(struct journal *j, int status)
@@ -130,7 +134,7 @@ static size_t body_len_seen;
 static void see_body(void *ctx, const struct journal_entry *e)
 {
 	(void)ctx;
-	memcpy(body_seen, e->request_body, sizeof(body_seen));
+	journal_body_text(body_seen, e->request_body, e->request_kept);
 	body_len_seen = e->request_len;
 }
 
