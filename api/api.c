@@ -124,7 +124,8 @@ bool api_spools_body(const struct api *api, enum http_method method, const char 
 	struct route_params params;
 	unsigned allow = 0;
 
-	return api->config.upload_dir &&
+	/* Only a POST streams its body (the bulk upload): others skip the routing. */
+	return method == HTTP_POST && api->config.upload_dir &&
 	       route_match(api_routes, api_route_count, method, target, path_len, &route, &params,
 	                   &allow) == ROUTE_FOUND &&
 	       (route->flags & ROUTE_SPOOL_BODY);

@@ -38,6 +38,7 @@ static bool match(const char *pattern, const char *path, size_t path_len,
                   struct route_params *params)
 {
 	const char *p = pattern, *s = path, *end = path + path_len;
+	const char *raw[ROUTE_PARAMS];
 	size_t used = 0;
 
 	params->count = 0;
@@ -58,23 +59,30 @@ static bool match(const char *pattern, const char *path, size_t path_len,
 		plen = (size_t)(pseg_end - p);
 		slen = (size_t)(sseg_end - s);
 		if (plen >= 2 && p[0] == '{' && p[plen - 1] == '}') {
-			if (slen == 0 || params->count == ROUTE_PARAMS ||
-			    used + slen + 1 > sizeof(params->buf))
+			if (slen == 0 || params->count == ROUTE_PARAMS)
 				return false;
 			params->name[params->count] = p + 1;
 			params->name_len[params->count] = plen - 2;
-			params->value[params->count] = params->buf + used;
-			params->value_len[params->count] =
-			        decode_segment(params->buf + used, s, slen);
-			used += params->value_len[params->count] + 1;
-			params->count++;
+			raw[params->count] = s;
+			params->value_len[params->count++] = slen;
 		} else if (plen != slen || memcmp(p, s, plen) != 0) {
 			return false;
 		}
 		p = pseg_end;
 		s = sseg_end;
 	}
-	return *p == '\0' && s == end;
+	if (*p != '\0' || s != end)
+		return false;
+	/* Decoded only once the whole path matched: most rows tried do not. */
+	for (size_t i = 0; i < params->count; i++) {
+		if (used + params->value_len[i] + 1 > sizeof(params->buf))
+			return false;
+		params->value[i] = params->buf + used;
+		params->value_len[i] =
+		        decode_segment(params->buf + used, raw[i], params->value_len[i]);
+		used += params->value_len[i] + 1;
+	}
+	return true;
 }
 
 enum route_result route_match(const struct route *table, size_t n, enum http_method method,

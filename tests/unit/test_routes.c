@@ -180,6 +180,9 @@ static void the_table_is_the_api_surface(void **state)
 		              strncmp(api_routes[i].pattern, "/edgeworkers/v1/", 16) == 0 ||
 		              strncmp(api_routes[i].pattern, "/api/v1/", 8) == 0;
 		assert_int_equal((api_routes[i].flags & ROUTE_CONTROL) != 0, control);
+		/* api_spools_body() routes POSTs only. */
+		if (api_routes[i].flags & ROUTE_SPOOL_BODY)
+			assert_int_equal(api_routes[i].method, HTTP_POST);
 	}
 	assert_int_equal(management, sizeof(want) / sizeof(want[0]));
 }
