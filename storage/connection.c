@@ -50,6 +50,8 @@ int bind_text(sqlite3_stmt *q, int index, const char *s)
 
 void stmt_done(sqlite3_stmt *q)
 {
+	if (!q) /* stmt_get() could not prepare it */
+		return;
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 }
@@ -219,12 +221,13 @@ sqlite3_stmt *stmt_get(struct store *st, enum stmt_id id)
 		return st->stmt[id];
 	rc = sqlite3_prepare_v3(st->conn, stmt_text[id], -1, SQLITE_PREPARE_PERSISTENT,
 	                        &st->stmt[id], NULL);
-	if (rc != SQLITE_OK) {
-		/* Fixed text on a migrated schema: only a defect or no memory gets here. */
-		log_error("store: cannot prepare '%s': %s", stmt_text[id],
-		          sqlite3_errmsg(st->conn));
+	if (rc == SQLITE_NOMEM) { /* as xalloc does */
+		log_error("store: out of memory preparing a statement");
 		abort();
 	}
+	if (rc != SQLITE_OK) /* reading the schema failed (I/O): the caller's step says MISUSE */
+		log_error("store: cannot prepare '%s': %s", stmt_text[id],
+		          sqlite3_errmsg(st->conn));
 	return st->stmt[id];
 }
 

@@ -159,10 +159,12 @@ sqlite3_stmt *lazy_prepare(struct store *st, enum lazy_id id);
 
 /*
  * Statement id of statements.def on st's connection, prepared on its first use
- * (a start prepares none: preparing all ~100 on each thread's connection was most
- * of the start time). The text is fixed and the schema migrated before any
- * use, so a failure is a defect or no memory: logged, then abort(), as
- * xalloc does. stmt_prepare_all() (the unit tests) proves every text prepares.
+ * (preparing all ~100 on each thread's connection was most of the start time).
+ * stmt_prepare_all() proves at start, on the first connection, that every text
+ * prepares on this database's schema. Later, only reading the schema can fail
+ * (an I/O error after a snapshot restore): that is logged and NULL returned,
+ * which SQLite's bind and step answer with SQLITE_MISUSE, a store failure like
+ * any other; no memory ends the process, as xalloc does.
  */
 sqlite3_stmt *stmt_get(struct store *st, enum stmt_id id);
 int stmt_prepare_all(struct store *st);
@@ -179,8 +181,8 @@ void stmt_done(sqlite3_stmt *q);
  * A process-wide counter that moves after every commit that may have changed
  * an account or a namespace: every step_write() and tx_end(), never
  * step_item_write(). Read it before the query whose result is cached. The
- * sweeper also moves it once per sweep, so a change made outside the server
- * (the sqlite3 shell) is seen within a sweep. Never 0.
+ * sweeper also moves it once per sweep: no other process can write the file
+ * (unix-excl), so that only bounds a write path here that forgot. Never 0.
  */
 uint64_t meta_generation(const struct store *st);
 
@@ -237,8 +239,11 @@ void checkpoint_truncate(struct store_db *db);
 int sweeper_start(struct store_db *db);
 void sweeper_stop(struct store_db *db);
 
-/* migrations.c: schema migrations, run once per database at open. */
-int store_migrate(sqlite3 *conn);
+/*
+ * migrations.c: schema migrations, run once per database at open; *found is
+ * the schema version the file had (0: a new database). 0 / -1 (logged).
+ */
+int store_migrate(sqlite3 *conn, int *found);
 
 /* Column col of q's current row as text into dst (size bytes, cut to fit; NULL gives ""). */
 void store_column_text(char *dst, size_t size, sqlite3_stmt *q, int col);

@@ -215,12 +215,13 @@ static int migrate_step(sqlite3 *conn, int v)
 	return rc;
 }
 
-int store_migrate(sqlite3 *conn)
+int store_migrate(sqlite3 *conn, int *found)
 {
 	int v = -1;
 
 	if (setup_run(conn, SETUP_USER_VERSION, read_int, &v, false) != SQLITE_OK || v < 0)
 		return -1;
+	*found = v;
 	if (v > MIGRATION_COUNT) {
 		log_error("database schema version %d is newer than this binary (%d)", v,
 		          MIGRATION_COUNT);

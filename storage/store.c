@@ -132,10 +132,23 @@ static void db_free(struct store_db *db)
 	free(db);
 }
 
+/*
+ * An older version kept the WAL index in a -shm file; this process holds the file's
+ * lock now (unix-excl) and keeps the index in memory, so a file left behind is stale.
+ */
+static void remove_old_shm(const char *path)
+{
+	char shm[4096];
+
+	if ((size_t)snprintf(shm, sizeof(shm), "%s-shm", path) < sizeof(shm) && unlink(shm) == 0)
+		log_info("store: removed '%s', left by an older version", shm);
+}
+
 /* The first connection: checked, in WAL mode and migrated; then the sweeper's. */
 static int open_first(struct store_db *db)
 {
 	sqlite3 *conn = connection_open(db);
+	int found = 0;
 
 	if (!conn)
 		return -1;
@@ -144,12 +157,15 @@ static int open_first(struct store_db *db)
 		sqlite3_close(conn);
 		return -1;
 	}
-	if (store_migrate(conn) != 0) {
+	if (store_migrate(conn, &found) != 0) {
 		sqlite3_close(conn);
 		return -1;
 	}
 	db->sweeper = connection_new(db, conn);
-	return 0;
+	if (!db->in_memory)
+		remove_old_shm(db->path);
+	/* A schema edited by hand stops the start here, not at a request; one just made is fine. */
+	return found > 0 ? stmt_prepare_all(db->sweeper) : 0;
 }
 
 /*

@@ -16,7 +16,7 @@
 
 static void sweep(struct store_db *db, int64_t now_ms)
 {
-	meta_changed(db); /* bounds how long a change made outside the server goes unseen */
+	meta_changed(db); /* bounds how long a write that forgot to move it goes unseen */
 	namespaces_sweep(db->sweeper, now_ms, SWEEP_NAMESPACES);
 	items_sweep(db->sweeper, now_ms);
 	if (!db->in_memory)

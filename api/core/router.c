@@ -33,9 +33,9 @@ static size_t decode_segment(char *dst, const char *src, size_t len)
 	return n;
 }
 
-/* Does the path match pattern? Fills params (may be partly filled on failure). */
-static bool match(const char *pattern, const char *path, size_t path_len,
-                  struct route_params *params)
+/* Does the path match pattern? Fills params, partly when it does not. */
+static bool match_row(const char *pattern, const char *path, size_t path_len,
+                      struct route_params *params)
 {
 	const char *p = pattern, *s = path, *end = path + path_len;
 	const char *raw[ROUTE_PARAMS];
@@ -83,6 +83,16 @@ static bool match(const char *pattern, const char *path, size_t path_len,
 		used += params->value_len[i] + 1;
 	}
 	return true;
+}
+
+/* Does the path match pattern? Fills params; on false, params->count is 0. */
+static bool match(const char *pattern, const char *path, size_t path_len,
+                  struct route_params *params)
+{
+	if (match_row(pattern, path, path_len, params))
+		return true;
+	params->count = 0; /* nothing of a row that did not match */
+	return false;
 }
 
 enum route_result route_match(const struct route *table, size_t n, enum http_method method,

@@ -111,7 +111,10 @@ static size_t copy_cut(char *dst, size_t size, const char *src)
 	return n;
 }
 
-/* The request's headers into e, packed, secrets redacted; stops at the first that does not fit. */
+/*
+ * The request's headers into e, packed, secrets redacted, names cut at 47 bytes and values at
+ * 159; a header that no longer fits is left out, and the shorter ones after it still go in.
+ */
 static void pack_headers(struct journal_entry *e, const struct api_request *req)
 {
 	size_t off = 0;
@@ -121,10 +124,10 @@ static void pack_headers(struct journal_entry *e, const struct api_request *req)
 	for (size_t i = 0; i < req->header_count; i++) {
 		const struct api_header *h = &req->headers[i];
 		const char *value = journal_header_secret(h->name) ? "[redacted]" : h->value;
-		size_t nlen = strnlen(h->name, 48), vlen = strnlen(value, 160);
+		size_t nlen = strnlen(h->name, 47), vlen = strnlen(value, 159);
 
 		if (off + nlen + vlen + 2 > sizeof(e->headers))
-			break;
+			continue;
 		off += copy_cut(e->headers + off, nlen + 1, h->name) + 1;
 		off += copy_cut(e->headers + off, vlen + 1, value) + 1;
 		e->header_count++;

@@ -3,7 +3,7 @@
 // emulator may not write refused with the reason and the path.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -71,6 +71,20 @@ test('the data folder is created 0700, the database and WAL files 0600, and ther
 		for (const suffix of ['', '-wal'])
 			assert.equal(statSync(join(dir, 'data', `edgekv.db${suffix}`)).mode & 0o777, 0o600, `edgekv.db${suffix}`);
 		assert.equal(existsSync(join(dir, 'data', 'edgekv.db-shm')), false);
+	} finally {
+		await server.close();
+	}
+});
+
+test('a -shm file an older version left is removed at start', async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'ekv-storage-'));
+	const shm = join(dir, 'edgekv.db-shm');
+	writeFileSync(shm, 'left by an older version', { mode: 0o600 });
+	const server = await startServer({ db: join(dir, 'edgekv.db'), dir, args: ['--https-port', 'off'] });
+	try {
+		assert.equal(existsSync(shm), false);
+		await fill(server, 1);
+		assert.equal(existsSync(shm), false);
 	} finally {
 		await server.close();
 	}

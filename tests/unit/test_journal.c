@@ -169,6 +169,69 @@ static void test_body_text(void **state)
 	journal_free(j);
 }
 
+struct header_seen {
+	size_t count;
+	char last_name[64], long_value[200];
+};
+
+static void see_headers(void *ctx, const struct journal_entry *e)
+{
+	struct header_seen *s = ctx;
+	const char *name, *value;
+	size_t pos = 0;
+
+	s->count = 0;
+	while (journal_header_next(e, &pos, &name, &value)) {
+		s->count++;
+		snprintf(s->last_name, sizeof(s->last_name), "%s", name);
+		if (strcmp(name, "X-Long") == 0)
+			snprintf(s->long_value, sizeof(s->long_value), "%s", value);
+	}
+}
+
+/* Names cut at 47, values at 159, 1 KiB in all: one that does not fit is left out, not the rest. */
+static void test_headers_cut_and_bounded(void **state)
+{
+	static char big[400], long_name[80];
+	static struct api_header headers[12];
+	struct api_request req = {0};
+	struct api_response res;
+	struct journal *j = journal_new();
+	struct header_seen s = {0};
+
+	(void)state;
+	memset(big, 'v', sizeof(big) - 1);
+	memset(long_name, 'n', sizeof(long_name) - 1);
+	headers[0] = (struct api_header){"X-Long", big};
+	/* X-Long takes 167 bytes packed, each of 5 more 208: the fifth no longer fits in 1 KiB. */
+	for (size_t i = 1; i < 6; i++)
+		headers[i] = (struct api_header){long_name, big};
+	headers[6] = (struct api_header){"Host", "example.net"};
+	req.method = HTTP_GET;
+	req.target = "/edgekv/v1/initialize";
+	req.headers = headers;
+	req.header_count = 7;
+	req.request_id = "0123456789abcdef";
+	api_response_init(&res);
+	res.status = 200;
+	journal_add(j, &req, &res, "1-A", 1000);
+	journal_each(j, 0, see_headers, &s);
+	assert_int_equal(strlen(s.long_value), 159);
+	assert_int_equal(s.count, 6); /* X-Long, four long names, Host (17 bytes: it fits) */
+	assert_string_equal(s.last_name, "Host");
+	/* The same ring slot reused by a request with fewer headers shows only those. */
+	for (int i = 0; i < JOURNAL_SIZE - 1; i++)
+		journal_add(j, &req, &res, "1-A", 1000);
+	req.header_count = 1;
+	journal_add(j, &req, &res, "1-A", 1000);
+	memset(&s, 0, sizeof(s));
+	journal_each(j, JOURNAL_SIZE, see_headers, &s);
+	assert_int_equal(s.count, 1);
+	assert_string_equal(s.last_name, "X-Long");
+	api_response_release(&res);
+	journal_free(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +240,7 @@ int main(void)
 	        cmocka_unit_test(test_clear_forgets_everything_before),
 	        cmocka_unit_test(test_since_gives_newer_entries),
 	        cmocka_unit_test(test_body_text),
+	        cmocka_unit_test(test_headers_cut_and_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -388,6 +388,24 @@ static void open_allowed(void)
 	store_db_close(opened);
 }
 
+/* A column renamed by hand: statements are prepared on first use, yet the start refuses it. */
+static void a_schema_edited_by_hand_is_refused_at_open(void **state)
+{
+	sqlite3 *raw = NULL;
+
+	(void)state;
+	store_db_close(db);
+	db = NULL;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "ALTER TABLE item RENAME COLUMN content_type TO ctype",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(raw);
+	logged_refusals = 0;
+	assert_int_equal(stderr_lines_with(open_refused, "no such column: content_type"), 1);
+	assert_int_equal(logged_refusals, 1);
+}
+
 /* The bound of the check: past 2 MiB the items are not checked at start (the rest is). */
 static void a_large_store_starts_without_checking_its_items(void **state)
 {
@@ -434,6 +452,8 @@ int main(void)
 	                corrupt_database_is_refused_at_open),
 	        TEST_FX("one damaged data page is found by the start-up check",
 	                damaged_data_page_is_found_by_the_check),
+	        TEST_FX("a schema edited by hand is refused at open, naming what does not prepare",
+	                a_schema_edited_by_hand_is_refused_at_open),
 	        TEST_FX("a store over 2 MiB starts without its items checked",
 	                a_large_store_starts_without_checking_its_items),
 	};
