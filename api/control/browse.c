@@ -22,24 +22,6 @@
 #define BROWSE_LIMIT_MAX  1000
 #define BROWSE_OFFSET_MAX 1000000000LL
 
-/* The route's namespace (and group and item, when it has them); false after replying. */
-static bool require_ref(struct api_call *c, struct item_ref *ref, struct namespace_rec *ns,
-                        char *sandbox)
-{
-	enum network net;
-
-	if (!require_network(c, &net) || !require_namespace(c, net, ns) ||
-	    !require_sandbox(c, net, sandbox))
-		return false;
-	if (route_param(&c->params, "group") && !require_group_and_key(c, ref))
-		return false;
-	ref->account = c->account.id;
-	ref->network = net;
-	ref->namespace = ns->name;
-	ref->sandbox = sandbox;
-	return true;
-}
-
 static void add_group(void *ctx, const char *group, const char *sandbox)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -60,7 +42,7 @@ void control_browse_groups(struct api_call *c)
 	struct item_ref ref = {0};
 	cJSON *root;
 
-	if (!require_ref(c, &ref, &ns, sandbox))
+	if (!require_item(c, &ref, &ns, sandbox))
 		return;
 	root = cJSON_CreateObject();
 	if (store_browse_groups(c->st, &ref, c->now_ms, BROWSE_GROUPS_MAX, add_group,
@@ -138,7 +120,7 @@ void control_browse_items(struct api_call *c)
 	struct item_ref ref = {0};
 	cJSON *root, *list;
 
-	if (!require_ref(c, &ref, &ns, sandbox) || !require_page(c, contains, &page))
+	if (!require_item(c, &ref, &ns, sandbox) || !require_page(c, contains, &page))
 		return;
 	root = cJSON_CreateObject();
 	list = cJSON_CreateArray();
@@ -169,7 +151,7 @@ void control_browse_item(struct api_call *c)
 	struct item_ref ref = {0};
 	cJSON *item = NULL;
 
-	if (!require_ref(c, &ref, &ns, sandbox))
+	if (!require_item(c, &ref, &ns, sandbox))
 		return;
 	if (store_browse_items(c->st, &ref, c->now_ms, &page, keep_item, &item) != STORE_OK) {
 		cJSON_Delete(item);

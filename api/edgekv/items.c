@@ -17,22 +17,6 @@
 	(2LL * 86400 * 1000) /* the Akamai product limits page: two days, whatever the namespace   \
 	                      */
 
-/* The request's item, with the namespace looked up; replies and returns false on error. */
-static bool require_item(struct api_call *c, struct item_ref *ref, struct namespace_rec *ns,
-                         char *sandbox)
-{
-	enum network net;
-
-	if (!require_network(c, &net) || !require_namespace(c, net, ns) ||
-	    !require_group_and_key(c, ref) || !require_sandbox(c, net, sandbox))
-		return false;
-	ref->account = c->account.id;
-	ref->network = net;
-	ref->namespace = ns->name;
-	ref->sandbox = sandbox;
-	return true;
-}
-
 static void add_name(void *ctx, const char *name, size_t len)
 {
 	(void)len; /* keys are validated identifiers: no NULs */

@@ -81,3 +81,18 @@ bool require_sandbox(struct api_call *c, enum network net, char *sandbox)
 	memcpy(sandbox, value, strlen(value) + 1);
 	return true;
 }
+
+bool require_item(struct api_call *c, struct item_ref *ref, struct namespace_rec *ns, char *sandbox)
+{
+	enum network net;
+
+	if (!require_network(c, &net) || !require_namespace(c, net, ns) ||
+	    (route_param(&c->params, "group") && !require_group_and_key(c, ref)) ||
+	    !require_sandbox(c, net, sandbox))
+		return false;
+	ref->account = c->account.id;
+	ref->network = net;
+	ref->namespace = ns->name;
+	ref->sandbox = sandbox;
+	return true;
+}

@@ -34,4 +34,11 @@ bool require_group_and_key(struct api_call *c, struct item_ref *ref);
  */
 bool require_sandbox(struct api_call *c, enum network net, char *sandbox);
 
+/*
+ * The route's item: network, namespace (looked up into ns), group and key when the route has
+ * them, and sandboxId, in that order, into ref; replies and returns false on the first error.
+ */
+bool require_item(struct api_call *c, struct item_ref *ref, struct namespace_rec *ns,
+                  char *sandbox);
+
 #endif
