@@ -358,6 +358,7 @@ int main(int argc, char **argv)
 		log_error("cannot prepare the database '%s'", cfg.db);
 		goto out;
 	}
+	store_db_thread_close(db); /* this thread only waits for a signal from now on */
 	/* After the database: a folder it may not write is reported as the database's. */
 	if (upload_dir_make(&cfg, uploads, sizeof(uploads)) != 0)
 		goto out;
@@ -367,6 +368,7 @@ int main(int argc, char **argv)
 		goto out;
 	/* Seeded and listening: only now is the emulator ready (GET /_emulator/ready). */
 	api_set_ready(&api, true);
+	malloc_trim(0); /* what the start used and freed goes back to the system */
 	printf("ready\n");
 	sigwait(&stop, &sig);
 	log_info("stopping on signal %d", sig);

@@ -40,6 +40,16 @@ static void thread_store_close(void *arg)
 	connection_free(st);
 }
 
+void store_db_thread_close(struct store_db *db)
+{
+	struct store *st = pthread_getspecific(db->key);
+
+	if (!st)
+		return;
+	pthread_setspecific(db->key, NULL);
+	thread_store_close(st);
+}
+
 struct store *store_db_thread(struct store_db *db)
 {
 	struct store *st = pthread_getspecific(db->key);
@@ -165,7 +175,11 @@ static int open_first(struct store_db *db)
 	if (!db->in_memory)
 		remove_old_shm(db->path);
 	/* A schema edited by hand stops the start here, not at a request; one just made is fine. */
-	return found > 0 ? stmt_prepare_all(db->sweeper) : 0;
+	if (found > 0 && stmt_prepare_all(db->sweeper) != 0)
+		return -1;
+	/* The check read every small table: the sweeper needs none of those pages now. */
+	sqlite3_db_release_memory(conn);
+	return 0;
 }
 
 /*

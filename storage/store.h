@@ -120,6 +120,13 @@ const char *store_library_version(void);
 struct store *store_db_thread(struct store_db *db);
 
 /*
+ * Closes the calling thread's connection now, for a thread that will not use
+ * it for a while (its schema and page cache are then freed); the next
+ * store_db_thread() opens a new one.
+ */
+void store_db_thread_close(struct store_db *db);
+
+/*
  * Group commit: every write st makes between store_batch_begin() and
  * store_batch_end() is one transaction under the write mutex, held
  * throughout. Inside it, single-statement writes run as they are (a failed

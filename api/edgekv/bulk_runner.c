@@ -190,6 +190,7 @@ static void *runner_main(void *arg)
 			job_run(r, st, &job);
 			failed = !job.completed; /* stopping, or a batch failed: wait for a wake */
 		}
+		store_db_thread_close(r->api->db); /* idle until the next upload */
 		pthread_mutex_lock(&r->lock);
 		while (!r->woken && !r->stopping)
 			pthread_cond_wait(&r->cond, &r->lock);
