@@ -318,6 +318,17 @@ static int start_listeners(struct api *api, const struct server_config *cfg,
 	return 0;
 }
 
+/* The fixture folder of --seed, or the default world; 0 / -1 (logged). */
+static int seed(struct api *api, const struct server_config *cfg)
+{
+	int rc = api->config.seed_dir
+	                 ? world_seed_dir(api, api->config.seed_dir)
+	                 : world_default(api, !cfg->uninitialized, !cfg->no_standard_tls);
+
+	store_db_thread_close(api->db); /* this thread only waits for a signal from now on */
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct server_config cfg;
@@ -352,13 +363,10 @@ int main(int argc, char **argv)
 	api.db = db = store_db_open(cfg.db, SWEEP_MS);
 	store_db_set_clock(db, api.clock);
 	api_configure(&api.config, &cfg, uploads, run_secret, sizeof(run_secret));
-	if (!db || (api.config.seed_dir
-	                    ? world_seed_dir(&api, api.config.seed_dir)
-	                    : world_default(&api, !cfg.uninitialized, !cfg.no_standard_tls)) != 0) {
+	if (!db || seed(&api, &cfg) != 0) {
 		log_error("cannot prepare the database '%s'", cfg.db);
 		goto out;
 	}
-	store_db_thread_close(db); /* this thread only waits for a signal from now on */
 	/* After the database: a folder it may not write is reported as the database's. */
 	if (upload_dir_make(&cfg, uploads, sizeof(uploads)) != 0)
 		goto out;
