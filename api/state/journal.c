@@ -119,7 +119,6 @@ static void pack_headers(struct journal_entry *e, const struct api_request *req)
 {
 	size_t off = 0;
 
-	e->header_count = 0;
 	e->header_bytes = 0;
 	for (size_t i = 0; i < req->header_count; i++) {
 		const struct api_header *h = &req->headers[i];
@@ -130,7 +129,6 @@ static void pack_headers(struct journal_entry *e, const struct api_request *req)
 			continue;
 		off += copy_cut(e->headers + off, nlen + 1, h->name) + 1;
 		off += copy_cut(e->headers + off, vlen + 1, value) + 1;
-		e->header_count++;
 		e->header_bytes = off;
 	}
 }

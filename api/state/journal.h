@@ -30,10 +30,9 @@ struct journal_entry {
 	int status;
 	char account[65];
 	char request_id[17];
-	int64_t latency_ms; /* injected */
-	size_t header_count;
+	int64_t latency_ms;                 /* injected */
 	size_t header_bytes;                /* of headers[], in use */
-	char headers[JOURNAL_HEADER_BYTES]; /* header_count pairs "name\0value\0" */
+	char headers[JOURNAL_HEADER_BYTES]; /* pairs "name\0value\0": journal_header_next() */
 	size_t request_len;                 /* the whole bodies' lengths */
 	size_t response_len;
 	size_t request_kept; /* of those, the bytes below: at most JOURNAL_BODY_MAX */

@@ -20,13 +20,12 @@ static void see(void *ctx, const struct journal_entry *e)
 {
 	struct seen *s = ctx;
 	const char *name, *value;
-	size_t pos = 0, count = 0;
+	size_t pos = 0;
 
 	if (s->n++ == 0)
 		s->first = e->seq;
 	s->last = e->seq;
 	while (journal_header_next(e, &pos, &name, &value)) {
-		count++;
 		if (strcmp(name, "Authorization") == 0)
 			snprintf(s->auth, sizeof(s->auth), "%s", value);
 		if (strcmp(name, "x-emulator-admin-secret") == 0)
@@ -34,7 +33,6 @@ static void see(void *ctx, const struct journal_entry *e)
 		if (strcmp(name, "Content-Type") == 0)
 			snprintf(s->type, sizeof(s->type), "%s", value);
 	}
-	assert_int_equal(count, e->header_count);
 }
 
 static void add(struct journal *j, int status)
