@@ -78,6 +78,7 @@ struct store {
 	struct namespace_cached namespaces[STORE_NAMESPACE_CACHE];
 	unsigned namespace_next; /* the slot to overwrite next */
 	bool batch;              /* inside store_batch_begin(): holds the write mutex */
+	bool batch_meta;         /* the batch wrote more than items: move the generation at its end */
 	enum store_fault fault;  /* store_fault() */
 };
 

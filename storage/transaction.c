@@ -19,6 +19,19 @@ void meta_changed(struct store_db *db)
 	atomic_fetch_add(&db->meta_gen, 1);
 }
 
+/*
+ * A write that may change an account or a namespace. Inside a group commit
+ * the generation moves once, after the commit: a batch of item writes only
+ * (the common case) then leaves every connection's cache alone.
+ */
+static void meta_written(struct store *st)
+{
+	if (st->batch)
+		st->batch_meta = true;
+	else
+		meta_changed(st->db);
+}
+
 static enum store_fault fault_of(int rc)
 {
 	switch (rc & 0xff) {
@@ -94,7 +107,7 @@ int step_write(struct store *st, sqlite3_stmt *q)
 {
 	int rc = step_item_write(st, q);
 
-	meta_changed(st->db); /* after the commit: see meta_generation() */
+	meta_written(st); /* after the commit: see meta_generation() */
 	return rc;
 }
 
@@ -141,26 +154,29 @@ static enum store_status savepoint_end(struct store *st, enum store_status statu
 		rc = step_control(st, STMT_RELEASE);
 	if (rc != SQLITE_OK && status == STORE_OK)
 		status = store_failed(st, rc, "release");
-	meta_changed(st->db);
+	meta_written(st);
 	return status;
 }
 
-enum store_status tx_end(struct store *st, enum store_status status)
+/* Commits or rolls back the transaction tx_begin() opened; moves the generation if asked. */
+static enum store_status tx_finish(struct store *st, enum store_status status, bool moved_meta)
 {
-	int rc;
-
-	if (st->batch)
-		return savepoint_end(st, status);
-	rc = step_control(st, status == STORE_OK ? STMT_COMMIT : STMT_ROLLBACK);
+	int rc = step_control(st, status == STORE_OK ? STMT_COMMIT : STMT_ROLLBACK);
 	if (rc != SQLITE_OK && status == STORE_OK) {
 		status = store_failed(st, rc, "commit");
 		step_control(st, STMT_ROLLBACK);
 	} else if (status == STORE_OK) {
 		writes_succeed(st->db);
 	}
-	meta_changed(st->db);
+	if (moved_meta)
+		meta_changed(st->db);
 	pthread_mutex_unlock(&st->db->write_lock);
 	return status;
+}
+
+enum store_status tx_end(struct store *st, enum store_status status)
+{
+	return st->batch ? savepoint_end(st, status) : tx_finish(st, status, true);
 }
 
 enum store_status store_batch_begin(struct store *st)
@@ -170,19 +186,24 @@ enum store_status store_batch_begin(struct store *st)
 	store_fault_clear(st);
 	status = tx_begin(st);
 	st->batch = status == STORE_OK;
+	st->batch_meta = false;
 	return status;
 }
 
 enum store_status store_batch_end(struct store *st, bool commit)
 {
+	bool moved_meta = st->batch_meta;
+
 	if (!st->batch)
 		return STORE_ERROR;
 	st->batch = false;
 	if (sqlite3_get_autocommit(st->conn)) { /* SQLite rolled it back after an error */
-		meta_changed(st->db);
+		if (moved_meta)
+			meta_changed(st->db);
 		pthread_mutex_unlock(&st->db->write_lock);
 		return STORE_ERROR;
 	}
-	return tx_end(st, commit ? STORE_OK : STORE_ERROR) == STORE_OK && commit ? STORE_OK
-	                                                                         : STORE_ERROR;
+	return tx_finish(st, commit ? STORE_OK : STORE_ERROR, moved_meta) == STORE_OK && commit
+	               ? STORE_OK
+	               : STORE_ERROR;
 }

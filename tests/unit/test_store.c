@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "storage/internal.h" /* meta_generation() */
 #include "storage/store.h"
 #include "tests/unit/unit.h"
 
@@ -1002,6 +1003,47 @@ static void batch_commits_together_or_not_at_all(void **state)
 	remove_db(path);
 }
 
+/*
+ * Connections keep the namespaces they read until the generation moves. Item
+ * writes in a batch leave it alone (reads keep their cache under PUT load);
+ * a namespace changed inside a batch is read anew once the batch commits.
+ */
+static void batch_moves_the_generation_only_for_metadata(void **state)
+{
+	const char *path = db_path();
+	struct store_db *db = store_db_open(path, NEVER);
+	struct store *st = db ? store_db_thread(db) : NULL;
+	struct item_ref k1 = ref_of("ns1", "g", "k1");
+	struct namespace_rec ns;
+	uint64_t gen;
+
+	(void)state;
+	assert_non_null(st);
+	make_account(st, ACC, false);
+	make_namespace(st, NETWORK_STAGING, "ns1");
+	assert_int_equal(store_namespace_get(st, ACC, NETWORK_STAGING, "ns1", T0, &ns), STORE_OK);
+	assert_int_equal(ns.retention_s, 86400);
+
+	gen = meta_generation(st);
+	assert_int_equal(store_batch_begin(st), STORE_OK);
+	put(st, &k1, "one", T0, 0);
+	assert_int_equal(store_item_delete(st, &k1, T0, 0), STORE_OK);
+	assert_int_equal(store_batch_end(st, true), STORE_OK);
+	assert_true(meta_generation(st) == gen);
+
+	assert_int_equal(store_batch_begin(st), STORE_OK);
+	assert_int_equal(
+	        store_namespace_set_retention(st, ACC, NETWORK_STAGING, "ns1", 3600, T0, 0),
+	        STORE_OK);
+	put(st, &k1, "one", T0, 0);
+	assert_int_equal(store_batch_end(st, true), STORE_OK);
+	assert_true(meta_generation(st) > gen);
+	assert_int_equal(store_namespace_get(st, ACC, NETWORK_STAGING, "ns1", T0, &ns), STORE_OK);
+	assert_int_equal(ns.retention_s, 3600);
+	store_db_close(db);
+	remove_db(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1026,6 +1068,9 @@ int main(void)
 	                namespace_recreated_after_its_delete_time_starts_empty),
 	        TEST_FX("deleting a namespace now removes it and only its items",
 	                namespace_delete_now),
+	        TEST("a batch of item writes keeps the cached namespaces; a namespace changed in "
+	             "one is read anew",
+	             batch_moves_the_generation_only_for_metadata),
 	        TEST_FX("an item is put, read byte for byte with its content type, and deleted",
 	                item_put_get_delete),
 	        TEST_FX("item get appends to the caller's buffer", item_appends_to_the_buffer),
