@@ -1,6 +1,8 @@
 #include "base/clock.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,11 +10,19 @@
 
 #include "base/xalloc.h"
 
+/*
+ * Every request reads the clock, several times, on every worker: reads take
+ * no lock (two workers contended for one). The few writers (the control
+ * API) still take turns. A reader sees either the frozen instant or the
+ * running clock, each whole: a writer that unfreezes stores the offset
+ * before it clears frozen_at_ms.
+ */
+#define RUNNING INT64_MIN /* frozen_at_ms of a clock that runs */
+
 struct clock {
-	pthread_mutex_t lock;
-	int64_t offset_ms;
-	bool frozen;
-	int64_t frozen_at_ms;
+	pthread_mutex_t lock; /* writers only */
+	_Atomic int64_t offset_ms;
+	_Atomic int64_t frozen_at_ms; /* RUNNING, or the frozen instant */
 };
 
 static int64_t wall_ms(void)
@@ -41,6 +51,8 @@ struct clock *clock_new(void)
 	struct clock *c = xcalloc(1, sizeof(*c));
 
 	pthread_mutex_init(&c->lock, NULL);
+	atomic_init(&c->offset_ms, 0);
+	atomic_init(&c->frozen_at_ms, RUNNING);
 	return c;
 }
 
@@ -54,61 +66,56 @@ void clock_free(struct clock *c)
 
 int64_t clock_now_ms(struct clock *c)
 {
-	int64_t now;
+	int64_t frozen = atomic_load(&c->frozen_at_ms);
 
-	pthread_mutex_lock(&c->lock);
-	now = c->frozen ? c->frozen_at_ms : wall_ms() + c->offset_ms;
-	pthread_mutex_unlock(&c->lock);
-	return now;
+	return frozen != RUNNING ? frozen : wall_ms() + atomic_load(&c->offset_ms);
 }
 
 void clock_advance_ms(struct clock *c, int64_t delta_ms)
 {
 	pthread_mutex_lock(&c->lock);
-	if (c->frozen)
-		c->frozen_at_ms += delta_ms;
+	if (atomic_load(&c->frozen_at_ms) != RUNNING)
+		atomic_fetch_add(&c->frozen_at_ms, delta_ms);
 	else
-		c->offset_ms += delta_ms;
+		atomic_fetch_add(&c->offset_ms, delta_ms);
 	pthread_mutex_unlock(&c->lock);
 }
 
 void clock_set_ms(struct clock *c, int64_t now_ms)
 {
 	pthread_mutex_lock(&c->lock);
-	if (c->frozen)
-		c->frozen_at_ms = now_ms;
+	if (atomic_load(&c->frozen_at_ms) != RUNNING)
+		atomic_store(&c->frozen_at_ms, now_ms);
 	else
-		c->offset_ms = now_ms - wall_ms();
+		atomic_store(&c->offset_ms, now_ms - wall_ms());
 	pthread_mutex_unlock(&c->lock);
 }
 
 void clock_freeze(struct clock *c, bool freeze)
 {
+	int64_t frozen;
+
 	pthread_mutex_lock(&c->lock);
-	if (freeze && !c->frozen)
-		c->frozen_at_ms = wall_ms() + c->offset_ms;
-	else if (!freeze && c->frozen)
-		c->offset_ms = c->frozen_at_ms - wall_ms();
-	c->frozen = freeze;
+	frozen = atomic_load(&c->frozen_at_ms);
+	if (freeze && frozen == RUNNING) {
+		atomic_store(&c->frozen_at_ms, wall_ms() + atomic_load(&c->offset_ms));
+	} else if (!freeze && frozen != RUNNING) {
+		atomic_store(&c->offset_ms, frozen - wall_ms());
+		atomic_store(&c->frozen_at_ms, RUNNING);
+	}
 	pthread_mutex_unlock(&c->lock);
 }
 
 bool clock_is_frozen(struct clock *c)
 {
-	bool f;
-
-	pthread_mutex_lock(&c->lock);
-	f = c->frozen;
-	pthread_mutex_unlock(&c->lock);
-	return f;
+	return atomic_load(&c->frozen_at_ms) != RUNNING;
 }
 
 void clock_reset(struct clock *c)
 {
 	pthread_mutex_lock(&c->lock);
-	c->offset_ms = 0;
-	c->frozen = false;
-	c->frozen_at_ms = 0;
+	atomic_store(&c->offset_ms, 0);
+	atomic_store(&c->frozen_at_ms, RUNNING);
 	pthread_mutex_unlock(&c->lock);
 }
 
