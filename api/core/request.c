@@ -33,11 +33,16 @@ const char *api_request_header(const struct api_request *req, const char *name)
 	return NULL;
 }
 
+/* Field by field: the header values (3 KB) are read only up to header_count. */
 void api_response_init(struct api_response *res)
 {
-	memset(res, 0, sizeof(*res));
-	buf_init(&res->body);
 	res->status = 500;
+	res->delay_ms = 0;
+	res->content_type[0] = '\0';
+	buf_init(&res->body);
+	res->cache_control = NULL;
+	res->compressible = false;
+	res->header_count = 0;
 }
 
 void api_response_release(struct api_response *res)
