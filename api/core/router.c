@@ -33,7 +33,26 @@ static size_t decode_segment(char *dst, const char *src, size_t len)
 	return n;
 }
 
-/* Does the path match pattern? Fills params, partly when it does not. */
+/* The end of the segment at s: the next '/' or the end (pattern: its NUL, path: end). */
+static const char *pattern_segment_end(const char *p)
+{
+	while (*p && *p != '/')
+		p++;
+	return p;
+}
+
+static const char *path_segment_end(const char *s, const char *end)
+{
+	while (s < end && *s != '/')
+		s++;
+	return s;
+}
+
+/*
+ * Does the path match pattern? Fills params, partly when it does not. Walks
+ * both byte by byte and stops at the first difference: a request tries every
+ * row before its own, and most differ within a few bytes.
+ */
 static bool match_row(const char *pattern, const char *path, size_t path_len,
                       struct route_params *params)
 {
@@ -43,33 +62,32 @@ static bool match_row(const char *pattern, const char *path, size_t path_len,
 
 	params->count = 0;
 	while (*p && s < end) {
-		const char *pseg_end, *sseg_end;
-		size_t plen, slen;
+		const char *pseg_end;
 
 		if (*p != '/' || *s != '/')
 			return false;
 		p++;
 		s++;
-		pseg_end = strchr(p, '/');
-		if (!pseg_end)
-			pseg_end = p + strlen(p);
-		sseg_end = memchr(s, '/', (size_t)(end - s));
-		if (!sseg_end)
-			sseg_end = end;
-		plen = (size_t)(pseg_end - p);
-		slen = (size_t)(sseg_end - s);
-		if (plen >= 2 && p[0] == '{' && p[plen - 1] == '}') {
-			if (slen == 0 || params->count == ROUTE_PARAMS)
+		pseg_end = *p == '{' ? pattern_segment_end(p) : NULL;
+		if (pseg_end && pseg_end - p >= 2 && pseg_end[-1] == '}') {
+			const char *sseg_end = path_segment_end(s, end);
+
+			if (sseg_end == s || params->count == ROUTE_PARAMS)
 				return false;
 			params->name[params->count] = p + 1;
-			params->name_len[params->count] = plen - 2;
+			params->name_len[params->count] = (size_t)(pseg_end - p) - 2;
 			raw[params->count] = s;
-			params->value_len[params->count++] = slen;
-		} else if (plen != slen || memcmp(p, s, plen) != 0) {
-			return false;
+			params->value_len[params->count++] = (size_t)(sseg_end - s);
+			p = pseg_end;
+			s = sseg_end;
+			continue;
 		}
-		p = pseg_end;
-		s = sseg_end;
+		while (*p && *p != '/' && s < end && *s == *p) {
+			p++;
+			s++;
+		}
+		if ((*p && *p != '/') || (s < end && *s != '/'))
+			return false; /* the segments differ */
 	}
 	if (*p != '\0' || s != end)
 		return false;
