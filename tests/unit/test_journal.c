@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -230,6 +231,59 @@ static void test_headers_cut_and_bounded(void **state)
 	journal_free(j);
 }
 
+/* Entries in sequence order, each whole (its status is its writer's). */
+struct ordered {
+	int n;
+	int64_t last;
+	bool in_order;
+};
+
+static void see_order(void *ctx, const struct journal_entry *e)
+{
+	struct ordered *o = ctx;
+
+	o->in_order = o->in_order && e->seq > o->last && (e->status == 201 || e->status == 202);
+	o->last = e->seq;
+	o->n++;
+}
+
+static void *add_many(void *arg)
+{
+	struct journal *j = *(struct journal **)arg;
+	int status = ((struct journal **)arg)[1] ? 202 : 201;
+
+	for (int i = 0; i < 5000; i++)
+		add(j, status);
+	return NULL;
+}
+
+/* Two workers write while a reader reads: every entry read is whole and in order. */
+static void test_writers_in_parallel(void **state)
+{
+	struct journal *j = journal_new();
+	struct journal *a[2] = {j, NULL}, *b[2] = {j, j};
+	pthread_t ta, tb;
+	struct ordered o;
+
+	(void)state;
+	assert_int_equal(pthread_create(&ta, NULL, add_many, a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, add_many, b), 0);
+	for (int i = 0; i < 20; i++) {
+		o = (struct ordered){0, 0, true};
+		journal_each(j, 0, see_order, &o);
+		assert_true(o.in_order);
+		assert_true(o.n <= JOURNAL_SIZE);
+	}
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	o = (struct ordered){0, 0, true};
+	journal_each(j, 0, see_order, &o);
+	assert_true(o.in_order);
+	assert_int_equal(o.n, JOURNAL_SIZE);
+	assert_int_equal(o.last, 10000);
+	journal_free(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +293,7 @@ int main(void)
 	        cmocka_unit_test(test_since_gives_newer_entries),
 	        cmocka_unit_test(test_body_text),
 	        cmocka_unit_test(test_headers_cut_and_bounded),
+	        cmocka_unit_test(test_writers_in_parallel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
