@@ -75,15 +75,16 @@ struct store *store_db_thread(struct store_db *db)
  * files the database file's mode), and a file an older version left
  * readable by others is narrowed. An empty file is a new database to SQLite.
  * Runs before any connection: closing a descriptor of an open database
- * would drop its locks.
+ * would drop its locks. *created: whether this start made the file.
  */
-static int protect_files(const char *path)
+static int protect_files(const char *path, bool *created)
 {
 	static const char *const suffixes[] = {"", "-wal", "-shm"};
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	char name[4096];
 	struct stat sb;
 
+	*created = fd >= 0;
 	if (fd >= 0)
 		return close(fd);
 	if (errno != EEXIST) {
@@ -154,20 +155,30 @@ static void remove_old_shm(const char *path)
 		log_info("store: removed '%s', left by an older version", shm);
 }
 
-/* The first connection: checked, in WAL mode and migrated; then the sweeper's. */
-static int open_first(struct store_db *db)
+/*
+ * The first connection: checked, in WAL mode and migrated; then the sweeper's.
+ * A file this start created holds nothing yet: it is switched to WAL and
+ * built without waiting for the disk (five fsyncs, half of a new database's
+ * start). Should the machine stop before the first checkpoint, the next start
+ * finds the file empty or without its schema and builds it again.
+ */
+static int open_first(struct store_db *db, bool created)
 {
 	sqlite3 *conn = connection_open(db);
+	bool unsynced = created && !db->in_memory;
 	int found = 0;
 
 	if (!conn)
 		return -1;
+	if (unsynced)
+		setup_run(conn, SETUP_NO_SYNC, NULL, NULL, false);
 	if (!db->in_memory && (integrity_check(conn, db->path) != 0 ||
 	                       setup_run(conn, SETUP_WAL, NULL, NULL, false) != SQLITE_OK)) {
 		sqlite3_close(conn);
 		return -1;
 	}
-	if (store_migrate(conn, &found) != 0) {
+	if (store_migrate(conn, &found) != 0 ||
+	    (unsynced && setup_run(conn, SETUP_SYNC, NULL, NULL, false) != SQLITE_OK)) {
 		sqlite3_close(conn);
 		return -1;
 	}
@@ -195,11 +206,12 @@ struct store_db *store_db_open(const char *path, int64_t sweep_ms)
 {
 	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 	struct store_db *db;
+	bool created = false;
 
 	pthread_once(&configured, configure_library);
 	db = db_new(path, sweep_ms);
 
-	if ((db->in_memory || protect_files(path) == 0) && open_first(db) == 0 &&
+	if ((db->in_memory || protect_files(path, &created) == 0) && open_first(db, created) == 0 &&
 	    sweeper_start(db) == 0)
 		return db;
 	connection_free(db->sweeper);

@@ -226,6 +226,35 @@ static void an_idle_database_does_no_io(void **state)
 	assert_int_equal(atomic_load(&vfs_shim.syncs), syncs);
 }
 
+static void read_int(void *ctx, sqlite3_stmt *row)
+{
+	*(int *)ctx = sqlite3_column_int(row, 0);
+}
+
+/*
+ * A database this start creates holds nothing worth a sync yet: it is built
+ * without one, and its first connection then syncs like every other.
+ */
+static void a_new_database_is_built_without_syncs(void **state)
+{
+	int syncs, level = -1;
+
+	(void)state;
+	store_db_close(db); /* the fixture's; start over on a file that does not exist */
+	db = NULL;
+	remove_files();
+	assert_int_equal(mkdir(tmpdir, 0700), 0);
+	syncs = atomic_load(&vfs_shim.syncs);
+	db = store_db_open(path, NEVER);
+	assert_non_null(db);
+	assert_int_equal(atomic_load(&vfs_shim.syncs), syncs);
+	assert_int_equal(sql_run(db->sweeper->conn, "PRAGMA synchronous", read_int, &level),
+	                 SQLITE_OK);
+	assert_int_equal(level, 1); /* NORMAL */
+	st = store_db_thread(db);
+	assert_non_null(st);
+}
+
 /* Counts the lines of stderr that fn writes which contain needle. */
 static int stderr_lines_with(void (*fn)(void), const char *needle)
 {
@@ -438,6 +467,8 @@ int main(void)
 	        TEST_FX("the checkpointer copies the WAL into the database and truncates it to "
 	                "zero once idle",
 	                checkpoint_copies_the_wal_and_truncates_it_when_idle),
+	        TEST_FX("a new database is built without syncs, then syncs as usual",
+	                a_new_database_is_built_without_syncs),
 	        TEST_FX("an idle database neither writes, syncs nor truncates",
 	                an_idle_database_does_no_io),
 	        TEST_FX("a full disk fails writes as NO_SPACE, logged once, and writes succeed "
