@@ -9,8 +9,9 @@
 #include "base/log.h"
 
 /*
- * Append-only: step N takes the database from user_version N-1 to N inside
- * one transaction. Never edit a shipped step; add one.
+ * Append-only: step N takes the database from user_version N-1 to N; the
+ * steps a database lacks run together in one transaction. Never edit a
+ * shipped step; add one.
  */
 static const char *const migrations[] = {
         /* 1: accounts, namespaces, items */
@@ -193,23 +194,28 @@ static void read_int(void *ctx, sqlite3_stmt *row)
 	*(int *)ctx = sqlite3_column_int(row, 0);
 }
 
-/* Step v + 1, with the version that records it, in one transaction; a SQLite code. */
-static int migrate_step(sqlite3 *conn, int v)
+/*
+ * Steps from + 1 to MIGRATION_COUNT and the version that records them, in one
+ * transaction (a new database replays every step: one commit, not one per
+ * step); a SQLite code. A failure leaves the database as it was.
+ */
+static int migrate_steps(sqlite3 *conn, int from)
 {
 	char setv[64];
-	int rc;
+	int rc, v = from;
 
-	snprintf(setv, sizeof(setv), "%s%d", setup_text(SETUP_SET_USER_VERSION), v + 1);
+	snprintf(setv, sizeof(setv), "%s%d", setup_text(SETUP_SET_USER_VERSION), MIGRATION_COUNT);
 	rc = setup_run(conn, SETUP_BEGIN, NULL, NULL, false);
 	if (rc != SQLITE_OK)
 		return rc;
-	rc = sql_run(conn, migrations[v], NULL, NULL);
+	for (; rc == SQLITE_OK && v < MIGRATION_COUNT; v++)
+		rc = sql_run(conn, migrations[v], NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sql_run(conn, setv, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = setup_run(conn, SETUP_COMMIT, NULL, NULL, true);
 	if (rc != SQLITE_OK) {
-		log_error("migration %d failed: %s", v + 1, sqlite3_errmsg(conn));
+		log_error("migration %d failed: %s", v, sqlite3_errmsg(conn));
 		setup_run(conn, SETUP_ROLLBACK, NULL, NULL, true);
 	}
 	return rc;
@@ -227,8 +233,5 @@ int store_migrate(sqlite3 *conn, int *found)
 		          MIGRATION_COUNT);
 		return -1;
 	}
-	for (; v < MIGRATION_COUNT; v++)
-		if (migrate_step(conn, v) != SQLITE_OK)
-			return -1;
-	return 0;
+	return v == MIGRATION_COUNT || migrate_steps(conn, v) == SQLITE_OK ? 0 : -1;
 }
