@@ -47,7 +47,7 @@ static pthread_mutex_t *own_stripe(struct journal *j)
 
 struct journal *journal_new(void)
 {
-	struct journal *j = xcalloc(1, sizeof(*j));
+	struct journal *j = xcalloc_aligned(_Alignof(struct journal), sizeof(*j));
 
 	/* Large enough for glibc to map fresh pages: no memory until entries are written. */
 	j->ring = xcalloc(JOURNAL_SIZE, sizeof(*j->ring));
