@@ -191,6 +191,9 @@ http_limit() { # sets $limit_rps: the mean of this run and the ones before
 		"${threads[@]}"
 	measure "http-limit GET" "$srv_http" get "$items" "$base"
 	stop_server "$srv_pid"
+	# Reported, not judged: the tail the HTTP stack and the scheduler give a bare server here.
+	verdict "http-limit GET p50 / p99 (reference)" "$(ms "$p50") / $(ms "$p99")" \
+		"$(ratio "$p99" "$p50")" "-" 1
 	limit_sum=$(awk -v a="${limit_sum:-0}" -v b="$rps" 'BEGIN { print a + b }')
 	limit_runs=$((${limit_runs:-0} + 1))
 	limit_rps=$(awk -v a="$limit_sum" -v n="$limit_runs" 'BEGIN { printf "%.1f", a / n }')
