@@ -28,17 +28,6 @@ void *xcalloc(size_t count, size_t size)
 	return p;
 }
 
-void *xcalloc_aligned(size_t align, size_t size)
-{
-	/* aligned_alloc wants a size that is a multiple of the alignment. */
-	size_t rounded = (size + align - 1) / align * align;
-	void *p = aligned_alloc(align, rounded ? rounded : align);
-
-	if (!p)
-		die_oom(size);
-	return memset(p, 0, rounded ? rounded : align);
-}
-
 void *xrealloc(void *ptr, size_t size)
 {
 	void *p = realloc(ptr, size ? size : 1);

@@ -10,8 +10,6 @@
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
-/* Zeroed, at an address that is a multiple of align (a power of two): for _Alignas types. */
-void *xcalloc_aligned(size_t align, size_t size);
 char *xstrdup(const char *s);
 
 /* Copies len bytes of p and appends a NUL; caller frees. */

@@ -1,7 +1,6 @@
 #include "api/state/journal.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,52 +8,20 @@
 
 #include "base/xalloc.h"
 
-/*
- * Every request writes an entry, on every worker. With one lock around the
- * ring, the lock's cache line moved between the cores with every request
- * (2 % of an item GET's user time). Each thread now writes under a lock of
- * its own (a stripe chosen at its first entry), on a line no other core
- * touches but a reader; a writer takes its sequence number with one atomic
- * add. A reader holds every stripe while it reads, so it sees no entry half
- * written, and skips a slot that still holds an older entry (one whose
- * writer has its number but not yet the stripe: that request has not been
- * answered yet).
- */
-#define JOURNAL_STRIPES 16
-
-struct stripe {
-	_Alignas(64) pthread_mutex_t lock; /* a cache line to itself */
-};
-
 struct journal {
-	struct journal_entry *ring; /* JOURNAL_SIZE entries; pages untouched until used */
-	struct stripe stripes[JOURNAL_STRIPES];
-	_Atomic int64_t next_seq;
-	_Atomic int64_t first_seq; /* the oldest entry since the last clear */
+	pthread_mutex_t lock;
+	struct journal_entry *ring; /* JOURNAL_SIZE entries, made on first use */
+	int64_t next_seq;
+	int64_t first_seq; /* the oldest entry since the last clear */
 };
-
-static atomic_uint stripe_next;
-
-/* The calling thread's stripe, the same in every journal. */
-static pthread_mutex_t *own_stripe(struct journal *j)
-{
-	static _Thread_local unsigned stripe = JOURNAL_STRIPES;
-
-	if (stripe == JOURNAL_STRIPES)
-		stripe = atomic_fetch_add(&stripe_next, 1) % JOURNAL_STRIPES;
-	return &j->stripes[stripe].lock;
-}
 
 struct journal *journal_new(void)
 {
-	struct journal *j = xcalloc_aligned(_Alignof(struct journal), sizeof(*j));
+	struct journal *j = xcalloc(1, sizeof(*j));
 
-	/* Large enough for glibc to map fresh pages: no memory until entries are written. */
-	j->ring = xcalloc(JOURNAL_SIZE, sizeof(*j->ring));
-	for (size_t i = 0; i < JOURNAL_STRIPES; i++)
-		pthread_mutex_init(&j->stripes[i].lock, NULL);
-	atomic_init(&j->next_seq, 1);
-	atomic_init(&j->first_seq, 1);
+	pthread_mutex_init(&j->lock, NULL);
+	j->next_seq = 1;
+	j->first_seq = 1;
 	return j;
 }
 
@@ -62,12 +29,10 @@ void journal_free(struct journal *j)
 {
 	if (!j)
 		return;
-	for (size_t i = 0; i < JOURNAL_STRIPES; i++)
-		pthread_mutex_destroy(&j->stripes[i].lock);
+	pthread_mutex_destroy(&j->lock);
 	free(j->ring);
 	free(j);
 }
-
 
 bool journal_header_secret(const char *name)
 {
@@ -180,13 +145,14 @@ static size_t keep_body(unsigned char *dst, const void *src, size_t len)
 void journal_add(struct journal *j, const struct api_request *req, const struct api_response *res,
                  const char *account, int64_t at_ms)
 {
-	pthread_mutex_t *stripe = own_stripe(j);
-	int64_t seq = atomic_fetch_add(&j->next_seq, 1);
-	struct journal_entry *e = &j->ring[(size_t)(seq % JOURNAL_SIZE)];
+	struct journal_entry *e;
 
-	/* Written in place: a few short copies, no formatting. */
-	pthread_mutex_lock(stripe);
-	e->seq = seq;
+	/* Written in place under the lock: a few short copies, no formatting. */
+	pthread_mutex_lock(&j->lock);
+	if (!j->ring)
+		j->ring = xcalloc(JOURNAL_SIZE, sizeof(*j->ring));
+	e = &j->ring[(size_t)(j->next_seq % JOURNAL_SIZE)];
+	e->seq = j->next_seq++;
 	e->at_ms = at_ms;
 	copy_cut(e->method, sizeof(e->method), http_method_name(req->method));
 	copy_cut(e->target, sizeof(e->target), req->target);
@@ -200,32 +166,29 @@ void journal_add(struct journal *j, const struct api_request *req, const struct 
 	e->response_len = res->body.len;
 	e->response_kept = keep_body(e->response_body, res->body.ptr, res->body.len);
 	copy_cut(e->response_type, sizeof(e->response_type), res->content_type);
-	pthread_mutex_unlock(stripe);
+	pthread_mutex_unlock(&j->lock);
 }
 
 void journal_each(struct journal *j, int64_t since, journal_fn *fn, void *ctx)
 {
-	int64_t next, first;
+	int64_t first;
 
-	for (size_t i = 0; i < JOURNAL_STRIPES; i++)
-		pthread_mutex_lock(&j->stripes[i].lock);
-	next = atomic_load(&j->next_seq);
-	first = next > JOURNAL_SIZE ? next - JOURNAL_SIZE : 1;
-	if (first < atomic_load(&j->first_seq))
-		first = atomic_load(&j->first_seq);
+	pthread_mutex_lock(&j->lock);
+	first = j->next_seq > JOURNAL_SIZE ? j->next_seq - JOURNAL_SIZE : 1;
+	if (first < j->first_seq)
+		first = j->first_seq;
 	if (first <= since)
 		first = since + 1;
-	for (int64_t seq = first; seq < next; seq++) {
-		const struct journal_entry *e = &j->ring[(size_t)(seq % JOURNAL_SIZE)];
-
-		if (e->seq == seq)
-			fn(ctx, e);
-	}
-	for (size_t i = JOURNAL_STRIPES; i-- > 0;)
-		pthread_mutex_unlock(&j->stripes[i].lock);
+	for (int64_t seq = first; j->ring && seq < j->next_seq; seq++)
+		fn(ctx, &j->ring[(size_t)(seq % JOURNAL_SIZE)]);
+	pthread_mutex_unlock(&j->lock);
 }
 
 void journal_clear(struct journal *j)
 {
-	atomic_store(&j->first_seq, atomic_load(&j->next_seq));
+	pthread_mutex_lock(&j->lock);
+	free(j->ring);
+	j->ring = NULL;
+	j->first_seq = j->next_seq;
+	pthread_mutex_unlock(&j->lock);
 }
