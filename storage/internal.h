@@ -181,7 +181,9 @@ void stmt_done(sqlite3_stmt *q);
 /*
  * A process-wide counter that moves after every commit that may have changed
  * an account or a namespace: every step_write() and tx_end(), never
- * step_item_write(). Read it before the query whose result is cached. The
+ * step_item_write(); inside a group commit those only mark the batch, and
+ * store_batch_end() moves it once, after the commit. Read it before the query
+ * whose result is cached. The
  * sweeper also moves it once per sweep: no other process can write the file
  * (unix-excl), so that only bounds a write path here that forgot. Never 0.
  */

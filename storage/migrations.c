@@ -208,16 +208,20 @@ static int migrate_steps(sqlite3 *conn, int from)
 	rc = setup_run(conn, SETUP_BEGIN, NULL, NULL, false);
 	if (rc != SQLITE_OK)
 		return rc;
-	for (; rc == SQLITE_OK && v < MIGRATION_COUNT; v++)
+	for (; v < MIGRATION_COUNT; v++) {
 		rc = sql_run(conn, migrations[v], NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sql_run(conn, setv, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = setup_run(conn, SETUP_COMMIT, NULL, NULL, true);
-	if (rc != SQLITE_OK) {
-		log_error("migration %d failed: %s", v, sqlite3_errmsg(conn));
-		setup_run(conn, SETUP_ROLLBACK, NULL, NULL, true);
+		if (rc != SQLITE_OK) {
+			log_error("migration %d failed: %s", v + 1, sqlite3_errmsg(conn));
+			break;
+		}
 	}
+	if (rc == SQLITE_OK && (rc = sql_run(conn, setv, NULL, NULL)) == SQLITE_OK)
+		rc = setup_run(conn, SETUP_COMMIT, NULL, NULL, true);
+	if (rc != SQLITE_OK && v == MIGRATION_COUNT) /* every step ran: recording them failed */
+		log_error("migrations %d-%d could not be committed: %s", from + 1, MIGRATION_COUNT,
+		          sqlite3_errmsg(conn));
+	if (rc != SQLITE_OK)
+		setup_run(conn, SETUP_ROLLBACK, NULL, NULL, true);
 	return rc;
 }
 

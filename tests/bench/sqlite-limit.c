@@ -6,7 +6,7 @@
  *
  * Creates DB-PATH (it must not exist) with the emulator's item table and indexes
  * (storage/migrations.c) and the emulator's connection settings (storage/store.c: WAL,
- * synchronous=NORMAL, a 2 MiB page cache, foreign keys on), seeds N items (default 1000) of
+ * synchronous=NORMAL, a 2,000 KiB page cache, foreign keys on), seeds N items (default 1000) of
  * the given size (default 1024) in one transaction, then for S seconds each (default 3):
  *   upsert  the emulator's ITEM_PUT statement on a random key with a value no other write
  *           sends, one statement per transaction (autocommit), from this one thread;
@@ -23,7 +23,7 @@
 
 static const char schema[] =
         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-        " PRAGMA cache_size = -2048; PRAGMA wal_autocheckpoint = 8192;"
+        " PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 8192;"
         "CREATE TABLE item (account TEXT NOT NULL, network TEXT NOT NULL,"
         " namespace TEXT NOT NULL, sandbox TEXT NOT NULL, grp TEXT NOT NULL, key TEXT NOT NULL,"
         " written_at INTEGER NOT NULL, expires_at INTEGER, value BLOB NOT NULL,"
