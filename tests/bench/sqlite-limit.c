@@ -5,8 +5,9 @@
  *   sqlite-limit DB-PATH [--items N] [--value-bytes N] [--seconds S]
  *
  * Creates DB-PATH (it must not exist) with the emulator's item table and indexes
- * (storage/migrations.c) and the emulator's connection settings (storage/store.c: WAL,
- * synchronous=NORMAL, a 2,000 KiB page cache, foreign keys on), seeds N items (default 1000) of
+ * (storage/migrations.c) and the emulator's connection settings (storage/statements.def: WAL,
+ * synchronous=NORMAL, foreign keys on; the page cache of the emulator's writer, 1 MiB, for the
+ * upserts and of its readers, 2,000 KiB, for the reads), seeds N items (default 1000) of
  * the given size (default 1024) in one transaction, then for S seconds each (default 3):
  *   upsert  the emulator's ITEM_PUT statement on a random key with a value no other write
  *           sends, one statement per transaction (autocommit), from this one thread;
@@ -23,7 +24,7 @@
 
 static const char schema[] =
         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-        " PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 8192;"
+        " PRAGMA cache_size = -1024; PRAGMA wal_autocheckpoint = 8192;"
         "CREATE TABLE item (account TEXT NOT NULL, network TEXT NOT NULL,"
         " namespace TEXT NOT NULL, sandbox TEXT NOT NULL, grp TEXT NOT NULL, key TEXT NOT NULL,"
         " written_at INTEGER NOT NULL, expires_at INTEGER, value BLOB NOT NULL,"
@@ -143,6 +144,7 @@ int main(int argc, char **argv)
 			if (put(ps, rand() % items, value, size, ++stamp))
 				return 1;
 	} while ((up_s = now_s() - t0) < seconds);
+	sqlite3_exec(db, "PRAGMA cache_size = -2000", 0, 0, 0);
 	t0 = now_s();
 	do {
 		for (int i = 0; i < 100; i++, gets++)

@@ -1044,6 +1044,36 @@ static void batch_moves_the_generation_only_for_metadata(void **state)
 	remove_db(path);
 }
 
+static void read_int(void *ctx, sqlite3_stmt *row)
+{
+	*(int *)ctx = sqlite3_column_int(row, 0);
+}
+
+static int cache_kib(struct store *st)
+{
+	int size = 0;
+
+	assert_int_equal(sql_run(st->conn, "PRAGMA cache_size", read_int, &size), SQLITE_OK);
+	return -size;
+}
+
+/* Readers keep SQLite's default page cache; the connection that runs group commits a smaller one. */
+static void the_writer_keeps_a_smaller_cache(void **state)
+{
+	const char *path = db_path();
+	struct store_db *db = store_db_open(path, NEVER);
+	struct store *st = db ? store_db_thread(db) : NULL;
+
+	(void)state;
+	assert_non_null(st);
+	assert_int_equal(cache_kib(st), 2000);
+	assert_int_equal(store_batch_begin(st), STORE_OK);
+	assert_int_equal(store_batch_end(st, true), STORE_OK);
+	assert_int_equal(cache_kib(st), 1024);
+	store_db_close(db);
+	remove_db(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1068,6 +1098,8 @@ int main(void)
 	                namespace_recreated_after_its_delete_time_starts_empty),
 	        TEST_FX("deleting a namespace now removes it and only its items",
 	                namespace_delete_now),
+	        TEST("readers keep SQLite's default page cache, the group-commit writer 1 MiB",
+	             the_writer_keeps_a_smaller_cache),
 	        TEST("a batch of item writes keeps the cached namespaces; a namespace changed in "
 	             "one is read anew",
 	             batch_moves_the_generation_only_for_metadata),
