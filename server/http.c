@@ -16,6 +16,7 @@
 #include "server/trace.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/spare.h"
 #include "base/xalloc.h"
 #include "server/delay.h"
 #include "server/guard.h"
@@ -76,44 +77,10 @@ struct request {
 	char peer[64];
 };
 
-/*
- * To glibc a struct request (5 KB) is a large chunk: allocating one merged
- * the freed small chunks each time (malloc_consolidate, 1 % of an item GET's
- * user time). Each worker keeps the last request it freed for its next one;
- * the key's destructor frees it when the thread ends.
- */
-static pthread_key_t spare_key;
-static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
-
-static void spare_key_create(void)
-{
-	if (pthread_key_create(&spare_key, free) != 0)
-		abort(); /* only at the first request, and only out of keys: a defect */
-}
-
-static struct request *request_new(void)
-{
-	struct request *req;
-
-	pthread_once(&spare_once, spare_key_create);
-	req = pthread_getspecific(spare_key);
-	if (!req)
-		return xcalloc(1, sizeof(*req));
-	pthread_setspecific(spare_key, NULL);
-	memset(req, 0, sizeof(*req));
-	return req;
-}
-
-static void request_free(struct request *req)
-{
-	if (pthread_getspecific(spare_key) || pthread_setspecific(spare_key, req) != 0)
-		free(req);
-}
-
 /* MHD_OPTION_URI_LOG_CALLBACK: the raw target, before unescaping (EdgeGrid signs it). */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct request *req = request_new();
+	struct request *req = spare_calloc(sizeof(*req)); /* see base/spare.h */
 
 	char *query = strchr(uri, '?');
 
@@ -506,7 +473,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	spool_release(&req->spool);
 	buf_release(&req->body);
 	free(req->target);
-	request_free(req);
+	spare_free(req, sizeof(*req));
 	*req_cls = NULL;
 }
 

@@ -78,9 +78,9 @@ struct store {
 	struct namespace_cached namespaces[STORE_NAMESPACE_CACHE];
 	unsigned namespace_next; /* the slot to overwrite next */
 	bool batch;              /* inside store_batch_begin(): holds the write mutex */
-	bool batch_meta;         /* the batch wrote more than items: move the generation at its end */
-	bool writer_cache;       /* has run a batch: its page cache is the writer's (smaller) */
-	enum store_fault fault;  /* store_fault() */
+	bool batch_meta;   /* the batch wrote more than items: move the generation at its end */
+	bool writer_cache; /* has run a batch: its page cache is the writer's (smaller) */
+	enum store_fault fault; /* store_fault() */
 };
 
 struct snapshot; /* storage/snapshots.c */

@@ -190,7 +190,8 @@ enum store_status store_batch_begin(struct store *st)
 	 * listeners each holding theirs, its memory is what the peak can spare.
 	 */
 	if (!st->writer_cache)
-		st->writer_cache = setup_run(st->conn, SETUP_WRITER_CACHE, NULL, NULL, false) == SQLITE_OK;
+		st->writer_cache =
+		        setup_run(st->conn, SETUP_WRITER_CACHE, NULL, NULL, false) == SQLITE_OK;
 	store_fault_clear(st);
 	status = tx_begin(st);
 	st->batch = status == STORE_OK;

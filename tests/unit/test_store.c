@@ -1053,11 +1053,14 @@ static int cache_kib(struct store *st)
 {
 	int size = 0;
 
+	if (!st)
+		return 0;
 	assert_int_equal(sql_run(st->conn, "PRAGMA cache_size", read_int, &size), SQLITE_OK);
 	return -size;
 }
 
-/* Readers keep SQLite's default page cache; the connection that runs group commits a smaller one. */
+/* Readers keep SQLite's default page cache; the connection that runs group commits a smaller one.
+ */
 static void the_writer_keeps_a_smaller_cache(void **state)
 {
 	const char *path = db_path();
