@@ -165,12 +165,11 @@ static void remove_old_shm(const char *path)
 static int open_first(struct store_db *db, bool created)
 {
 	sqlite3 *conn = connection_open(db);
-	bool unsynced = created && !db->in_memory;
 	int found = 0;
 
 	if (!conn)
 		return -1;
-	if (unsynced)
+	if (created) /* never for :memory:, which has no file to create */
 		setup_run(conn, SETUP_NO_SYNC, NULL, NULL, false);
 	if (!db->in_memory && (integrity_check(conn, db->path) != 0 ||
 	                       setup_run(conn, SETUP_WAL, NULL, NULL, false) != SQLITE_OK)) {
@@ -178,7 +177,7 @@ static int open_first(struct store_db *db, bool created)
 		return -1;
 	}
 	if (store_migrate(conn, &found) != 0 ||
-	    (unsynced && setup_run(conn, SETUP_SYNC, NULL, NULL, false) != SQLITE_OK)) {
+	    (created && setup_run(conn, SETUP_CONNECTION, NULL, NULL, false) != SQLITE_OK)) {
 		sqlite3_close(conn);
 		return -1;
 	}
