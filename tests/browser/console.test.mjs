@@ -39,15 +39,16 @@ async function open(hash) {
 	await page.waitForSelector(`#area[data-ready="${hash.slice(1)}"]`, { timeout: WAIT_MS });
 }
 
-// Waits until the area (or selector) shows text.
+// Waits until the area (or selector) shows text and no drawing of the area is on its way: a
+// drawing that lands later replaces the forms, so typing into them before it would be lost.
 async function waitText(text, selector = '#area') {
-	await page.waitForFunction((s, t) => document.querySelector(s)?.innerText.includes(t),
-		{ timeout: WAIT_MS }, selector, text);
+	await page.waitForFunction((s, t) => !document.getElementById('area').hasAttribute('aria-busy') &&
+		document.querySelector(s)?.innerText.includes(t), { timeout: WAIT_MS }, selector, text);
 }
 
 async function waitGone(text, selector = '#area') {
-	await page.waitForFunction((s, t) => !document.querySelector(s)?.innerText.includes(t),
-		{ timeout: WAIT_MS }, selector, text);
+	await page.waitForFunction((s, t) => !document.getElementById('area').hasAttribute('aria-busy') &&
+		!document.querySelector(s)?.innerText.includes(t), { timeout: WAIT_MS }, selector, text);
 }
 
 // Clicks the button (or link) whose text is exactly text, inside scope.
@@ -204,6 +205,22 @@ describe('web console', { timeout: 110_000 }, () => {
 		await click('Delete now');
 		await waitGone('console_ns');
 		assert.equal((await srv.get(nsPath('staging', 'console_ns'))).status, 400);
+
+		// A drawing overtaken by a newer one does not land: staging's namespace list is held a
+		// second, production is picked meanwhile, and production's list stays once both have
+		// answered, not staging's under production's title.
+		assert.equal((await srv.post(nsPath('staging'), { namespace: 'staging_only', retentionInSeconds: 0, groupId: 0 })).status, 200);
+		const slow = await ctl('POST', '/faults', { route: '/edgekv/v1/networks/{network}/namespaces', network: 'staging', latencyMs: 1000 });
+		await click('staging');
+		await click('production');
+		await waitText('Namespaces on production');
+		await page.waitForNetworkIdle({ idleTime: 300, timeout: WAIT_MS });
+		assert.equal((await ctl('GET', '/faults')).faults[0].fired, 1);
+		const shown = await page.$eval('#area', (a) => a.innerText);
+		assert.match(shown, /Namespaces on production/);
+		assert.doesNotMatch(shown, /staging_only/);
+		await ctl('DELETE', `/faults/${slow.id}`);
+		assert.equal((await srv.del(`${nsPath('staging', 'staging_only')}?sync=true`)).status, 200);
 	});
 
 	test('Data: sandbox groups marked; items paged, filtered over every key; expiry', async () => {

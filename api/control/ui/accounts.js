@@ -1,12 +1,16 @@
 // Accounts: every account, and the chosen one's access groups, users and API clients
 // (read-only; the control API creates them).
-import { h, table, section, json } from './dom.js';
+import { h, table, section, json, paint } from './dom.js';
 
 function roles(r) {
 	return h('code', { class: 'roles' }, JSON.stringify(r ?? []));
 }
 
-export async function render(root, ctx) {
+export function render(root, ctx) {
+	return paint(root, () => sections(ctx));
+}
+
+function sections(ctx) {
 	const d = ctx.detail;
 	const parts = [section('Accounts', table([
 		{ title: 'Account', value: (a) => a.id },
@@ -41,5 +45,5 @@ export async function render(root, ctx) {
 		parts.push(h('details', {}, h('summary', {}, 'Account as JSON'),
 			h('pre', {}, json({ ...d, clients: undefined, users: undefined, groups: undefined }))));
 	}
-	root.replaceChildren(...parts);
+	return parts;
 }

@@ -1,7 +1,7 @@
 // The console's shell: the account and API client pickers, the areas (one module each,
 // chosen by the URL's #fragment), and the "server stopped" banner.
 import { control, onReachable, seg } from './http.js';
-import { h, failure } from './dom.js';
+import { h, failure, paint } from './dom.js';
 import * as accounts from './accounts.js';
 import * as data from './data.js';
 import * as tokens from './tokens.js';
@@ -59,11 +59,7 @@ async function show() {
 	}
 	const root = $('area');
 	root.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
-	try {
-		await area.render(root, ctx);
-	} catch (err) {
-		root.replaceChildren(failure(err));
-	}
+	await area.render(root, ctx);
 	root.dataset.ready = name;
 }
 
@@ -74,7 +70,7 @@ ctx.reload = async () => {
 };
 
 $('account').addEventListener('change', async (e) => {
-	try { await loadAccount(e.target.value); } catch (err) { $('area').replaceChildren(failure(err)); return; }
+	try { await loadAccount(e.target.value); } catch (err) { paint($('area'), () => failure(err)); return; }
 	show();
 });
 $('client').addEventListener('change', (e) => {
@@ -90,7 +86,7 @@ setInterval(() => { control('GET', '/health').catch(() => {}); }, 3000);
 	try {
 		await loadAccounts();
 	} catch (err) {
-		$('area').replaceChildren(failure(err));
+		paint($('area'), () => failure(err));
 		return;
 	}
 	await show();

@@ -72,6 +72,24 @@ export function failure(err) {
 	return h('p', { class: 'error', role: 'alert' }, err.message);
 }
 
+// Draws root from build(), which may call the APIs and returns the parts (or throws, shown as
+// a failure). Only the newest drawing of a root lands: an older one that ends later would paint
+// what was true before the click that started the newer one, and would replace fields someone
+// is already typing in. aria-busy marks a drawing on its way (screen readers, and the browser
+// tests, wait for it). Resolves true when this drawing landed.
+const drawings = new WeakMap();
+export async function paint(root, build) {
+	const ticket = (drawings.get(root) ?? 0) + 1;
+	drawings.set(root, ticket);
+	root.setAttribute('aria-busy', 'true');
+	let parts;
+	try { parts = await build(); } catch (e) { parts = failure(e); }
+	if (drawings.get(root) !== ticket) return false;
+	root.replaceChildren(...[].concat(parts));
+	root.removeAttribute('aria-busy');
+	return true;
+}
+
 export function button(text, fn, attrs = {}) {
 	return h('button', { type: 'button', ...attrs, onclick: fn }, text);
 }

@@ -1,7 +1,7 @@
 // Requests: the request journal, live. New entries are fetched every second with ?since=
 // (the last sequence number seen), so nothing is read twice.
 import { control } from './http.js';
-import { h, table, section, button, toast, failure } from './dom.js';
+import { h, table, section, button, toast, failure, paint } from './dom.js';
 
 const MAX = 1000;
 const st = { entries: [], since: 0, selected: undefined, path: '', status: '', account: '', network: '', mine: false };
@@ -93,30 +93,35 @@ function filters() {
 }
 
 export async function render(root) {
-	await poll();
-	const bar = filters();
-	const list = h('div', { class: 'journal' });
-	const side = h('div', { class: 'detail' });
-	draw = () => {
-		const rows = st.entries.filter(visible).reverse();
-		list.replaceChildren(table([
-			{ title: '#', value: (e) => String(e.seq) },
-			{ title: 'Time', value: (e) => e.time.slice(11, 23) },
-			{ title: 'Method', value: (e) => e.method },
-			{ title: 'Path', value: (e) => h('code', {}, e.target) },
-			{ title: 'Status', value: (e) => h('span', { class: e.status >= 400 ? 'bad' : 'good' }, String(e.status)) },
-			{ title: 'Account', value: (e) => e.account || '—' },
-		], rows, st.entries.some(ownOrShown) ? 'No request matches the filters.' : 'No requests yet: they appear here as clients call the emulator.',
-		(e) => { st.selected = e.seq; draw(); }));
-		const sel = st.entries.find((e) => e.seq === st.selected);
-		side.replaceChildren(sel ? detail(sel) : h('p', { class: 'empty' }, 'Pick a request to see it whole.'));
-	};
-	draw();
-	root.replaceChildren(section('Request journal (live)', bar, h('div', { class: 'split' }, list, side)));
+	const landed = await paint(root, async () => {
+		await poll();
+		const bar = filters();
+		const list = h('div', { class: 'journal' });
+		const side = h('div', { class: 'detail' });
+		draw = () => {
+			const rows = st.entries.filter(visible).reverse();
+			list.replaceChildren(table([
+				{ title: '#', value: (e) => String(e.seq) },
+				{ title: 'Time', value: (e) => e.time.slice(11, 23) },
+				{ title: 'Method', value: (e) => e.method },
+				{ title: 'Path', value: (e) => h('code', {}, e.target) },
+				{ title: 'Status', value: (e) => h('span', { class: e.status >= 400 ? 'bad' : 'good' }, String(e.status)) },
+				{ title: 'Account', value: (e) => e.account || '—' },
+			], rows, st.entries.some(ownOrShown) ? 'No request matches the filters.' : 'No requests yet: they appear here as clients call the emulator.',
+			(e) => { st.selected = e.seq; draw(); }));
+			const sel = st.entries.find((e) => e.seq === st.selected);
+			side.replaceChildren(sel ? detail(sel) : h('p', { class: 'empty' }, 'Pick a request to see it whole.'));
+		};
+		draw();
+		return section('Request journal (live)', bar, h('div', { class: 'split' }, list, side));
+	});
+	// A drawing overtaken by another area's must not leave its poller behind.
+	if (!landed) return false;
 	clearInterval(timer);
 	timer = setInterval(async () => {
 		try { if (await poll()) draw(); } catch (e) { if (e.status !== 0) root.append(failure(e)); }
 	}, 1000);
+	return true;
 }
 
 export function stop() {

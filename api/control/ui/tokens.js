@@ -1,7 +1,7 @@
 // Tokens: the account's EdgeKV access tokens through the management API (list, create,
 // refresh, revoke), the edgekv_tokens.js bundle and the expiry notices of the control API.
 import { manage, control, seg, ApiError } from './http.js';
-import { h, table, section, form, field, failure, button, toast } from './dom.js';
+import { h, table, section, form, field, failure, button, toast, paint } from './dom.js';
 
 // A legacy token's JWT carries its networks and namespaces as claims.
 function claims(jwt) {
@@ -102,11 +102,13 @@ async function notices(ctx) {
 	], notifications, 'No expiry notices: they come 30, 7 and 1 days before a legacy token expires.'));
 }
 
-export async function render(root, ctx) {
-	const rerender = () => render(root, ctx).catch((e) => root.replaceChildren(failure(e)));
-	const parts = [];
-	for (const part of [() => list(ctx, rerender), () => creator(ctx, rerender), () => bundle(ctx), () => notices(ctx)]) {
-		try { parts.push(await part()); } catch (e) { parts.push(failure(e)); }
-	}
-	root.replaceChildren(...parts);
+export function render(root, ctx) {
+	const rerender = () => render(root, ctx);
+	return paint(root, async () => {
+		const parts = [];
+		for (const part of [() => list(ctx, rerender), () => creator(ctx, rerender), () => bundle(ctx), () => notices(ctx)]) {
+			try { parts.push(await part()); } catch (e) { parts.push(failure(e)); }
+		}
+		return parts;
+	});
 }
