@@ -17,11 +17,27 @@ struct held {
 struct delay {
 	delay_conn_fn *suspend, *resume;
 	pthread_t timer;
+	bool timer_started; /* at the first hold: most runs inject no latency */
+	bool timer_failed;
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* on CLOCK_MONOTONIC */
 	bool stopping;
 	struct held *held; /* by due time */
 };
+
+static void *timer_main(void *arg);
+
+/* Under the lock. */
+static bool timer_running(struct delay *d)
+{
+	if (!d->timer_started && !d->timer_failed) {
+		d->timer_started = pthread_create(&d->timer, NULL, timer_main, d) == 0;
+		d->timer_failed = !d->timer_started;
+		if (d->timer_failed)
+			log_warn("http: no timer thread: injected latency is off");
+	}
+	return d->timer_started;
+}
 
 bool delay_hold(struct delay *d, void *conn, int64_t delay_ms, bool suspend)
 {
@@ -30,7 +46,7 @@ bool delay_hold(struct delay *d, void *conn, int64_t delay_ms, bool suspend)
 	if (!d)
 		return false;
 	pthread_mutex_lock(&d->lock);
-	if (d->stopping) {
+	if (d->stopping || !timer_running(d)) {
 		pthread_mutex_unlock(&d->lock);
 		return false;
 	}
@@ -103,13 +119,6 @@ struct delay *delay_start(delay_conn_fn *suspend, delay_conn_fn *resume)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&d->cond, &attr);
 	pthread_condattr_destroy(&attr);
-	if (pthread_create(&d->timer, NULL, timer_main, d) != 0) {
-		log_warn("http: no timer thread: injected latency is off");
-		pthread_mutex_destroy(&d->lock);
-		pthread_cond_destroy(&d->cond);
-		free(d);
-		return NULL;
-	}
 	return d;
 }
 
@@ -121,7 +130,8 @@ void delay_stop(struct delay *d)
 	d->stopping = true;
 	pthread_cond_signal(&d->cond);
 	pthread_mutex_unlock(&d->lock);
-	pthread_join(d->timer, NULL);
+	if (d->timer_started)
+		pthread_join(d->timer, NULL);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->cond);
 	free(d);

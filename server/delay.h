@@ -14,12 +14,13 @@ struct delay;
 
 typedef void delay_conn_fn(void *conn);
 
-/* Starts the timer thread; NULL (after a log line) if it cannot. */
+/* The timer thread starts at the first hold (most runs inject no latency). */
 struct delay *delay_start(delay_conn_fn *suspend, delay_conn_fn *resume);
 
 /*
  * Holds conn for delay_ms, suspending it first when suspend is true (else it
- * is suspended already). False when stopping or without a timer: reply now.
+ * is suspended already). False when stopping or when the timer thread cannot
+ * start (logged once): reply now.
  */
 bool delay_hold(struct delay *d, void *conn, int64_t delay_ms, bool suspend);
 

@@ -28,6 +28,8 @@ struct guard_conn {
 struct guard {
 	struct guard_options opt;
 	pthread_t reaper;
+	bool reaper_started; /* at the first connection */
+	bool reaper_failed;
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* on CLOCK_MONOTONIC */
 	bool stopping;
@@ -125,6 +127,11 @@ static void *reaper_main(void *arg)
 	pthread_mutex_lock(&g->lock);
 	while (!g->stopping) {
 		sweep(g, clock_monotonic_ms());
+		/* Nothing to watch: sleep until a connection comes, not every tick. */
+		if (!g->head) {
+			pthread_cond_wait(&g->wake, &g->lock);
+			continue;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_nsec += TICK_MS * 1000000L;
 		if (until.tv_nsec >= 1000000000L) {
@@ -148,13 +155,6 @@ struct guard *guard_start(const struct guard_options *opt)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&g->wake, &attr);
 	pthread_condattr_destroy(&attr);
-	if (pthread_create(&g->reaper, NULL, reaper_main, g) != 0) {
-		log_warn("http: no reaper thread: slow clients are not dropped");
-		pthread_mutex_destroy(&g->lock);
-		pthread_cond_destroy(&g->wake);
-		free(g);
-		return NULL;
-	}
 	return g;
 }
 
@@ -166,7 +166,8 @@ void guard_stop(struct guard *g)
 	g->stopping = true;
 	pthread_cond_signal(&g->wake);
 	pthread_mutex_unlock(&g->lock);
-	pthread_join(g->reaper, NULL);
+	if (g->reaper_started)
+		pthread_join(g->reaper, NULL);
 	while (g->head) /* none by now; freed all the same */
 		guard_close(g, g->head);
 	pthread_mutex_destroy(&g->lock);
@@ -184,11 +185,19 @@ struct guard_conn *guard_open(struct guard *g, int fd)
 	c->fd = fd;
 	set_phase(c, PHASE_FIRST);
 	pthread_mutex_lock(&g->lock);
+	if (!g->reaper_started && !g->reaper_failed) {
+		g->reaper_started = pthread_create(&g->reaper, NULL, reaper_main, g) == 0;
+		g->reaper_failed = !g->reaper_started;
+		if (g->reaper_failed)
+			log_warn("http: no reaper thread: slow clients are not dropped");
+	}
 	c->prev = g->tail;
-	if (g->tail)
+	if (g->tail) {
 		g->tail->next = c;
-	else
+	} else {
 		g->head = c;
+		pthread_cond_signal(&g->wake); /* the reaper may sleep untimed */
+	}
 	g->tail = c;
 	pthread_mutex_unlock(&g->lock);
 	return c;

@@ -29,13 +29,16 @@ struct guard_options {
 	unsigned max_connections; /* the listener's limit; 0: no pressure reaping */
 };
 
-/* Starts the reaper; NULL (after a log line) if the thread cannot start. */
+/* A guard; its reaper thread starts with the first connection and sleeps while there is none. */
 struct guard *guard_start(const struct guard_options *opt);
 
 /* Joins the reaper and frees; every connection must be closed by then. */
 void guard_stop(struct guard *g);
 
-/* A new connection on fd, waiting for its first request's headers. */
+/*
+ * A new connection on fd, waiting for its first request's headers. Should the reaper thread
+ * not start (logged once), connections are kept but never reaped.
+ */
 struct guard_conn *guard_open(struct guard *g, int fd);
 
 /* The headers are in: from now on the body must keep its rate. */

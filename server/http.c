@@ -39,9 +39,10 @@ struct http_server {
 	int port;
 	struct delay *delay; /* replies held for injected latency */
 	struct guard *guard; /* deadlines for slow clients */
-	/* Group commit: item writes queue here for the writer thread (batch_main). */
+	/* Group commit: item writes queue here for the writer thread (batch_main), which starts
+	 * with the first write. */
 	pthread_t writer;
-	bool writer_started;
+	bool writer_started, writer_failed;
 	pthread_mutex_t batch_lock;
 	pthread_cond_t batch_cond;
 	bool batch_stopping;
@@ -218,10 +219,18 @@ static struct MHD_Response *make_response(struct http_server *srv, struct reques
 	return response;
 }
 
+static void *batch_main(void *arg);
+
 /* Queues req for the writer thread and suspends its connection; false: answer it here. */
 static bool batch_enqueue(struct http_server *srv, struct request *req)
 {
 	pthread_mutex_lock(&srv->batch_lock);
+	if (!srv->writer_started && !srv->writer_failed && !srv->batch_stopping) {
+		srv->writer_started = pthread_create(&srv->writer, NULL, batch_main, srv) == 0;
+		srv->writer_failed = !srv->writer_started;
+		if (srv->writer_failed)
+			log_warn("http: no writer thread: item writes commit one by one");
+	}
 	if (!srv->writer_started || srv->batch_stopping) {
 		pthread_mutex_unlock(&srv->batch_lock);
 		return false;
@@ -547,11 +556,6 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 		return NULL;
 	}
 	srv->delay = delay_start(suspend_conn, resume_conn);
-	pthread_mutex_lock(&srv->batch_lock);
-	srv->writer_started = pthread_create(&srv->writer, NULL, batch_main, srv) == 0;
-	pthread_mutex_unlock(&srv->batch_lock);
-	if (!srv->writer_started)
-		log_warn("http: no writer thread: item writes commit one by one");
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : opt->port;
 	return srv;
