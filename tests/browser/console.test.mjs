@@ -221,6 +221,21 @@ describe('web console', { timeout: 110_000 }, () => {
 		assert.doesNotMatch(shown, /staging_only/);
 		await ctl('DELETE', `/faults/${slow.id}`);
 		assert.equal((await srv.del(`${nsPath('staging', 'staging_only')}?sync=true`)).status, 200);
+
+		// Nor does the redrawing a form asks for once its answer comes, when the console has
+		// moved to another area meanwhile: the create is held a second, Controls is opened.
+		const held = await ctl('POST', '/faults', { route: '/edgekv/v1/networks/{network}/namespaces', method: 'POST', latencyMs: 1000 });
+		await fill('Create namespace', { namespace: 'late_ns' });
+		await submit('Create namespace');
+		await page.evaluate(() => { location.hash = '#controls'; });
+		await page.waitForSelector('#area[data-ready="controls"]', { timeout: WAIT_MS });
+		await page.waitForNetworkIdle({ idleTime: 300, timeout: WAIT_MS });
+		assert.equal((await ctl('GET', '/faults')).faults[0].fired, 1);
+		const after = await page.$eval('#area', (a) => a.innerText);
+		assert.match(after, /Snapshots/);
+		assert.doesNotMatch(after, /Namespaces on/);
+		await ctl('DELETE', `/faults/${held.id}`);
+		assert.equal((await srv.del(`${nsPath('production', 'late_ns')}?sync=true`)).status, 200);
 	});
 
 	test('Data: sandbox groups marked; items paged, filtered over every key; expiry', async () => {
@@ -350,6 +365,28 @@ describe('web console', { timeout: 110_000 }, () => {
 	});
 
 	test('Requests: the journal live, filters, one request whole, as curl', async () => {
+		await ctl('DELETE', '/requests');
+		// A journal whose first read failed shows the failure once and is not kept live.
+		await page.setRequestInterception(true);
+		let failed = 0;
+		const failFirst = (r) => {
+			if (!failed && r.url().includes('/_emulator/requests?since=')) {
+				failed++;
+				r.respond({ status: 500, contentType: 'application/problem+json', body: '{"errorCode":"EKV_0000","detail":"An internal error occurred."}' });
+			} else {
+				r.continue();
+			}
+		};
+		page.on('request', failFirst);
+		await open('#requests');
+		await waitText('500 EKV_0000: An internal error occurred.');
+		page.off('request', failFirst);
+		await page.setRequestInterception(false);
+		await srv.get(nsPath('staging'));
+		await new Promise((resolve) => { setTimeout(resolve, 2500); });
+		assert.equal(await page.$$eval('#area .error', (els) => els.length), 1);
+		assert.equal(failed, 1);
+
 		await ctl('DELETE', '/requests');
 		await open('#requests');
 		await waitText('No requests yet');

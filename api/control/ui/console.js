@@ -9,7 +9,8 @@ import * as requests from './requests.js';
 import * as controls from './controls.js';
 
 const AREAS = { accounts, data, tokens, requests, controls };
-const ctx = { account: undefined, detail: undefined, client: undefined, accounts: [] };
+// view counts the showings of an area (dom.js drawer()).
+const ctx = { account: undefined, detail: undefined, client: undefined, accounts: [], view: 0 };
 let current;
 
 const $ = (id) => document.getElementById(id);
@@ -47,11 +48,17 @@ async function loadAccounts() {
 	else { ctx.account = ctx.detail = ctx.client = undefined; }
 }
 
+function leave() {
+	if (current?.stop) current.stop();
+	ctx.view++;
+}
+
 async function show() {
 	const name = (location.hash || '#accounts').slice(1);
 	const area = AREAS[name] || accounts;
-	if (current?.stop) current.stop();
+	leave();
 	current = area;
+	const view = ctx.view;
 	for (const key of Object.keys(AREAS)) {
 		const tab = $(`tab-${key}`);
 		tab.setAttribute('aria-selected', String(AREAS[key] === area));
@@ -59,8 +66,7 @@ async function show() {
 	}
 	const root = $('area');
 	root.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
-	await area.render(root, ctx);
-	root.dataset.ready = name;
+	if (await area.render(root, ctx) && ctx.view === view) root.dataset.ready = name;
 }
 
 // Re-reads the accounts (after a reset or an import) and shows the area again.
@@ -70,7 +76,7 @@ ctx.reload = async () => {
 };
 
 $('account').addEventListener('change', async (e) => {
-	try { await loadAccount(e.target.value); } catch (err) { paint($('area'), () => failure(err)); return; }
+	try { await loadAccount(e.target.value); } catch (err) { leave(); paint($('area'), () => failure(err)); return; }
 	show();
 });
 $('client').addEventListener('change', (e) => {

@@ -1,7 +1,7 @@
 // Controls: the clock, consistency and settle, fault rules, the known-issues profile,
 // snapshots and the reset of one account, all through the control API.
 import { control, seg } from './http.js';
-import { h, table, section, form, field, select, failure, button, toast, paint } from './dom.js';
+import { h, table, section, form, field, select, failure, button, toast, drawer } from './dom.js';
 
 async function clock(rerender) {
 	const c = await control('GET', '/clock');
@@ -120,13 +120,12 @@ function reset(ctx) {
 }
 
 export function render(root, ctx) {
-	const rerender = () => render(root, ctx);
-	return paint(root, async () => {
+	return drawer(root, ctx, async (rerender) => {
 		const parts = [];
 		for (const part of [() => clock(rerender), () => consistency(ctx, rerender), () => faults(ctx, rerender),
 			() => knownIssues(ctx, rerender), () => snapshots(rerender), () => reset(ctx)]) {
 			try { parts.push(await part()); } catch (e) { parts.push(failure(e)); }
 		}
 		return h('div', { class: 'grid' }, parts);
-	});
+	})();
 }

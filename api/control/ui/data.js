@@ -1,7 +1,7 @@
 // Data: per network, the namespaces and their groups (sandbox groups marked), through the
 // management API as the chosen API client; inside a group, items.js.
 import { control, manage, seg, ApiError } from './http.js';
-import { h, table, section, form, field, select, failure, button, toast, paint } from './dom.js';
+import { h, table, section, form, field, select, failure, button, toast, drawer } from './dom.js';
 import { browsePath, itemForm, items, value } from './items.js';
 
 const st = { network: 'staging', ns: undefined, group: undefined, sandbox: '', key: undefined, view: 'text', offset: 0, size: 50, filter: '' };
@@ -98,29 +98,33 @@ async function groups(ctx, rerender) {
 }
 
 export function render(root, ctx) {
-	const rerender = () => {
+	const draw = drawer(root, ctx, () => areaParts(ctx, rerender));
+	function rerender() {
 		// The pager's controls keep the focus; a button that turned disabled hands it to its data-alt.
 		const focused = document.activeElement?.id;
-		return render(root, ctx).then((landed) => {
+		return draw().then((landed) => {
 			const el = landed && focused && document.getElementById(focused);
 			if (el) (el.disabled ? document.getElementById(el.dataset.alt) : el)?.focus();
 		});
-	};
-	return paint(root, async () => {
-		const net = h('div', { class: 'row', role: 'group', 'aria-label': 'Network' }, ['staging', 'production'].map((n) =>
-			button(n, () => { st.network = n; pickNamespace(undefined); rerender(); },
-				{ class: n === st.network ? 'chip active' : 'chip', 'aria-pressed': String(n === st.network) })));
-		const parts = [net, await namespaces(ctx, rerender)];
-		if (st.ns) {
-			try {
-				parts.push(await groups(ctx, rerender));
-				if (st.group) parts.push(await items(ctx, st, rerender));
-				if (st.group && st.key) parts.push(await value(ctx, st, rerender));
-				else parts.push(section('Write an item', itemForm(ctx, st, rerender)));
-			} catch (e) {
-				parts.push(failure(e));
-			}
+	}
+	return draw();
+}
+
+// The area's parts: the networks, their namespaces, and inside one its groups, items and value.
+async function areaParts(ctx, rerender) {
+	const net = h('div', { class: 'row', role: 'group', 'aria-label': 'Network' }, ['staging', 'production'].map((n) =>
+		button(n, () => { st.network = n; pickNamespace(undefined); rerender(); },
+			{ class: n === st.network ? 'chip active' : 'chip', 'aria-pressed': String(n === st.network) })));
+	const parts = [net, await namespaces(ctx, rerender)];
+	if (st.ns) {
+		try {
+			parts.push(await groups(ctx, rerender));
+			if (st.group) parts.push(await items(ctx, st, rerender));
+			if (st.group && st.key) parts.push(await value(ctx, st, rerender));
+			else parts.push(section('Write an item', itemForm(ctx, st, rerender)));
+		} catch (e) {
+			parts.push(failure(e));
 		}
-		return parts;
-	});
+	}
+	return parts;
 }

@@ -90,6 +90,15 @@ export async function paint(root, build) {
 	return true;
 }
 
+// An area's draw(): build(draw) returns its parts and hands draw to its buttons as their
+// rerender. A rerender asked for once the console shows another area (or this one anew:
+// ctx.view counts the showings) draws nothing, so a late answer cannot take the screen back.
+export function drawer(root, ctx, build) {
+	const view = ctx.view;
+	const draw = () => (ctx.view === view ? paint(root, () => build(draw)) : Promise.resolve(false));
+	return draw;
+}
+
 export function button(text, fn, attrs = {}) {
 	return h('button', { type: 'button', ...attrs, onclick: fn }, text);
 }

@@ -93,12 +93,13 @@ function filters() {
 }
 
 export async function render(root) {
+	let redraw;
 	const landed = await paint(root, async () => {
 		await poll();
 		const bar = filters();
 		const list = h('div', { class: 'journal' });
 		const side = h('div', { class: 'detail' });
-		draw = () => {
+		redraw = () => {
 			const rows = st.entries.filter(visible).reverse();
 			list.replaceChildren(table([
 				{ title: '#', value: (e) => String(e.seq) },
@@ -112,11 +113,13 @@ export async function render(root) {
 			const sel = st.entries.find((e) => e.seq === st.selected);
 			side.replaceChildren(sel ? detail(sel) : h('p', { class: 'empty' }, 'Pick a request to see it whole.'));
 		};
-		draw();
+		redraw();
 		return section('Request journal (live)', bar, h('div', { class: 'split' }, list, side));
 	});
-	// A drawing overtaken by another area's must not leave its poller behind.
-	if (!landed) return false;
+	// Only a journal that is on screen is kept live: not one overtaken by another drawing, nor a
+	// failure shown in its place (redraw unset).
+	if (!landed || !redraw) return landed;
+	draw = redraw;
 	clearInterval(timer);
 	timer = setInterval(async () => {
 		try { if (await poll()) draw(); } catch (e) { if (e.status !== 0) root.append(failure(e)); }

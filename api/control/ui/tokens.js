@@ -1,7 +1,7 @@
 // Tokens: the account's EdgeKV access tokens through the management API (list, create,
 // refresh, revoke), the edgekv_tokens.js bundle and the expiry notices of the control API.
 import { manage, control, seg, ApiError } from './http.js';
-import { h, table, section, form, field, failure, button, toast, paint } from './dom.js';
+import { h, table, section, form, field, failure, button, toast, drawer } from './dom.js';
 
 // A legacy token's JWT carries its networks and namespaces as claims.
 function claims(jwt) {
@@ -103,12 +103,11 @@ async function notices(ctx) {
 }
 
 export function render(root, ctx) {
-	const rerender = () => render(root, ctx);
-	return paint(root, async () => {
+	return drawer(root, ctx, async (rerender) => {
 		const parts = [];
 		for (const part of [() => list(ctx, rerender), () => creator(ctx, rerender), () => bundle(ctx), () => notices(ctx)]) {
 			try { parts.push(await part()); } catch (e) { parts.push(failure(e)); }
 		}
 		return parts;
-	});
+	})();
 }
