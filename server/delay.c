@@ -18,7 +18,7 @@ struct delay {
 	delay_conn_fn *suspend, *resume;
 	pthread_t timer;
 	bool timer_started; /* at the first hold: most runs inject no latency */
-	bool timer_failed;
+	bool timer_warned;  /* it could not start (tried again at the next hold) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* on CLOCK_MONOTONIC */
 	bool stopping;
@@ -30,11 +30,11 @@ static void *timer_main(void *arg);
 /* Under the lock. */
 static bool timer_running(struct delay *d)
 {
-	if (!d->timer_started && !d->timer_failed) {
+	if (!d->timer_started) {
 		d->timer_started = pthread_create(&d->timer, NULL, timer_main, d) == 0;
-		d->timer_failed = !d->timer_started;
-		if (d->timer_failed)
-			log_warn("http: no timer thread: injected latency is off");
+		if (!d->timer_started && !d->timer_warned)
+			log_warn("http: no timer thread: a held reply goes out at once");
+		d->timer_warned |= !d->timer_started;
 	}
 	return d->timer_started;
 }
@@ -132,6 +132,12 @@ void delay_stop(struct delay *d)
 	pthread_mutex_unlock(&d->lock);
 	if (d->timer_started)
 		pthread_join(d->timer, NULL);
+}
+
+void delay_free(struct delay *d)
+{
+	if (!d)
+		return;
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->cond);
 	free(d);

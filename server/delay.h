@@ -24,7 +24,10 @@ struct delay *delay_start(delay_conn_fn *suspend, delay_conn_fn *resume);
  */
 bool delay_hold(struct delay *d, void *conn, int64_t delay_ms, bool suspend);
 
-/* Resumes every held connection now, joins the thread and frees. */
+/* Resumes every held connection now and joins the thread; later holds answer false. */
 void delay_stop(struct delay *d);
+
+/* Frees d, once nothing can call delay_hold() (the listener has stopped). */
+void delay_free(struct delay *d);
 
 #endif

@@ -29,7 +29,7 @@ struct guard {
 	struct guard_options opt;
 	pthread_t reaper;
 	bool reaper_started; /* at the first connection */
-	bool reaper_failed;
+	bool reaper_warned;  /* it could not start (tried again at the next connection) */
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* on CLOCK_MONOTONIC */
 	bool stopping;
@@ -185,11 +185,11 @@ struct guard_conn *guard_open(struct guard *g, int fd)
 	c->fd = fd;
 	set_phase(c, PHASE_FIRST);
 	pthread_mutex_lock(&g->lock);
-	if (!g->reaper_started && !g->reaper_failed) {
+	if (!g->reaper_started && !g->stopping) {
 		g->reaper_started = pthread_create(&g->reaper, NULL, reaper_main, g) == 0;
-		g->reaper_failed = !g->reaper_started;
-		if (g->reaper_failed)
+		if (!g->reaper_started && !g->reaper_warned)
 			log_warn("http: no reaper thread: slow clients are not dropped");
+		g->reaper_warned |= !g->reaper_started;
 	}
 	c->prev = g->tail;
 	if (g->tail) {

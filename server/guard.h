@@ -37,7 +37,7 @@ void guard_stop(struct guard *g);
 
 /*
  * A new connection on fd, waiting for its first request's headers. Should the reaper thread
- * not start (logged once), connections are kept but never reaped.
+ * not start (logged once; tried again at the next connection), none is reaped meanwhile.
  */
 struct guard_conn *guard_open(struct guard *g, int fd);
 

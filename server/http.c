@@ -42,7 +42,7 @@ struct http_server {
 	/* Group commit: item writes queue here for the writer thread (batch_main), which starts
 	 * with the first write. */
 	pthread_t writer;
-	bool writer_started, writer_failed;
+	bool writer_started, writer_warned;
 	pthread_mutex_t batch_lock;
 	pthread_cond_t batch_cond;
 	bool batch_stopping;
@@ -225,11 +225,11 @@ static void *batch_main(void *arg);
 static bool batch_enqueue(struct http_server *srv, struct request *req)
 {
 	pthread_mutex_lock(&srv->batch_lock);
-	if (!srv->writer_started && !srv->writer_failed && !srv->batch_stopping) {
+	if (!srv->writer_started && !srv->batch_stopping) {
 		srv->writer_started = pthread_create(&srv->writer, NULL, batch_main, srv) == 0;
-		srv->writer_failed = !srv->writer_started;
-		if (srv->writer_failed)
-			log_warn("http: no writer thread: item writes commit one by one");
+		if (!srv->writer_started && !srv->writer_warned)
+			log_warn("http: no writer thread yet: item writes commit one by one");
+		srv->writer_warned |= !srv->writer_started;
 	}
 	if (!srv->writer_started || srv->batch_stopping) {
 		pthread_mutex_unlock(&srv->batch_lock);
@@ -546,16 +546,17 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 	if (srv->tls)
 		flags |= MHD_USE_TLS;
 	srv->guard = guard_start(&opt->limits);
+	srv->delay = delay_start(suspend_conn, resume_conn); /* before any request can need it */
 	srv->daemon = start_daemon(srv, opt, flags, &addr);
 	if (!srv->daemon) {
 		log_error("http: cannot listen on %s port %d", opt->listen, opt->port);
+		delay_free(srv->delay);
 		guard_stop(srv->guard);
 		pthread_mutex_destroy(&srv->batch_lock);
 		pthread_cond_destroy(&srv->batch_cond);
 		free(srv);
 		return NULL;
 	}
-	srv->delay = delay_start(suspend_conn, resume_conn);
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : opt->port;
 	return srv;
@@ -580,6 +581,7 @@ void http_stop(struct http_server *srv)
 		pthread_join(srv->writer, NULL);
 	delay_stop(srv->delay);
 	MHD_stop_daemon(srv->daemon);
+	delay_free(srv->delay); /* no worker left to hold a reply */
 	if (guard_reaped(srv->guard))
 		log_info("http: %llu slow connections dropped",
 		         (unsigned long long)guard_reaped(srv->guard));

@@ -201,8 +201,10 @@ static int open_first(struct store_db *db, bool created)
  */
 static void configure_library(void)
 {
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+	/* Only before SQLite's first use; a misuse would leave the defaults, which still work. */
+	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK ||
+	    sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0) != SQLITE_OK)
+		log_warn("store: SQLite was in use before its configuration; its defaults apply");
 }
 
 struct store_db *store_db_open(const char *path, int64_t sweep_ms)
