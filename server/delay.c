@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "base/clock.h"
-#include "base/log.h"
+#include "base/lazy_thread.h"
 #include "base/xalloc.h"
 
 struct held {
@@ -16,28 +16,12 @@ struct held {
 
 struct delay {
 	delay_conn_fn *suspend, *resume;
-	pthread_t timer;
-	bool timer_started; /* at the first hold: most runs inject no latency */
-	bool timer_warned;  /* it could not start (tried again at the next hold) */
+	struct lazy_thread timer; /* at the first hold: most runs inject no latency */
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* on CLOCK_MONOTONIC */
 	bool stopping;
 	struct held *held; /* by due time */
 };
-
-static void *timer_main(void *arg);
-
-/* Under the lock. */
-static bool timer_running(struct delay *d)
-{
-	if (!d->timer_started) {
-		d->timer_started = pthread_create(&d->timer, NULL, timer_main, d) == 0;
-		if (!d->timer_started && !d->timer_warned)
-			log_warn("http: no timer thread: a held reply goes out at once");
-		d->timer_warned |= !d->timer_started;
-	}
-	return d->timer_started;
-}
 
 bool delay_hold(struct delay *d, void *conn, int64_t delay_ms, bool suspend)
 {
@@ -46,7 +30,7 @@ bool delay_hold(struct delay *d, void *conn, int64_t delay_ms, bool suspend)
 	if (!d)
 		return false;
 	pthread_mutex_lock(&d->lock);
-	if (d->stopping || !timer_running(d)) {
+	if (d->stopping || !lazy_thread_start(&d->timer)) {
 		pthread_mutex_unlock(&d->lock);
 		return false;
 	}
@@ -119,6 +103,8 @@ struct delay *delay_start(delay_conn_fn *suspend, delay_conn_fn *resume)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&d->cond, &attr);
 	pthread_condattr_destroy(&attr);
+	lazy_thread_init(&d->timer, timer_main, d,
+	                 "http: no timer thread: a held reply goes out at once");
 	return d;
 }
 
@@ -130,8 +116,7 @@ void delay_stop(struct delay *d)
 	d->stopping = true;
 	pthread_cond_signal(&d->cond);
 	pthread_mutex_unlock(&d->lock);
-	if (d->timer_started)
-		pthread_join(d->timer, NULL);
+	lazy_thread_join(&d->timer);
 }
 
 void delay_free(struct delay *d)

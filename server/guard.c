@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "base/clock.h"
-#include "base/log.h"
+#include "base/lazy_thread.h"
 #include "base/xalloc.h"
 
 /* How often the reaper looks: a deadline is late by at most this much. */
@@ -27,9 +27,7 @@ struct guard_conn {
 
 struct guard {
 	struct guard_options opt;
-	pthread_t reaper;
-	bool reaper_started; /* at the first connection */
-	bool reaper_warned;  /* it could not start (tried again at the next connection) */
+	struct lazy_thread reaper; /* at the first connection */
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* on CLOCK_MONOTONIC */
 	bool stopping;
@@ -155,6 +153,8 @@ struct guard *guard_start(const struct guard_options *opt)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&g->wake, &attr);
 	pthread_condattr_destroy(&attr);
+	lazy_thread_init(&g->reaper, reaper_main, g,
+	                 "http: no reaper thread: slow clients are not dropped");
 	return g;
 }
 
@@ -166,8 +166,7 @@ void guard_stop(struct guard *g)
 	g->stopping = true;
 	pthread_cond_signal(&g->wake);
 	pthread_mutex_unlock(&g->lock);
-	if (g->reaper_started)
-		pthread_join(g->reaper, NULL);
+	lazy_thread_join(&g->reaper);
 	while (g->head) /* none by now; freed all the same */
 		guard_close(g, g->head);
 	pthread_mutex_destroy(&g->lock);
@@ -185,12 +184,8 @@ struct guard_conn *guard_open(struct guard *g, int fd)
 	c->fd = fd;
 	set_phase(c, PHASE_FIRST);
 	pthread_mutex_lock(&g->lock);
-	if (!g->reaper_started && !g->stopping) {
-		g->reaper_started = pthread_create(&g->reaper, NULL, reaper_main, g) == 0;
-		if (!g->reaper_started && !g->reaper_warned)
-			log_warn("http: no reaper thread: slow clients are not dropped");
-		g->reaper_warned |= !g->reaper_started;
-	}
+	if (!g->stopping) /* if it cannot start, the connection is kept all the same */
+		lazy_thread_start(&g->reaper);
 	c->prev = g->tail;
 	if (g->tail) {
 		g->tail->next = c;

@@ -15,6 +15,7 @@
 #include "server/spool.h"
 #include "server/trace.h"
 #include "base/clock.h"
+#include "base/lazy_thread.h"
 #include "base/log.h"
 #include "base/spare.h"
 #include "base/xalloc.h"
@@ -41,8 +42,7 @@ struct http_server {
 	struct guard *guard; /* deadlines for slow clients */
 	/* Group commit: item writes queue here for the writer thread (batch_main), which starts
 	 * with the first write. */
-	pthread_t writer;
-	bool writer_started, writer_warned;
+	struct lazy_thread writer;
 	pthread_mutex_t batch_lock;
 	pthread_cond_t batch_cond;
 	bool batch_stopping;
@@ -219,19 +219,11 @@ static struct MHD_Response *make_response(struct http_server *srv, struct reques
 	return response;
 }
 
-static void *batch_main(void *arg);
-
 /* Queues req for the writer thread and suspends its connection; false: answer it here. */
 static bool batch_enqueue(struct http_server *srv, struct request *req)
 {
 	pthread_mutex_lock(&srv->batch_lock);
-	if (!srv->writer_started && !srv->batch_stopping) {
-		srv->writer_started = pthread_create(&srv->writer, NULL, batch_main, srv) == 0;
-		if (!srv->writer_started && !srv->writer_warned)
-			log_warn("http: no writer thread yet: item writes commit one by one");
-		srv->writer_warned |= !srv->writer_started;
-	}
-	if (!srv->writer_started || srv->batch_stopping) {
+	if (srv->batch_stopping || !lazy_thread_start(&srv->writer)) {
 		pthread_mutex_unlock(&srv->batch_lock);
 		return false;
 	}
@@ -537,6 +529,8 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 	srv->api = api;
 	pthread_mutex_init(&srv->batch_lock, NULL);
 	pthread_cond_init(&srv->batch_cond, NULL);
+	lazy_thread_init(&srv->writer, batch_main, srv,
+	                 "http: no writer thread yet: item writes commit one by one");
 	srv->queue_tail = &srv->queue;
 	srv->max_body = opt->max_body;
 	srv->upload_dir = opt->upload_dir;
@@ -577,8 +571,7 @@ void http_stop(struct http_server *srv)
 	srv->batch_stopping = true;
 	pthread_cond_signal(&srv->batch_cond);
 	pthread_mutex_unlock(&srv->batch_lock);
-	if (srv->writer_started)
-		pthread_join(srv->writer, NULL);
+	lazy_thread_join(&srv->writer);
 	delay_stop(srv->delay);
 	MHD_stop_daemon(srv->daemon);
 	delay_free(srv->delay); /* no worker left to hold a reply */
