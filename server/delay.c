@@ -91,7 +91,7 @@ static void *timer_main(void *arg)
 	return NULL;
 }
 
-struct delay *delay_start(delay_conn_fn *suspend, delay_conn_fn *resume)
+struct delay *delay_new(delay_conn_fn *suspend, delay_conn_fn *resume)
 {
 	struct delay *d = xcalloc(1, sizeof(*d));
 	pthread_condattr_t attr;

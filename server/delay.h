@@ -14,8 +14,11 @@ struct delay;
 
 typedef void delay_conn_fn(void *conn);
 
-/* The timer thread starts at the first hold (most runs inject no latency). */
-struct delay *delay_start(delay_conn_fn *suspend, delay_conn_fn *resume);
+/*
+ * A delay, no thread yet: the timer thread starts at the first hold (most runs
+ * inject no latency). Stop with delay_stop(), then free with delay_free().
+ */
+struct delay *delay_new(delay_conn_fn *suspend, delay_conn_fn *resume);
 
 /*
  * Holds conn for delay_ms, suspending it first when suspend is true (else it

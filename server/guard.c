@@ -142,7 +142,7 @@ static void *reaper_main(void *arg)
 	return NULL;
 }
 
-struct guard *guard_start(const struct guard_options *opt)
+struct guard *guard_new(const struct guard_options *opt)
 {
 	struct guard *g = xcalloc(1, sizeof(*g));
 	pthread_condattr_t attr;

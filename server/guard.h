@@ -29,8 +29,11 @@ struct guard_options {
 	unsigned max_connections; /* the listener's limit; 0: no pressure reaping */
 };
 
-/* A guard; its reaper thread starts with the first connection and sleeps while there is none. */
-struct guard *guard_start(const struct guard_options *opt);
+/*
+ * A guard, no thread yet: its reaper thread starts with the first connection and
+ * sleeps while there is none. guard_stop() joins it and frees the guard.
+ */
+struct guard *guard_new(const struct guard_options *opt);
 
 /* Joins the reaper and frees; every connection must be closed by then. */
 void guard_stop(struct guard *g);

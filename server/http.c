@@ -539,8 +539,8 @@ struct http_server *http_start(struct api *api, const struct http_options *opt)
 	srv->tls = opt->tls_cert_pem != NULL;
 	if (srv->tls)
 		flags |= MHD_USE_TLS;
-	srv->guard = guard_start(&opt->limits);
-	srv->delay = delay_start(suspend_conn, resume_conn); /* before any request can need it */
+	srv->guard = guard_new(&opt->limits);
+	srv->delay = delay_new(suspend_conn, resume_conn); /* before any request can need it */
 	srv->daemon = start_daemon(srv, opt, flags, &addr);
 	if (!srv->daemon) {
 		log_error("http: cannot listen on %s port %d", opt->listen, opt->port);

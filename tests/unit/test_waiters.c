@@ -56,7 +56,7 @@ static void count_resume(void *conn)
 static void delay_timer_starts_at_the_first_hold(void **state)
 {
 	int before = threads();
-	struct delay *d = delay_start(suspend_none, count_resume);
+	struct delay *d = delay_new(suspend_none, count_resume);
 
 	(void)state;
 	assert_int_equal(threads(), before);
@@ -75,7 +75,7 @@ static void guard_sleeps_without_connections_and_wakes_for_one(void **state)
 {
 	struct guard_options opt = {.header_timeout_s = 1, .idle_timeout_s = 60};
 	int before = threads();
-	struct guard *g = guard_start(&opt);
+	struct guard *g = guard_new(&opt);
 	struct guard_conn *c;
 	int fds[2];
 	char byte;
