@@ -15,6 +15,7 @@
 #include "api/core/ids.h"
 #include "api/core/problem.h"
 #include "api/core/reply.h"
+#include "api/edgekv/bulk_files.h"
 #include "api/state/settings.h"
 #include "base/base64.h"
 #include "base/buf.h"
@@ -281,6 +282,7 @@ int fixture_import_tree(struct api *api, const cJSON *root, const char *only,
                         struct import_error *err)
 {
 	struct store *st = store_db_thread(api->db);
+	struct bulk_files files = BULK_FILES_INIT;
 	int rc;
 
 	/*
@@ -291,11 +293,14 @@ int fixture_import_tree(struct api *api, const cJSON *root, const char *only,
 		log_error("import: the store cannot start a transaction");
 		return import_fail(err, EKV_INTERNAL, "");
 	}
+	/* Listed inside the transaction: a replaced account's jobs go, and their files after. */
+	bulk_files_list(st, &files);
 	rc = import_doc(api, st, root, only, err);
 	if (store_batch_end(st, rc == 0) != STORE_OK && rc == 0) {
 		log_error("import: the store cannot commit");
 		rc = import_fail(err, EKV_INTERNAL, "");
 	}
+	bulk_files_prune(st, &files);
 	return rc;
 }
 

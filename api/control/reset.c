@@ -11,6 +11,7 @@
 #include "api/core/json.h"
 #include "api/core/problem.h"
 #include "api/core/reply.h"
+#include "api/edgekv/bulk_files.h"
 #include "api/state/faults.h"
 #include "api/state/journal.h"
 #include "api/state/settings.h"
@@ -39,15 +40,16 @@ static bool reset_account(struct api_call *c, const char *account, bool identiti
  * POST /_emulator/reset {"account": ID, "identities": bool}: without an
  * account, everything goes back to the start world (seeded or bare), with
  * the clock, settings, faults and journal. With one, only that account:
- * its data (namespaces, items, tokens) goes, its identities stay unless
+ * its data (namespaces, items, tokens, bulk jobs) goes, its identities stay unless
  * "identities" is true; its settings and faults go back to the defaults.
  */
 void control_reset(struct api_call *c)
 {
 	static const char *const fields[] = {"account", "identities", NULL};
 	const char *account = NULL;
-	bool has_account = false, identities = false;
+	bool has_account = false, identities = false, done;
 	struct account_rec acc;
+	struct bulk_files files = BULK_FILES_INIT;
 	cJSON *body = require_json_object(c, true), *root;
 
 	if (!body)
@@ -57,7 +59,11 @@ void control_reset(struct api_call *c)
 	    !require_bool(c, body, "identities", EKV_FIELD_INVALID, &identities, NULL) ||
 	    (has_account && !control_account_find(c, account, &acc)))
 		goto out;
-	if (!(has_account ? reset_account(c, account, identities) : reset_all(c))) {
+	/* The jobs go with the data: so do the files they would have read. */
+	bulk_files_list(c->st, &files);
+	done = has_account ? reset_account(c, account, identities) : reset_all(c);
+	bulk_files_prune(c->st, &files);
+	if (!done) {
 		reply_problem(c, EKV_INTERNAL);
 		goto out;
 	}

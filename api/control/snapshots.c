@@ -11,6 +11,7 @@
 #include "api/core/json.h"
 #include "api/core/problem.h"
 #include "api/core/reply.h"
+#include "api/edgekv/bulk_files.h"
 
 static bool snapshot_name_valid(const char *s)
 {
@@ -70,8 +71,14 @@ out:
 void control_snapshots_restore(struct api_call *c)
 {
 	const char *name = route_param(&c->params, "name");
+	struct bulk_files files = BULK_FILES_INIT;
+	enum store_status status;
 
-	switch (store_snapshot_restore(c->st, name)) {
+	/* Jobs not in the snapshot go: so do the files they would have read. */
+	bulk_files_list(c->st, &files);
+	status = store_snapshot_restore(c->st, name);
+	bulk_files_prune(c->st, &files);
+	switch (status) {
 	case STORE_OK:
 		reply_snapshot(c, 200, name, "restored");
 		break;

@@ -128,6 +128,7 @@ static bool batch_run(struct bulk_runner *r, struct store *st, struct job_rec *j
 	struct batch b = {.st = st, .job = job};
 	struct job_rec before = *job;
 	struct csv_record rec;
+	enum store_status saved;
 	bool more = true;
 
 	b.c.api = r->api;
@@ -142,9 +143,16 @@ static bool batch_run(struct bulk_runner *r, struct store *st, struct job_rec *j
 	job->offset = csv->offset;
 	job->completed = !more;
 	job->completed_ms = more ? 0 : b.c.now_ms;
-	if (store_job_progress(st, job) != STORE_OK || store_batch_end(st, true) != STORE_OK) {
+	saved = store_job_progress(st, job);
+	if (saved != STORE_OK || store_batch_end(st, true) != STORE_OK) {
 		store_batch_end(st, false);
 		*job = before;
+		if (saved == STORE_NOT_FOUND) {
+			/* A reset or a restore removed it: its batch goes too, into nothing new. */
+			log_info("bulk: job '%s' was removed; it stops", job->id);
+			job->completed = true;
+			return false;
+		}
 		log_error("bulk: job '%s' could not save a batch; it resumes later", job->id);
 		return false;
 	}
@@ -173,7 +181,8 @@ static void job_run(struct bulk_runner *r, struct store *st, struct job_rec *job
 		;
 	csv_reader_release(&csv);
 	fclose(in);
-	if (job->completed && remove(job->file) != 0)
+	/* A removed job's file may be gone already (bulk_files_prune). */
+	if (job->completed && remove(job->file) != 0 && errno != ENOENT)
 		log_warn("bulk: cannot remove '%s': %s", job->file, strerror(errno));
 }
 

@@ -2,7 +2,7 @@
 // background; GET …/upload lists jobs, GET …/jobs/{id} gives one (with its failed records);
 // GET …/download and …/groups/{g}/download give the items back as the same CSV.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
@@ -336,4 +336,29 @@ describe('reset', () => {
 		assertJson(list, 200);
 		assert.deepEqual(list.json, { jobs: [] });
 	});
+
+	// A job cut short by a reset (or a restore) stops: a job uploaded after it runs only once
+	// the runner is past it, and then the namespace holds nothing of the old job.
+	const clears = [
+		['a full reset', () => control(server, 'POST', '/_emulator/reset', {})],
+		["a reset of the account's data", () => control(server, 'POST', '/_emulator/reset', { account: '1-DEFAULT' })],
+		['a snapshot restore', () => control(server, 'POST', '/_emulator/snapshots/no-jobs/restore')],
+	];
+	for (const [what, clear] of clears)
+		test(`${what} while jobs run or wait leaves no file in the uploads folder`, async () => {
+			const uploads = join(server.dir, 'uploads');
+			assert.equal((await control(server, 'POST', '/_emulator/reset', {})).status, 200);
+			assert.equal((await control(server, 'POST', '/_emulator/snapshots', { name: 'no-jobs' })).status, 201);
+			const lines = [];
+			for (let i = 0; i < 200000; i++) lines.push(`old,k${i},v${i}`);
+			assert.equal((await upload('staging', 'default', lines.join('\n') + '\n')).status, 202);
+			assert.equal((await upload('staging', 'default', 'old,waiting,v\n')).status, 202);
+			assert.ok(readdirSync(uploads).length > 0, 'the jobs finished before the reset');
+			const res = await clear();
+			assert.equal(res.status, 200, res.body);
+			assert.deepEqual(readdirSync(uploads), []);
+			assert.equal((await run('staging', 'default', 'new,k,v\n')).successesCount, 1);
+			assert.equal((await server.get(`${nsPath('staging', 'default')}/download`)).body, 'new,k,v\n');
+			assert.deepEqual(readdirSync(uploads), []);
+		});
 });
