@@ -24,14 +24,15 @@ void spool_open(struct spool *s, const char *dir, const char *content_encoding)
 	fd = mkstemp(s->path);
 	s->file = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	if (!s->file) {
-		log_error("http: cannot spool an upload in '%s': %s", dir, strerror(errno));
+		s->write_error = errno ? errno : EIO; /* the handler refuses it */
+		log_error("http: cannot spool an upload in '%s': %s", dir,
+		          strerror(s->write_error));
 		if (fd >= 0) {
 			close(fd);
 			unlink(s->path);
 		}
 		free(s->path);
 		s->path = NULL;
-		s->encoding_invalid = true; /* the handler refuses it */
 		return;
 	}
 	if (content_encoding && strcasecmp(content_encoding, "gzip") == 0)
@@ -51,7 +52,8 @@ void spool_add(struct spool *s, struct buf *sent, const void *data, size_t len, 
 		buf_add(sent, data,
 		        len < SPOOL_SIGNED_PREFIX - sent->len ? len
 		                                              : SPOOL_SIGNED_PREFIX - sent->len);
-	if (!s->file || s->too_large || s->encoding_unknown || s->encoding_invalid)
+	if (!s->file || s->too_large || s->encoding_unknown || s->encoding_invalid ||
+	    s->write_error)
 		return;
 	if (s->gunzip) {
 		if (gunzip_feed(s->gunzip, data, len, &plain) != 0)
@@ -62,27 +64,36 @@ void spool_add(struct spool *s, struct buf *sent, const void *data, size_t len, 
 	if (s->size + n > max) {
 		s->too_large = true;
 	} else if (n && fwrite(bytes, 1, n, s->file) != n) {
-		log_error("http: cannot write '%s': %s", s->path, strerror(errno));
-		s->encoding_invalid = true;
+		s->write_error = errno ? errno : EIO;
+		log_error("http: cannot write '%s': %s", s->path, strerror(s->write_error));
 	} else {
 		s->size += n;
 	}
 	buf_release(&plain);
 }
 
+/* Whether a write failed for want of room: the disk, the file size limit, the quota. */
+static bool disk_full(int err)
+{
+	return err == ENOSPC || err == EFBIG || err == EDQUOT;
+}
+
 void spool_finish(struct spool *s, struct api_request *in)
 {
-	if (s->file && fclose(s->file) != 0) {
-		log_error("http: cannot write '%s': %s", s->path, strerror(errno));
-		s->encoding_invalid = true;
+	/* The buffer's last bytes reach the disk here: a full disk may show only now. */
+	if (s->file && fclose(s->file) != 0 && !s->write_error) {
+		s->write_error = errno ? errno : EIO;
+		log_error("http: cannot write '%s': %s", s->path, strerror(s->write_error));
 	}
 	s->file = NULL;
-	if (s->gunzip && !s->too_large && !gunzip_done(s->gunzip))
+	if (s->gunzip && !s->too_large && !s->write_error && !gunzip_done(s->gunzip))
 		s->encoding_invalid = true; /* cut short */
 	in->body_file = s->path;
 	in->body_too_large = s->too_large;
 	in->body_encoding_unknown = s->encoding_unknown;
 	in->body_encoding_invalid = s->encoding_invalid;
+	in->body_write_failed = s->write_error != 0;
+	in->body_disk_full = disk_full(s->write_error);
 }
 
 void spool_release(struct spool *s)

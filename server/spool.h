@@ -18,11 +18,12 @@ struct spool {
 	size_t size;           /* bytes written, after decoding */
 	bool too_large;        /* past the cap: the rest was dropped */
 	bool encoding_unknown; /* a Content-Encoding other than gzip or identity */
-	bool encoding_invalid; /* gzip that does not decode, or a failed write */
+	bool encoding_invalid; /* gzip that does not decode */
+	int write_error; /* errno of a failed create, write or close (0: none): the rest dropped */
 };
 
 /* Creates the file in dir; content_encoding is the request's header or NULL. Never fails: a
- * spool without a file refuses the body as invalid. */
+ * spool without a file refuses the body as not written (write_error). */
 void spool_open(struct spool *s, const char *dir, const char *content_encoding);
 
 /*
@@ -41,7 +42,8 @@ struct api_request;
 
 /*
  * Closes the file once the body is complete (a cut gzip stream is invalid)
- * and tells in: body_file and the too-large and encoding flags.
+ * and tells in: body_file, the too-large and encoding flags, and whether the
+ * disk refused it (body_write_failed; body_disk_full for ENOSPC, EFBIG, EDQUOT).
  */
 void spool_finish(struct spool *s, struct api_request *in);
 

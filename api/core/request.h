@@ -55,6 +55,8 @@ struct api_request {
 	const char *body_file;
 	bool body_encoding_unknown; /* a Content-Encoding other than gzip or identity */
 	bool body_encoding_invalid; /* Content-Encoding: gzip, but the bytes did not decode */
+	bool body_write_failed;     /* body_file could not be written: the disk refused it */
+	bool body_disk_full;        /* of those, for want of room (ENOSPC, EFBIG, EDQUOT) */
 	const char *request_id;     /* 16 lowercase hex characters */
 	const char *peer;           /* client address, for logs */
 	bool tls;

@@ -70,7 +70,10 @@ static bool require_max_items(struct api_call *c, long long max, int64_t *out)
 	return true;
 }
 
-/* The body is CSV (text/csv, any parameters), sent plain or gzip-coded; else 415 or 400. */
+/*
+ * The body is CSV (text/csv, any parameters), sent plain or gzip-coded, and on
+ * disk whole; else 415, 400, or 507 or 503 when the disk refused it.
+ */
 static bool require_csv_body(struct api_call *c)
 {
 	const char *type = api_request_header(c->req, "Content-Type");
@@ -82,6 +85,11 @@ static bool require_csv_body(struct api_call *c)
 	}
 	if (c->req->body_encoding_unknown) {
 		reply_problem(c, EKV_UPLOAD_ENCODING);
+		return false;
+	}
+	/* Our disk, not the client's bytes: the answers of a database write that fails so. */
+	if (c->req->body_write_failed) {
+		reply_problem(c, c->req->body_disk_full ? EKV_STORAGE_FULL : EKV_STORAGE_IO);
 		return false;
 	}
 	if (c->req->body_encoding_invalid) {
