@@ -40,12 +40,12 @@ HDRS     := $(wildcard server/*.h base/*.h $(API_DIRS:%=%/*.h) storage/*.h)
 # fixtures/default/world.json, the bare-start world, compiled in (world_default imports it).
 # api/control/ui/, the web console's files, compiled in as one table (api/control/console_assets.h).
 UI_FILES := $(sort $(wildcard api/control/ui/*))
-GEN_OBJ  := $(OUT)/gen/default_world.o $(OUT)/gen/console_assets.o
+GEN_OBJ  := $(OUT)/gen/default_world.o $(OUT)/gen/console_assets.o $(OUT)/gen/schema_baseline.o
 OBJ      := $(SRC:%.c=$(OUT)/%.o) $(GEN_OBJ)
 BIN      := $(OUT)/edgekv-emulator
 UNIT     := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
 FUZZ     := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c) tools/mkman.c
+TESTSRC  := $(wildcard tests/unit/*.c tests/fuzz/*.c) tools/mkman.c tools/mkschema.c
 MKMAN    := $(OUT)/tools/mkman
 MAN1     := $(OUT)/man/edgekv-emulator.1
 
@@ -116,6 +116,16 @@ $(OUT)/gen/console_assets.c: $(UI_FILES) Makefile
 	} >$@.tmp
 	mv $@.tmp $@
 $(OUT)/gen/console_assets.o: $(OUT)/gen/console_assets.c api/control/console_assets.h
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+# A new database's schema in one script, made by replaying storage/schema.c's steps (storage/schema.h).
+$(OUT)/tools/mkschema: tools/mkschema.c $(OUT)/storage/schema.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ -lsqlite3 -o $@
+$(OUT)/gen/schema_baseline.c: $(OUT)/tools/mkschema
+	@mkdir -p $(@D)
+	$< >$@.tmp
+	mv $@.tmp $@
+$(OUT)/gen/schema_baseline.o: $(OUT)/gen/schema_baseline.c storage/schema.h
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 $(OUT)/tests/%: tests/unit/%.c $(OBJ)
 	@mkdir -p $(@D)

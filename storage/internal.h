@@ -17,13 +17,14 @@
  *     tokens.c, jobs.c  what is stored, one kind of record per file
  *     browse.c       the web console's listings of groups and items
  *   4 transaction.c  the write mutex, transactions, group commit, failures
- *     migrations.c   the schema
+ *     migrations.c   brings a database's schema to the last step
  *   5 connection.c   connections: their settings and prepared statements
  *   6 names.c        the names of the enums
  *     library.c      the SQLite version this process runs with
+ *     schema.c       the schema's steps (data only; storage/schema.h)
  *
  * Every SQL statement is in statements.def; the schema's DDL is in
- * migrations.c.
+ * schema.c.
  */
 #include <pthread.h>
 #include <sqlite3.h>

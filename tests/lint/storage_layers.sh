@@ -8,7 +8,7 @@ sweeper.c
 checkpoint.c integrity.c snapshots.c state.c accounts.c namespaces.c items.c identity.c tokens.c jobs.c browse.c
 transaction.c migrations.c
 connection.c
-names.c library.c'
+names.c library.c schema.c'
 
 # The functions a file defines for others: a definition starts at column 0, is not static, and
 # names itself just before its parameter list.
