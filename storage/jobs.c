@@ -101,7 +101,7 @@ enum store_status store_job_next(struct store *st, struct job_rec *out)
 	return status;
 }
 
-enum store_status store_job_progress(struct store *st, const struct job_rec *job)
+enum store_status store_job_progress(struct store *st, const struct job_rec *job, int64_t from)
 {
 	sqlite3_stmt *q = stmt_get(st, STMT_JOB_PROGRESS);
 	int rc;
@@ -114,23 +114,12 @@ enum store_status store_job_progress(struct store *st, const struct job_rec *job
 	sqlite3_bind_int64(q, 6, job->offset);
 	if (job->completed)
 		sqlite3_bind_int64(q, 7, job->completed_ms);
+	sqlite3_bind_int64(q, 8, from);
 	rc = step_write(st, q);
 	stmt_done(q);
 	if (rc != SQLITE_DONE)
 		return store_failed(st, rc, "job progress");
 	return sqlite3_changes(st->conn) ? STORE_OK : STORE_NOT_FOUND;
-}
-
-enum store_status store_job_files(struct store *st, store_name_fn *fn, void *ctx)
-{
-	sqlite3_stmt *q = stmt_get(st, STMT_JOB_FILES);
-	int rc;
-
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		fn(ctx, (const char *)sqlite3_column_text(q, 0),
-		   (size_t)sqlite3_column_bytes(q, 0));
-	stmt_done(q);
-	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "job files");
 }
 
 enum store_status store_job_error_add(struct store *st, const char *account, const char *job,

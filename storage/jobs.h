@@ -54,13 +54,13 @@ enum store_status store_job_next(struct store *st, struct job_rec *out);
 
 /*
  * Saves the job's counts and offset, and COMPLETED with its completed_ms when
- * job->completed. Inside store_batch_begin() it commits with the batch.
- * STORE_NOT_FOUND when the job is gone (a reset or a snapshot restore).
+ * job->completed, if the job is still STARTED at offset from (where the
+ * caller's batch began). Inside store_batch_begin() it commits with the batch.
+ * STORE_NOT_FOUND when it is not: the job is gone (a reset, an import) or a
+ * snapshot restore took it to another offset or state. The caller then rolls
+ * its batch back and reads the job again (store_job_next()).
  */
-enum store_status store_job_progress(struct store *st, const struct job_rec *job);
-
-/* fn with the file of each unfinished job (the runner still reads it), in no order. */
-enum store_status store_job_files(struct store *st, store_name_fn *fn, void *ctx);
+enum store_status store_job_progress(struct store *st, const struct job_rec *job, int64_t from);
 
 /* Records why record failed. */
 enum store_status store_job_error_add(struct store *st, const char *account, const char *job,

@@ -3,6 +3,7 @@
  * with SQLite's online backup under the write mutex, kept by the store_db
  * until deleted or the database is closed.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,54 @@ enum store_status store_snapshot_list(struct store *st, store_name_fn *fn, void 
 		fn(ctx, s->name, strlen(s->name));
 	pthread_mutex_unlock(&db->write_lock);
 	return STORE_OK;
+}
+
+/* fn and its context, for the rows of a snapshot's query. */
+struct file_rows {
+	store_name_fn *fn;
+	void *ctx;
+};
+
+static void file_row(void *ctx, sqlite3_stmt *row)
+{
+	struct file_rows *rows = ctx;
+
+	rows->fn(rows->ctx, (const char *)sqlite3_column_text(row, 0),
+	         (size_t)sqlite3_column_bytes(row, 0));
+}
+
+/* The database's own unfinished jobs; a SQLite code. */
+static int live_job_files(struct store *st, store_name_fn *fn, void *ctx)
+{
+	sqlite3_stmt *q = stmt_get(st, STMT_JOB_FILES);
+	int rc;
+
+	if (!q)
+		return SQLITE_ERROR;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		fn(ctx, (const char *)sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0));
+	stmt_done(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+enum store_status store_snapshot_job_files(struct store *st, store_name_fn *fn,
+                                           store_held_fn *held, void *ctx)
+{
+	struct store_db *db = st->db;
+	struct file_rows rows = {fn, ctx};
+	int rc;
+
+	assert(!st->batch); /* it holds the write mutex already */
+	pthread_mutex_lock(&db->write_lock);
+	rc = live_job_files(st, fn, ctx);
+	if (rc != SQLITE_OK)
+		store_failed(st, rc, "job files");
+	for (struct snapshot *s = db->snapshots; s && rc == SQLITE_OK; s = s->next)
+		rc = setup_run(s->conn, SETUP_SNAPSHOT_JOB_FILES, file_row, &rows, false);
+	if (rc == SQLITE_OK && held)
+		held(ctx);
+	pthread_mutex_unlock(&db->write_lock);
+	return rc == SQLITE_OK ? STORE_OK : STORE_ERROR;
 }
 
 void snapshots_free(struct store_db *db)

@@ -314,6 +314,21 @@ enum store_status store_snapshot_delete(struct store *st, const char *name);
 /* Calls fn with each snapshot's name, in the order they were saved. */
 enum store_status store_snapshot_list(struct store *st, store_name_fn *fn, void *ctx);
 
+typedef void store_held_fn(void *ctx);
+
+/*
+ * The files bulk jobs still need (storage/jobs.h): fn with the file of each
+ * STARTED job of the database and of every snapshot (one restore away from
+ * running again), in no order, a file possibly more than once. All of it under
+ * the write mutex, and then, if every read succeeded, held(ctx) (when not
+ * NULL) before the mutex is released: no write, restore, import or change of
+ * the snapshots comes between the list and what held does with it. Not inside
+ * store_batch_begin(), which holds the mutex already. STORE_ERROR after a
+ * failed read (logged; held is not called).
+ */
+enum store_status store_snapshot_job_files(struct store *st, store_name_fn *fn,
+                                           store_held_fn *held, void *ctx);
+
 /*
  * Identities (storage/identity.c): access groups, users and API clients.
  * Roles are JSON text the API layer reads; storage keeps it verbatim.

@@ -285,16 +285,24 @@ int fixture_import_tree(struct api *api, const cJSON *root, const char *only,
 	struct bulk_files files = BULK_FILES_INIT;
 	int rc;
 
+	if (!st) {
+		log_error("import: the store cannot start a transaction");
+		return import_fail(err, EKV_INTERNAL, "");
+	}
+	/*
+	 * A replaced account's jobs go, and their files after. Listed before the
+	 * transaction, which holds the write mutex the list takes.
+	 */
+	bulk_files_list(st, &files);
 	/*
 	 * One transaction: a fixture refused halfway must not leave an account
 	 * half replaced (bad input never loses data).
 	 */
-	if (!st || store_batch_begin(st) != STORE_OK) {
+	if (store_batch_begin(st) != STORE_OK) {
 		log_error("import: the store cannot start a transaction");
+		bulk_files_prune(st, &files);
 		return import_fail(err, EKV_INTERNAL, "");
 	}
-	/* Listed inside the transaction: a replaced account's jobs go, and their files after. */
-	bulk_files_list(st, &files);
 	rc = import_doc(api, st, root, only, err);
 	if (store_batch_end(st, rc == 0) != STORE_OK && rc == 0) {
 		log_error("import: the store cannot commit");

@@ -12,6 +12,7 @@
 #include "api/core/problem.h"
 #include "api/core/reply.h"
 #include "api/edgekv/bulk_files.h"
+#include "api/edgekv/bulk_runner.h"
 
 static bool snapshot_name_valid(const char *s)
 {
@@ -48,6 +49,8 @@ void control_snapshots_save(struct api_call *c)
 	static const char *const fields[] = {"name", NULL};
 	const char *name = NULL;
 	bool present = false;
+	struct bulk_files files = BULK_FILES_INIT;
+	enum store_status status;
 	cJSON *body = require_json_object(c, false);
 
 	if (!body)
@@ -59,7 +62,11 @@ void control_snapshots_save(struct api_call *c)
 		reply_problem(c, EKV_FIELD_INVALID, "name");
 		goto out;
 	}
-	if (store_snapshot_save(c->st, name) == STORE_OK)
+	/* A save under a name in use drops the old copy: the jobs only it held go. */
+	bulk_files_list(c->st, &files);
+	status = store_snapshot_save(c->st, name);
+	bulk_files_prune(c->st, &files);
+	if (status == STORE_OK)
 		reply_snapshot(c, 201, name, "saved");
 	else
 		reply_problem(c, EKV_INTERNAL);
@@ -80,6 +87,8 @@ void control_snapshots_restore(struct api_call *c)
 	bulk_files_prune(c->st, &files);
 	switch (status) {
 	case STORE_OK:
+		/* The snapshot's unfinished jobs run again, from where it holds them. */
+		bulk_runner_wake(c->api->bulk);
 		reply_snapshot(c, 200, name, "restored");
 		break;
 	case STORE_NOT_FOUND:
@@ -95,8 +104,14 @@ void control_snapshots_restore(struct api_call *c)
 void control_snapshots_delete(struct api_call *c)
 {
 	const char *name = route_param(&c->params, "name");
+	struct bulk_files files = BULK_FILES_INIT;
+	enum store_status status;
 
-	if (store_snapshot_delete(c->st, name) == STORE_OK)
+	/* The files only its unfinished jobs named go with it. */
+	bulk_files_list(c->st, &files);
+	status = store_snapshot_delete(c->st, name);
+	bulk_files_prune(c->st, &files);
+	if (status == STORE_OK)
 		reply_empty(c, 204);
 	else
 		reply_problem(c, EKV_SNAPSHOT_NOT_FOUND, name);

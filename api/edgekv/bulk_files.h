@@ -4,12 +4,21 @@
 #include <stddef.h>
 
 /*
- * The CSV files of unfinished bulk jobs (uploads/job-<id>.csv). A control that
- * removes or replaces jobs wholesale (a reset, an import, a snapshot restore)
- * lists them before and prunes after: a file that no unfinished job names any
- * more is removed, and the upload folder keeps only what the runner still
- * reads. A job uploaded between the list and the change keeps its file even
- * if the change removes the job: a stray file at worst, never a lost one.
+ * The CSV files of unfinished bulk jobs (uploads/job-<id>.csv). A file is
+ * needed while a STARTED job names it, in the database or in any snapshot
+ * (a restore would run that job again). A change that removes jobs or
+ * snapshots wholesale (a reset, an import, a snapshot restore, save or
+ * delete) lists the files before and prunes after; the runner prunes a
+ * job's file when the job completes. A job uploaded between the list and the
+ * change keeps its file even if the change removes the job: a stray file at
+ * worst, never a lost one.
+ *
+ * Why no lock over a control's list → change → prune: the prune decides what
+ * is needed and removes the rest under the store's write mutex
+ * (store_snapshot_job_files()), which every change of the database and of
+ * its snapshots takes. So whatever another control did between this one's
+ * list and its prune (a restore that brought a job back, say) is seen, and
+ * the runner, which prunes the same way, needs no lock of the controls.
  */
 struct store;
 
@@ -23,14 +32,22 @@ struct bulk_files {
 		NULL, 0, 0                                                                         \
 	}
 
-/* Adds the file of every unfinished job to files (fewer after a store failure, logged). */
+/*
+ * Adds the file of every unfinished job of the database and of the snapshots
+ * to files (fewer after a store failure, logged). Not inside a batch
+ * (store_batch_begin()).
+ */
 void bulk_files_list(struct store *st, struct bulk_files *files);
 
 /*
- * Removes each file of files that no unfinished job names now (none if that
- * cannot be read), then frees the list: BULK_FILES_INIT again. Call it on every
- * path after bulk_files_list(), the change done or not.
+ * Removes each file of files that no unfinished job of the database or of a
+ * snapshot names now (none if that cannot be read), then frees the list:
+ * BULK_FILES_INIT again. Call it on every path after bulk_files_list(), the
+ * change done or not; not inside a batch.
  */
 void bulk_files_prune(struct store *st, struct bulk_files *files);
+
+/* bulk_files_prune() of the one file path: a finished job's, unless a snapshot still needs it. */
+void bulk_files_prune_one(struct store *st, const char *path);
 
 #endif

@@ -9,6 +9,7 @@
 #include "api/core/call.h"
 #include "api/core/ids.h"
 #include "api/core/problem.h"
+#include "api/edgekv/bulk_files.h"
 #include "api/edgekv/csv.h"
 #include "api/edgekv/handlers.h"
 #include "base/clock.h"
@@ -121,9 +122,17 @@ static void record_run(struct batch *b, const struct csv_record *rec)
 	b->job->successes++;
 }
 
-/* Up to BULK_BATCH records in one transaction with the job's progress; false: stop the job. */
-static bool batch_run(struct bulk_runner *r, struct store *st, struct job_rec *job,
-                      struct csv_reader *csv)
+/* How a batch ended. */
+enum batch_end {
+	BATCH_MORE,   /* saved; records remain */
+	BATCH_DONE,   /* saved; the job is COMPLETED */
+	BATCH_FAILED, /* not saved (logged): the job resumes later */
+	BATCH_MOVED,  /* not saved: the job is gone, or a restore took it elsewhere */
+};
+
+/* Up to BULK_BATCH records in one transaction with the job's progress. */
+static enum batch_end batch_run(struct bulk_runner *r, struct store *st, struct job_rec *job,
+                                struct csv_reader *csv)
 {
 	struct batch b = {.st = st, .job = job};
 	struct job_rec before = *job;
@@ -137,53 +146,87 @@ static bool batch_run(struct bulk_runner *r, struct store *st, struct job_rec *j
 	b.ns_found = store_namespace_get(st, job->account, job->network, job->namespace, b.c.now_ms,
 	                                 &b.ns) == STORE_OK;
 	if (store_batch_begin(st) != STORE_OK)
-		return false;
+		return BATCH_FAILED;
 	for (int n = 0; n < BULK_BATCH && (more = csv_next(csv, &rec)); n++)
 		record_run(&b, &rec);
 	job->offset = csv->offset;
 	job->completed = !more;
 	job->completed_ms = more ? 0 : b.c.now_ms;
-	saved = store_job_progress(st, job);
+	/* Saved only where the batch began: what the database says wins over what we read. */
+	saved = store_job_progress(st, job, before.offset);
 	if (saved != STORE_OK || store_batch_end(st, true) != STORE_OK) {
 		store_batch_end(st, false);
 		*job = before;
 		if (saved == STORE_NOT_FOUND) {
-			/* A reset or a restore removed it: its batch goes too, into nothing new. */
-			log_info("bulk: job '%s' was removed; it stops", job->id);
-			job->completed = true;
-			return false;
+			/*
+			 * A reset, an import or a restore removed it or moved it
+			 * (to an earlier offset, say): its batch goes, into nothing
+			 * new, and the database's own state of the job is read again.
+			 * Its file is for the prune, which knows the snapshots.
+			 */
+			log_info("bulk: job '%s' was removed or restored meanwhile; its batch is "
+			         "dropped",
+			         job->id);
+			return BATCH_MOVED;
 		}
 		log_error("bulk: job '%s' could not save a batch; it resumes later", job->id);
-		return false;
+		return BATCH_FAILED;
 	}
-	return more;
+	return more ? BATCH_MORE : BATCH_DONE;
 }
 
-/* Runs job to its end, or until stopping or a failure (it then resumes later). */
-static void job_run(struct bulk_runner *r, struct store *st, struct job_rec *job)
+/*
+ * The job's file cannot be read (err): the job ends with what it did. A reset
+ * may have pruned it after store_job_next(): then the job is gone too, and that
+ * is no error. False when nothing could be saved: wait for a wake.
+ */
+static bool job_unreadable(struct bulk_runner *r, struct store *st, struct job_rec *job, int err)
+{
+	job->completed = true;
+	job->completed_ms = clock_now_ms(r->api->clock);
+	switch (store_job_progress(st, job, job->offset)) {
+	case STORE_OK:
+		log_error("bulk: job '%s' cannot read '%s': %s; it ends there", job->id, job->file,
+		          strerror(err));
+		bulk_files_prune_one(st, job->file);
+		return true;
+	case STORE_NOT_FOUND:
+		log_info("bulk: job '%s' was removed or restored before it could read '%s'",
+		         job->id, job->file);
+		return true;
+	default:
+		log_error("bulk: job '%s' cannot read '%s': %s", job->id, job->file,
+		          strerror(err));
+		return false;
+	}
+}
+
+/*
+ * Runs job to its end, or until it moves, stopping or a failure (it then
+ * resumes later). True: go on with the next job the database gives.
+ */
+static bool job_run(struct bulk_runner *r, struct store *st, struct job_rec *job)
 {
 	FILE *in = fopen(job->file, "rb");
+	enum batch_end end = BATCH_MORE;
 	struct csv_reader csv;
 
 	if (!in || fseeko(in, (off_t)job->offset, SEEK_SET) != 0) {
-		/* Its file is gone: the job ends with what it did. */
-		log_error("bulk: job '%s' cannot read '%s': %s", job->id, job->file,
-		          strerror(errno));
+		int err = errno;
+
 		if (in)
 			fclose(in);
-		job->completed = true;
-		job->completed_ms = clock_now_ms(r->api->clock);
-		store_job_progress(st, job);
-		return;
+		return job_unreadable(r, st, job, err);
 	}
 	csv_reader_init(&csv, in, job->offset);
-	while (!stopping(r) && batch_run(r, st, job, &csv))
-		;
+	while (end == BATCH_MORE && !stopping(r))
+		end = batch_run(r, st, job, &csv);
 	csv_reader_release(&csv);
 	fclose(in);
-	/* A removed job's file may be gone already (bulk_files_prune). */
-	if (job->completed && remove(job->file) != 0 && errno != ENOENT)
-		log_warn("bulk: cannot remove '%s': %s", job->file, strerror(errno));
+	/* Gone here, but a snapshot may hold the job unfinished: the prune knows. */
+	if (end == BATCH_DONE)
+		bulk_files_prune_one(st, job->file);
+	return end == BATCH_DONE || end == BATCH_MOVED;
 }
 
 static void *runner_main(void *arg)
@@ -193,12 +236,10 @@ static void *runner_main(void *arg)
 	for (;;) {
 		struct store *st = store_db_thread(r->api->db);
 		struct job_rec job;
-		bool failed = false;
+		bool going = true; /* false: stopping, or a batch failed: wait for a wake */
 
-		while (st && !failed && !stopping(r) && store_job_next(st, &job) == STORE_OK) {
-			job_run(r, st, &job);
-			failed = !job.completed; /* stopping, or a batch failed: wait for a wake */
-		}
+		while (st && going && !stopping(r) && store_job_next(st, &job) == STORE_OK)
+			going = job_run(r, st, &job);
 		store_db_thread_close(r->api->db); /* idle until the next upload */
 		pthread_mutex_lock(&r->lock);
 		while (!r->woken && !r->stopping)

@@ -2,7 +2,7 @@
 // background; GET …/upload lists jobs, GET …/jobs/{id} gives one (with its failed records);
 // GET …/download and …/groups/{g}/download give the items back as the same CSV.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
@@ -49,6 +49,21 @@ async function waitJob(network, ns, id, query = '', timeoutMs = 60000) {
 		assert.ok(Date.now() < until, `job ${id} still running: ${res.body}`);
 		await new Promise((r) => setTimeout(r, 50));
 	}
+}
+
+/** Waits (bounded) until the folder is empty: a job's file goes just after it is COMPLETED. */
+async function waitEmpty(dir, timeoutMs = 10000) {
+	const until = Date.now() + timeoutMs;
+	while (readdirSync(dir).length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+	assert.deepEqual(readdirSync(dir), []);
+}
+
+/** A job long enough to be running (or waiting) when the next control call comes. */
+const LONG_RECORDS = 200000;
+function longBody(group) {
+	const lines = [];
+	for (let i = 0; i < LONG_RECORDS; i++) lines.push(`${group},k${i},v${i}`);
+	return lines.join('\n') + '\n';
 }
 
 /** Uploads and waits: the finished job, with its errors. */
@@ -349,9 +364,7 @@ describe('reset', () => {
 			const uploads = join(server.dir, 'uploads');
 			assert.equal((await control(server, 'POST', '/_emulator/reset', {})).status, 200);
 			assert.equal((await control(server, 'POST', '/_emulator/snapshots', { name: 'no-jobs' })).status, 201);
-			const lines = [];
-			for (let i = 0; i < 200000; i++) lines.push(`old,k${i},v${i}`);
-			assert.equal((await upload('staging', 'default', lines.join('\n') + '\n')).status, 202);
+			assert.equal((await upload('staging', 'default', longBody('old'))).status, 202);
 			assert.equal((await upload('staging', 'default', 'old,waiting,v\n')).status, 202);
 			assert.ok(readdirSync(uploads).length > 0, 'the jobs finished before the reset');
 			const res = await clear();
@@ -359,6 +372,57 @@ describe('reset', () => {
 			assert.deepEqual(readdirSync(uploads), []);
 			assert.equal((await run('staging', 'default', 'new,k,v\n')).successesCount, 1);
 			assert.equal((await server.get(`${nsPath('staging', 'default')}/download`)).body, 'new,k,v\n');
-			assert.deepEqual(readdirSync(uploads), []);
+			// The runner saves COMPLETED before it removes the file: wait for the file too.
+			await waitEmpty(uploads);
 		});
+
+	test('a snapshot keeps the files of the jobs it holds unfinished: restored, they complete; deleted, the files go', async () => {
+		const uploads = join(server.dir, 'uploads');
+		assert.equal((await control(server, 'POST', '/_emulator/reset', {})).status, 200);
+		const long = await upload('staging', 'default', longBody('old'));
+		assert.equal(long.status, 202, long.body);
+		const kept = await upload('staging', 'default', 'kept,k,v\n');
+		assert.equal(kept.status, 202, kept.body);
+		assert.equal((await control(server, 'POST', '/_emulator/snapshots', { name: 'with-jobs' })).status, 201);
+		assert.equal((await control(server, 'POST', '/_emulator/reset', {})).status, 200);
+		assert.equal((await control(server, 'POST', '/_emulator/snapshots/with-jobs/restore')).status, 200);
+		const jobPath = (id) => `${nsPath('staging', 'default')}/jobs/${id}`;
+		// Still waiting behind the long job: the snapshot holds it unfinished.
+		assert.equal(assertJson(await server.get(jobPath(kept.json.jobId)), 200).jobStatus, 'STARTED');
+		const done = await waitJob('staging', 'default', kept.json.jobId, '', 30000);
+		assert.deepEqual([done.successesCount, done.errorsCount], [1, 0]);
+		assert.equal((await server.get(itemPath('staging', 'default', 'kept', 'k'))).status, 200);
+		assert.equal((await waitJob('staging', 'default', long.json.jobId, '', 30000)).successesCount, LONG_RECORDS);
+		// Finished here, unfinished in the snapshot: the files stay while the snapshot does.
+		assert.deepEqual(readdirSync(uploads).sort(), [`job-${kept.json.jobId}.csv`, `job-${long.json.jobId}.csv`].sort());
+		assert.equal((await control(server, 'DELETE', '/_emulator/snapshots/with-jobs')).status, 204);
+		assert.deepEqual(readdirSync(uploads), []);
+	});
+
+	test('a reset or an import of another account leaves a running job and its file alone', async () => {
+		const uploads = join(server.dir, 'uploads');
+		assert.equal((await control(server, 'POST', '/_emulator/reset', {})).status, 200);
+		assert.equal((await control(server, 'POST', '/_emulator/import', { accounts: [{ id: '1-OTHER' }] })).status, 200);
+		const long = await upload('staging', 'default', longBody('mine'));
+		assert.equal(long.status, 202, long.body);
+		const file = `job-${long.json.jobId}.csv`;
+		assert.equal((await control(server, 'POST', '/_emulator/reset', { account: '1-OTHER' })).status, 200);
+		assert.equal((await control(server, 'POST', '/_emulator/import', { accounts: [{ id: '1-OTHER' }] })).status, 200);
+		const job = assertJson(await server.get(`${nsPath('staging', 'default')}/jobs/${long.json.jobId}`), 200);
+		if (job.jobStatus === 'STARTED') assert.ok(readdirSync(uploads).includes(file), 'the running job lost its file');
+		const done = await waitJob('staging', 'default', long.json.jobId, '', 30000);
+		assert.deepEqual([done.successesCount, done.errorsCount], [LONG_RECORDS, 0]);
+		await waitEmpty(uploads);
+	});
+
+	test("an import that replaces the job's account removes the job and its file", async () => {
+		const uploads = join(server.dir, 'uploads');
+		assert.equal((await control(server, 'POST', '/_emulator/reset', {})).status, 200);
+		const exported = await control(server, 'GET', '/_emulator/export?account=1-DEFAULT');
+		assert.equal(exported.status, 200, exported.body);
+		assert.equal((await upload('staging', 'default', longBody('old'))).status, 202);
+		assert.equal((await control(server, 'POST', '/_emulator/import', exported.json)).status, 200);
+		assert.deepEqual(readdirSync(uploads), []);
+		assert.deepEqual(assertJson(await server.get(`${nsPath('staging', 'default')}/upload`), 200), { jobs: [] });
+	});
 });

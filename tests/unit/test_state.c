@@ -5,8 +5,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <string.h>
 
+#include "storage/jobs.h"
 #include "storage/store.h"
 
 #define T0 1800000000000LL /* a fixed instant: the tests never read the wall clock */
@@ -195,6 +197,107 @@ static void test_snapshot_restore_is_exact(void **state)
 	assert_int_equal(store_snapshot_delete(st, "s"), STORE_NOT_FOUND);
 }
 
+/* A STARTED job of 1-A named id, reading file, at offset 0. */
+static void job_create(struct job_rec *job, const char *id, const char *file)
+{
+	memset(job, 0, sizeof(*job));
+	strcpy(job->account, "1-A");
+	strcpy(job->id, id);
+	job->network = NETWORK_STAGING;
+	strcpy(job->namespace, "ns");
+	job->created_ms = T0;
+	strcpy(job->file, file);
+	assert_int_equal(store_job_create(st, job), STORE_OK);
+}
+
+/*
+ * A restore that takes a running job back to an earlier offset: the runner's
+ * next progress write, from where it had got to, changes nothing, and the job
+ * resumes from the restored offset, not from the runner's.
+ */
+static void test_job_progress_after_a_rewinding_restore(void **state)
+{
+	struct job_rec job, next;
+
+	(void)state;
+	job_create(&job, "00000000-0000-4000-8000-000000000001", "/nowhere/job-1.csv");
+	job.offset = 100;
+	job.records = 10;
+	assert_int_equal(store_job_progress(st, &job, 0), STORE_OK);
+	assert_int_equal(store_snapshot_save(st, "at-100"), STORE_OK);
+	job.offset = 200;
+	job.records = 20;
+	assert_int_equal(store_job_progress(st, &job, 100), STORE_OK);
+	assert_int_equal(store_snapshot_restore(st, "at-100"), STORE_OK);
+	job.offset = 300;
+	job.records = 30;
+	assert_int_equal(store_job_progress(st, &job, 200), STORE_NOT_FOUND);
+	assert_int_equal(store_job_next(st, &next), STORE_OK);
+	assert_int_equal(next.offset, 100);
+	assert_int_equal(next.records, 10);
+	/* From the restored offset it goes on; a finished job takes no more progress. */
+	job.offset = 300;
+	job.completed = true;
+	job.completed_ms = T0;
+	assert_int_equal(store_job_progress(st, &job, 100), STORE_OK);
+	assert_int_equal(store_job_progress(st, &job, 300), STORE_NOT_FOUND);
+	assert_int_equal(store_job_next(st, &next), STORE_NOT_FOUND);
+	assert_int_equal(store_snapshot_delete(st, "at-100"), STORE_OK);
+}
+
+struct files_seen {
+	char names[8][64];
+	int n;
+	bool held;
+};
+
+static void file_seen(void *ctx, const char *name, size_t len)
+{
+	struct files_seen *f = ctx;
+
+	assert_true(f->n < 8 && len < 64);
+	memcpy(f->names[f->n++], name, len + 1);
+}
+
+static void files_held(void *ctx)
+{
+	((struct files_seen *)ctx)->held = true;
+}
+
+/* Whether name is among the n files seen. */
+static bool seen(const struct files_seen *f, const char *name)
+{
+	for (int i = 0; i < f->n; i++)
+		if (strcmp(f->names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* The files needed: the unfinished jobs' of the database and of every snapshot, not finished ones'. */
+static void test_snapshot_job_files(void **state)
+{
+	struct job_rec job, gone;
+	struct files_seen f = {0};
+
+	(void)state;
+	job_create(&gone, "00000000-0000-4000-8000-000000000002", "/nowhere/in-snapshot.csv");
+	assert_int_equal(store_snapshot_save(st, "s"), STORE_OK);
+	assert_int_equal(store_reset(st, "1-A", true, T0), STORE_OK);
+	job_create(&job, "00000000-0000-4000-8000-000000000003", "/nowhere/live.csv");
+	assert_int_equal(store_snapshot_job_files(st, file_seen, files_held, &f), STORE_OK);
+	assert_true(f.held);
+	assert_int_equal(f.n, 2);
+	assert_true(seen(&f, "/nowhere/in-snapshot.csv") && seen(&f, "/nowhere/live.csv"));
+	/* Finished, and the snapshot gone: nothing is needed. */
+	job.completed = true;
+	job.completed_ms = T0;
+	assert_int_equal(store_job_progress(st, &job, 0), STORE_OK);
+	assert_int_equal(store_snapshot_delete(st, "s"), STORE_OK);
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(store_snapshot_job_files(st, file_seen, NULL, &f), STORE_OK);
+	assert_int_equal(f.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +309,9 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_reset_keeps_identity_and_defaults, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_snapshot_restore_is_exact, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_job_progress_after_a_rewinding_restore, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_snapshot_job_files, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
