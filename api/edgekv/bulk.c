@@ -87,9 +87,9 @@ static bool require_csv_body(struct api_call *c)
 		reply_problem(c, EKV_UPLOAD_ENCODING);
 		return false;
 	}
-	/* Our disk, not the client's bytes: the answers of a database write that fails so. */
+	/* Our disk, not the client's bytes: a full one as for a database write, else our folder. */
 	if (c->req->body_write_failed) {
-		reply_problem(c, c->req->body_disk_full ? EKV_STORAGE_FULL : EKV_STORAGE_IO);
+		reply_problem(c, c->req->body_disk_full ? EKV_STORAGE_FULL : EKV_UPLOAD_SPOOL_IO);
 		return false;
 	}
 	if (c->req->body_encoding_invalid) {

@@ -224,6 +224,23 @@ describe('POST …/upload', () => {
 	});
 });
 
+describe('an upload folder that refuses the body', () => {
+	// A full disk there is the database's 507 (tests/unit/test_spool.c); anything else is our folder's.
+	test('answers 503 with its own text, and makes no job', async () => {
+		const uploads = join(server.dir, 'uploads');
+		renameSync(uploads, `${uploads}.away`);
+		writeFileSync(uploads, ''); // not a folder: the spool file cannot be made
+		try {
+			const res = await upload('staging', 'default', 'g,k,v\n');
+			assertProblem(res, 503, 'EKV_0000', 'The emulator could not write the upload to its upload folder: no job was made. Try again.');
+		} finally {
+			rmSync(uploads);
+			renameSync(`${uploads}.away`, uploads);
+		}
+		assert.deepEqual(readdirSync(uploads), []);
+	});
+});
+
 describe('GET …/upload and …/jobs/{jobId}', () => {
 	test('lists the namespace\'s jobs newest first; an unknown job is 404 with the documented text', async () => {
 		const ns = await newNamespace();
