@@ -145,13 +145,14 @@ static int live_job_files(struct store *st, store_name_fn *fn, void *ctx)
 	if (!q)
 		return SQLITE_ERROR;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		fn(ctx, (const char *)sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0));
+		fn(ctx, (const char *)sqlite3_column_text(q, 0),
+		   (size_t)sqlite3_column_bytes(q, 0));
 	stmt_done(q);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-enum store_status store_snapshot_job_files(struct store *st, store_name_fn *fn,
-                                           store_held_fn *held, void *ctx)
+enum store_status store_snapshot_job_files(struct store *st, store_name_fn *fn, store_held_fn *held,
+                                           void *ctx)
 {
 	struct store_db *db = st->db;
 	struct file_rows rows = {fn, ctx};

@@ -315,19 +315,15 @@ enum store_status store_snapshot_delete(struct store *st, const char *name);
 enum store_status store_snapshot_list(struct store *st, store_name_fn *fn, void *ctx);
 
 typedef void store_held_fn(void *ctx);
-
 /*
- * The files bulk jobs still need (storage/jobs.h): fn with the file of each
- * STARTED job of the database and of every snapshot (one restore away from
- * running again), in no order, a file possibly more than once. All of it under
- * the write mutex, and then, if every read succeeded, held(ctx) (when not
- * NULL) before the mutex is released: no write, restore, import or change of
- * the snapshots comes between the list and what held does with it. Not inside
- * store_batch_begin(), which holds the mutex already. STORE_ERROR after a
- * failed read (logged; held is not called).
+ * fn with the file of each STARTED bulk job of the database and of every
+ * snapshot (storage/jobs.h), in no order, maybe twice; then, if every read
+ * succeeded, held(ctx) when not NULL. All under the write mutex, so no write,
+ * restore or snapshot change comes between the list and held. Not inside
+ * store_batch_begin(). STORE_ERROR after a failed read (logged).
  */
-enum store_status store_snapshot_job_files(struct store *st, store_name_fn *fn,
-                                           store_held_fn *held, void *ctx);
+enum store_status store_snapshot_job_files(struct store *st, store_name_fn *fn, store_held_fn *held,
+                                           void *ctx);
 
 /*
  * Identities (storage/identity.c): access groups, users and API clients.

@@ -195,8 +195,7 @@ static bool job_unreadable(struct bulk_runner *r, struct store *st, struct job_r
 		         job->id, job->file);
 		return true;
 	default:
-		log_error("bulk: job '%s' cannot read '%s': %s", job->id, job->file,
-		          strerror(err));
+		log_error("bulk: job '%s' cannot read '%s': %s", job->id, job->file, strerror(err));
 		return false;
 	}
 }

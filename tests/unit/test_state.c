@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "storage/jobs.h"
@@ -202,11 +203,11 @@ static void job_create(struct job_rec *job, const char *id, const char *file)
 {
 	memset(job, 0, sizeof(*job));
 	strcpy(job->account, "1-A");
-	strcpy(job->id, id);
+	snprintf(job->id, sizeof(job->id), "%s", id);
 	job->network = NETWORK_STAGING;
 	strcpy(job->namespace, "ns");
 	job->created_ms = T0;
-	strcpy(job->file, file);
+	snprintf(job->file, sizeof(job->file), "%s", file);
 	assert_int_equal(store_job_create(st, job), STORE_OK);
 }
 
@@ -273,7 +274,7 @@ static bool seen(const struct files_seen *f, const char *name)
 	return false;
 }
 
-/* The files needed: the unfinished jobs' of the database and of every snapshot, not finished ones'. */
+/* The files needed: unfinished jobs' of the database and of each snapshot, no finished one's. */
 static void test_snapshot_job_files(void **state)
 {
 	struct job_rec job, gone;
