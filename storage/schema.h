@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 /*
- * The schema as steps, and the same schema as one script. Step N takes a
+ * The schema as steps, and the same schema as one list of CREATE statements. Step N takes a
  * database from user_version N - 1 to N (storage/schema.c, append-only). A
  * new database skips the steps: replaying them makes SQLite reload the whole
  * schema after every ALTER TABLE (docs/performance.md, change 16). tools/mkschema.c runs
