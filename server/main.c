@@ -318,6 +318,24 @@ static int start_listeners(struct api *api, const struct server_config *cfg,
 	return 0;
 }
 
+/*
+ * Waits for a stop signal; the number. What the start used and freed goes back to the system
+ * (malloc_trim) once the first requests are answered: trimming holds each malloc arena's lock,
+ * and the first request would wait for it.
+ */
+static int wait_then_trim(const sigset_t *stop)
+{
+	const struct timespec settle = {0, 100 * 1000 * 1000};
+	int sig = sigtimedwait(stop, NULL, &settle);
+
+	if (sig > 0)
+		return sig;
+	malloc_trim(0);
+	if (sigwait(stop, &sig) != 0)
+		return 0;
+	return sig;
+}
+
 /* The fixture folder of --seed, or the default world; 0 / -1 (logged). */
 static int seed(struct api *api, const struct server_config *cfg)
 {
@@ -376,9 +394,8 @@ int main(int argc, char **argv)
 		goto out;
 	/* Seeded and listening: only now is the emulator ready (GET /_emulator/ready). */
 	api_set_ready(&api, true);
-	malloc_trim(0); /* what the start used and freed goes back to the system */
 	printf("ready\n");
-	sigwait(&stop, &sig);
+	sig = wait_then_trim(&stop);
 	log_info("stopping on signal %d", sig);
 	status = 0;
 out:

@@ -4,10 +4,10 @@
 #include <stddef.h>
 
 /*
- * The schema as steps, and the same schema as one script. Step N takes a
+ * The schema as steps, and the same schema as one list of CREATE statements. Step N takes a
  * database from user_version N - 1 to N (storage/schema.c, append-only). A
- * new database skips the steps: replaying them costs a schema reload for
- * every ALTER TABLE, a third of a new database's start. tools/mkschema.c runs
+ * new database skips the steps: replaying them makes SQLite reload the whole
+ * schema after every ALTER TABLE (docs/performance.md, change 16). tools/mkschema.c runs
  * the steps on an empty database at build time and writes the schema they
  * leave as a list of CREATE statements (the generated schema_baseline.c),
  * so the steps stay the one definition.

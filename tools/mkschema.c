@@ -22,6 +22,42 @@ static void put_c_string(const char *s, FILE *out)
 	}
 }
 
+/*
+ * The baseline holds definitions only: a step that also wrote rows (a seed, a
+ * backfill) would be lost on every new database. 0 when no table has a row.
+ */
+static int tables_empty(sqlite3 *db)
+{
+	sqlite3_stmt *q = NULL;
+	char sql[300];
+	int rows = 0;
+
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT name FROM sqlite_schema WHERE type = 'table'"
+	                       " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	while (rows == 0 && sqlite3_step(q) == SQLITE_ROW) {
+		sqlite3_stmt *count = NULL;
+
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"",
+		         sqlite3_column_text(q, 0));
+		if (sqlite3_prepare_v2(db, sql, -1, &count, NULL) != SQLITE_OK ||
+		    sqlite3_step(count) != SQLITE_ROW)
+			rows = -1;
+		else if (sqlite3_column_int(count, 0) > 0)
+			rows = 1;
+		if (rows > 0)
+			fprintf(stderr,
+			        "mkschema: the steps leave rows in table %s: the baseline "
+			        "holds definitions only\n",
+			        sqlite3_column_text(q, 0));
+		sqlite3_finalize(count);
+	}
+	sqlite3_finalize(q);
+	return rows == 0 ? 0 : -1;
+}
+
 static int print_baseline(sqlite3 *db, FILE *out)
 {
 	sqlite3_stmt *q = NULL;
@@ -62,6 +98,8 @@ int main(void)
 			goto out;
 		}
 	}
+	if (tables_empty(db) != 0)
+		goto out;
 	status = print_baseline(db, stdout) == 0 ? 0 : 1;
 	if (status)
 		fprintf(stderr, "mkschema: %s\n", sqlite3_errmsg(db));

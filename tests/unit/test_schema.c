@@ -75,17 +75,30 @@ static void baseline_is_the_steps_replayed(void **state)
 	free(steps);
 }
 
-static char *schema_of_file(const char *path, int *version)
+static int pragma_int(sqlite3 *conn, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	int v;
+
+	assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	v = sqlite3_column_int(q, 0);
+	assert_int_equal(sqlite3_finalize(q), SQLITE_OK);
+	return v;
+}
+
+/*
+ * The file's schema; *version its user_version, *changes its schema_version
+ * (SQLite adds one for each CREATE, and more for an ALTER TABLE).
+ */
+static char *schema_of_file(const char *path, int *version, int *changes)
 {
 	sqlite3 *conn = NULL;
-	sqlite3_stmt *q = NULL;
 	char *schema;
 
 	assert_int_equal(sqlite3_open_v2(path, &conn, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(conn, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	*version = sqlite3_column_int(q, 0);
-	assert_int_equal(sqlite3_finalize(q), SQLITE_OK);
+	*version = pragma_int(conn, "PRAGMA user_version");
+	*changes = pragma_int(conn, "PRAGMA schema_version");
 	schema = schema_of(conn);
 	assert_int_equal(sqlite3_close(conn), SQLITE_OK);
 	return schema;
@@ -109,7 +122,7 @@ static void new_and_older_databases_end_with_one_schema(void **state)
 	char dir[] = "/tmp/ekv-schema-XXXXXX", path[300];
 	char *steps, *got;
 	struct store_db *db;
-	int version = -1;
+	int version = -1, changes = -1, statements = 0;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -119,9 +132,13 @@ static void new_and_older_databases_end_with_one_schema(void **state)
 	assert_non_null(db);
 	store_db_close(db);
 	steps = schema_after_steps(schema_step_count);
-	got = schema_of_file(path, &version);
+	got = schema_of_file(path, &version, &changes);
 	assert_int_equal(version, schema_step_count);
 	assert_string_equal(got, steps);
+	/* Made by the baseline, one change per statement, not by replaying the steps. */
+	while (schema_baseline[statements])
+		statements++;
+	assert_int_equal(changes, statements);
 	free(got);
 	remove_db(path);
 
@@ -138,7 +155,7 @@ static void new_and_older_databases_end_with_one_schema(void **state)
 		db = store_db_open(path, 60000);
 		assert_non_null(db);
 		store_db_close(db);
-		got = schema_of_file(path, &version);
+		got = schema_of_file(path, &version, &changes);
 		assert_int_equal(version, schema_step_count);
 		assert_string_equal(got, steps);
 		free(got);
