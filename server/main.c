@@ -325,7 +325,7 @@ static int start_listeners(struct api *api, const struct server_config *cfg,
  */
 static int wait_then_trim(const sigset_t *stop)
 {
-	const struct timespec settle = {0, 100 * 1000 * 1000};
+	const struct timespec settle = {0, 100L * 1000 * 1000};
 	int sig = sigtimedwait(stop, NULL, &settle);
 
 	if (sig > 0)
