@@ -101,7 +101,8 @@ enum store_status store_job_next(struct store *st, struct job_rec *out)
 	return status;
 }
 
-enum store_status store_job_progress(struct store *st, const struct job_rec *job, int64_t from)
+enum store_status store_job_progress(struct store *st, const struct job_rec *job,
+                                     const struct job_rec *from)
 {
 	sqlite3_stmt *q = stmt_get(st, STMT_JOB_PROGRESS);
 	int rc;
@@ -114,7 +115,10 @@ enum store_status store_job_progress(struct store *st, const struct job_rec *job
 	sqlite3_bind_int64(q, 6, job->offset);
 	if (job->completed)
 		sqlite3_bind_int64(q, 7, job->completed_ms);
-	sqlite3_bind_int64(q, 8, from);
+	sqlite3_bind_int64(q, 8, from->offset);
+	sqlite3_bind_int64(q, 9, from->records);
+	sqlite3_bind_int64(q, 10, from->successes);
+	sqlite3_bind_int64(q, 11, from->errors);
 	rc = step_write(st, q);
 	stmt_done(q);
 	if (rc != SQLITE_DONE)

@@ -54,13 +54,15 @@ enum store_status store_job_next(struct store *st, struct job_rec *out);
 
 /*
  * Saves the job's counts and offset, and COMPLETED with its completed_ms when
- * job->completed, if the job is still STARTED at offset from (where the
- * caller's batch began). Inside store_batch_begin() it commits with the batch.
- * STORE_NOT_FOUND when it is not: the job is gone (a reset, an import) or a
- * snapshot restore took it to another offset or state. The caller then rolls
- * its batch back and reads the job again (store_job_next()).
+ * job->completed, if the job is still STARTED with the offset and counts of
+ * from (the job as the caller's batch began). Inside store_batch_begin() it
+ * commits with the batch. STORE_NOT_FOUND when it is not: the job is gone (a
+ * reset, an import) or a snapshot restore took it to another offset, other
+ * counts or another state. The caller then rolls its batch back and reads the
+ * job again (store_job_next()).
  */
-enum store_status store_job_progress(struct store *st, const struct job_rec *job, int64_t from);
+enum store_status store_job_progress(struct store *st, const struct job_rec *job,
+                                     const struct job_rec *from);
 
 /* Records why record failed. */
 enum store_status store_job_error_add(struct store *st, const char *account, const char *job,

@@ -143,17 +143,18 @@ static enum batch_end batch_run(struct bulk_runner *r, struct store *st, struct 
 	b.c.api = r->api;
 	b.c.now_ms = clock_now_ms(r->api->clock);
 	snprintf(b.c.account.id, sizeof(b.c.account.id), "%s", job->account);
-	b.ns_found = store_namespace_get(st, job->account, job->network, job->namespace, b.c.now_ms,
-	                                 &b.ns) == STORE_OK;
 	if (store_batch_begin(st) != STORE_OK)
 		return BATCH_FAILED;
+	/* Inside the batch: a reset, restore or delete before it is seen, none during it. */
+	b.ns_found = store_namespace_get(st, job->account, job->network, job->namespace, b.c.now_ms,
+	                                 &b.ns) == STORE_OK;
 	for (int n = 0; n < BULK_BATCH && (more = csv_next(csv, &rec)); n++)
 		record_run(&b, &rec);
 	job->offset = csv->offset;
 	job->completed = !more;
 	job->completed_ms = more ? 0 : b.c.now_ms;
-	/* Saved only where the batch began: what the database says wins over what we read. */
-	saved = store_job_progress(st, job, before.offset);
+	/* Saved only over the job as the batch began: what the database says wins over ours. */
+	saved = store_job_progress(st, job, &before);
 	if (saved != STORE_OK || store_batch_end(st, true) != STORE_OK) {
 		store_batch_end(st, false);
 		*job = before;
@@ -182,9 +183,11 @@ static enum batch_end batch_run(struct bulk_runner *r, struct store *st, struct 
  */
 static bool job_unreadable(struct bulk_runner *r, struct store *st, struct job_rec *job, int err)
 {
+	struct job_rec before = *job;
+
 	job->completed = true;
 	job->completed_ms = clock_now_ms(r->api->clock);
-	switch (store_job_progress(st, job, job->offset)) {
+	switch (store_job_progress(st, job, &before)) {
 	case STORE_OK:
 		log_error("bulk: job '%s' cannot read '%s': %s; it ends there", job->id, job->file,
 		          strerror(err));

@@ -211,6 +211,17 @@ static void job_create(struct job_rec *job, const char *id, const char *file)
 	assert_int_equal(store_job_create(st, job), STORE_OK);
 }
 
+/* Saves job at offset with records (all successes) over job as it was; job then holds them. */
+static enum store_status progress(struct job_rec *job, int64_t offset, int64_t records)
+{
+	struct job_rec before = *job;
+
+	job->offset = offset;
+	job->records = records;
+	job->successes = records;
+	return store_job_progress(st, job, &before);
+}
+
 /*
  * A restore that takes a running job back to an earlier offset: the runner's
  * next progress write, from where it had got to, changes nothing, and the job
@@ -222,28 +233,52 @@ static void test_job_progress_after_a_rewinding_restore(void **state)
 
 	(void)state;
 	job_create(&job, "00000000-0000-4000-8000-000000000001", "/nowhere/job-1.csv");
-	job.offset = 100;
-	job.records = 10;
-	assert_int_equal(store_job_progress(st, &job, 0), STORE_OK);
+	assert_true(progress(&job, 100, 10) == STORE_OK);
 	assert_int_equal(store_snapshot_save(st, "at-100"), STORE_OK);
-	job.offset = 200;
-	job.records = 20;
-	assert_int_equal(store_job_progress(st, &job, 100), STORE_OK);
+	assert_true(progress(&job, 200, 20) == STORE_OK);
 	assert_int_equal(store_snapshot_restore(st, "at-100"), STORE_OK);
-	job.offset = 300;
-	job.records = 30;
-	assert_int_equal(store_job_progress(st, &job, 200), STORE_NOT_FOUND);
+	assert_true(progress(&job, 300, 30) == STORE_NOT_FOUND);
 	assert_int_equal(store_job_next(st, &next), STORE_OK);
 	assert_int_equal(next.offset, 100);
 	assert_int_equal(next.records, 10);
 	/* From the restored offset it goes on; a finished job takes no more progress. */
-	job.offset = 300;
+	job = next;
 	job.completed = true;
 	job.completed_ms = T0;
-	assert_int_equal(store_job_progress(st, &job, 100), STORE_OK);
-	assert_int_equal(store_job_progress(st, &job, 300), STORE_NOT_FOUND);
+	assert_true(progress(&job, 300, 30) == STORE_OK);
+	assert_true(progress(&job, 400, 40) == STORE_NOT_FOUND);
 	assert_int_equal(store_job_next(st, &next), STORE_NOT_FOUND);
 	assert_int_equal(store_snapshot_delete(st, "at-100"), STORE_OK);
+}
+
+/*
+ * A restore that brings the job back at the runner's offset with other counts
+ * (its records written under other rules, say): the runner's next progress
+ * write, from its own counts, changes nothing either.
+ */
+static void test_job_progress_after_a_restore_of_other_counts(void **state)
+{
+	struct job_rec job, next;
+
+	(void)state;
+	job_create(&job, "00000000-0000-4000-8000-000000000004", "/nowhere/job-4.csv");
+	assert_int_equal(store_snapshot_save(st, "at-0"), STORE_OK);
+	assert_true(progress(&job, 100, 7) == STORE_OK);
+	assert_int_equal(store_snapshot_save(st, "seven"), STORE_OK);
+	assert_int_equal(store_snapshot_restore(st, "at-0"), STORE_OK);
+	job.offset = 0;
+	job.records = 0;
+	job.successes = 0;
+	assert_true(progress(&job, 100, 10) == STORE_OK);
+	assert_int_equal(store_snapshot_restore(st, "seven"), STORE_OK);
+	/* The runner holds offset 100 with 10 records; the database 100 with 7. */
+	assert_true(progress(&job, 200, 20) == STORE_NOT_FOUND);
+	assert_int_equal(store_job_next(st, &next), STORE_OK);
+	assert_int_equal(next.offset, 100);
+	assert_int_equal(next.records, 7);
+	assert_int_equal(next.successes, 7);
+	assert_int_equal(store_snapshot_delete(st, "at-0"), STORE_OK);
+	assert_int_equal(store_snapshot_delete(st, "seven"), STORE_OK);
 }
 
 struct files_seen {
@@ -292,7 +327,7 @@ static void test_snapshot_job_files(void **state)
 	/* Finished, and the snapshot gone: nothing is needed. */
 	job.completed = true;
 	job.completed_ms = T0;
-	assert_int_equal(store_job_progress(st, &job, 0), STORE_OK);
+	assert_true(progress(&job, 0, 0) == STORE_OK);
 	assert_int_equal(store_snapshot_delete(st, "s"), STORE_OK);
 	memset(&f, 0, sizeof(f));
 	assert_int_equal(store_snapshot_job_files(st, file_seen, NULL, &f), STORE_OK);
@@ -310,6 +345,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_reset_keeps_identity_and_defaults, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_snapshot_restore_is_exact, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_job_progress_after_a_restore_of_other_counts,
+	                                        setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_job_progress_after_a_rewinding_restore, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_snapshot_job_files, setup, teardown),
