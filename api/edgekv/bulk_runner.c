@@ -24,6 +24,9 @@ struct bulk_runner {
 	pthread_cond_t cond;
 	bool stopping;
 	bool woken;
+	/* Only the runner thread: the last job whose file would not open, and why (0: none). */
+	int failed_errno;
+	char failed_job[STORE_UUID_LEN + 1];
 };
 
 static bool stopping(struct bulk_runner *r)
@@ -177,11 +180,11 @@ static enum batch_end batch_run(struct bulk_runner *r, struct store *st, struct 
 }
 
 /*
- * The job's file cannot be read (err): the job ends with what it did. A reset
- * may have pruned it after store_job_next(): then the job is gone too, and that
- * is no error. False when nothing could be saved: wait for a wake.
+ * The job's file is gone (ENOENT): the job ends with what it did. A reset may
+ * have pruned it after store_job_next(): then the job is gone too, and that is
+ * no error. False when nothing could be saved: wait for a wake.
  */
-static bool job_unreadable(struct bulk_runner *r, struct store *st, struct job_rec *job, int err)
+static bool job_file_gone(struct bulk_runner *r, struct store *st, struct job_rec *job)
 {
 	struct job_rec before = *job;
 
@@ -190,7 +193,7 @@ static bool job_unreadable(struct bulk_runner *r, struct store *st, struct job_r
 	switch (store_job_progress(st, job, &before)) {
 	case STORE_OK:
 		log_error("bulk: job '%s' cannot read '%s': %s; it ends there", job->id, job->file,
-		          strerror(err));
+		          strerror(ENOENT));
 		bulk_files_prune_one(st, job->file);
 		return true;
 	case STORE_NOT_FOUND:
@@ -198,9 +201,27 @@ static bool job_unreadable(struct bulk_runner *r, struct store *st, struct job_r
 		         job->id, job->file);
 		return true;
 	default:
-		log_error("bulk: job '%s' cannot read '%s': %s", job->id, job->file, strerror(err));
+		log_error("bulk: job '%s' cannot read '%s': %s", job->id, job->file,
+		          strerror(ENOENT));
 		return false;
 	}
+}
+
+/*
+ * The job's file cannot be opened or positioned for another reason (EMFILE,
+ * EACCES, ENOMEM): that may pass, so the job and its file stay and the job is
+ * tried again at the next wake, as after a failed batch. Logged once per job
+ * and error, not at every wake. Always false: wait for a wake.
+ */
+static bool job_file_failed(struct bulk_runner *r, const struct job_rec *job, int err)
+{
+	if (err != r->failed_errno || strcmp(job->id, r->failed_job) != 0) {
+		log_error("bulk: job '%s' cannot read '%s': %s; it resumes later", job->id,
+		          job->file, strerror(err));
+		r->failed_errno = err;
+		snprintf(r->failed_job, sizeof(r->failed_job), "%s", job->id);
+	}
+	return false;
 }
 
 /*
@@ -218,8 +239,9 @@ static bool job_run(struct bulk_runner *r, struct store *st, struct job_rec *job
 
 		if (in)
 			fclose(in);
-		return job_unreadable(r, st, job, err);
+		return err == ENOENT ? job_file_gone(r, st, job) : job_file_failed(r, job, err);
 	}
+	r->failed_errno = 0; /* it reads again: a later failure is news */
 	csv_reader_init(&csv, in, job->offset);
 	while (end == BATCH_MORE && !stopping(r))
 		end = batch_run(r, st, job, &csv);
