@@ -136,8 +136,13 @@ void bulk_upload(struct api_call *c)
 	snprintf(job.file, sizeof(job.file), "%s/job-%s.csv",
 	         c->api->config.upload_dir ? c->api->config.upload_dir : ".", job.id);
 	if (job_file_take(c, job.file) != 0) {
-		log_error("bulk: cannot keep the upload as '%s': %s", job.file, strerror(errno));
-		reply_problem(c, EKV_INTERNAL);
+		int err = errno;
+
+		/* The upload folder refused the body, as when it was spooled: the same answers. */
+		log_error("bulk: cannot keep the upload as '%s': %s", job.file, strerror(err));
+		reply_problem(c, err == ENOSPC || err == EFBIG || err == EDQUOT
+		                         ? EKV_STORAGE_FULL
+		                         : EKV_UPLOAD_SPOOL_IO);
 		return;
 	}
 	if (store_job_create(c->st, &job) != STORE_OK) {
