@@ -73,7 +73,7 @@ static int copy_wal(struct store_db *db, int *frames)
 	}
 	if (rc == SQLITE_OK) {
 		sync_files(conn);
-		pthread_mutex_lock(&db->write_lock);
+		write_lock_take(db);
 		rc = checkpoint_pass(conn, frames, &copied);
 		pthread_mutex_unlock(&db->write_lock);
 	}
@@ -92,7 +92,7 @@ static int truncate_wal(struct store_db *db, bool wait)
 	sqlite3 *conn = db->sweeper->conn;
 	int rc;
 
-	pthread_mutex_lock(&db->write_lock);
+	write_lock_take(db);
 	if (!wait)
 		sqlite3_busy_timeout(conn, 0);
 	rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);

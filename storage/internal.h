@@ -92,6 +92,7 @@ struct store_db {
 	bool in_memory;                /* memdb: no WAL, nothing to checkpoint */
 	pthread_key_t key;             /* the calling thread's struct store */
 	pthread_mutex_t write_lock;    /* one writer at a time: see docs/performance.md */
+	atomic_int write_waiting;      /* threads in write_lock_take(): store_batch_yield() */
 	pthread_mutex_t list_lock;     /* guards open */
 	struct store *open;            /* every thread's connection, for store_db_close */
 	struct snapshot *snapshots;    /* oldest first; guarded by write_lock */
@@ -190,6 +191,9 @@ void stmt_done(sqlite3_stmt *q);
  * (unix-excl), so that only bounds a write path here that forgot. Never 0.
  */
 uint64_t meta_generation(const struct store *st);
+
+/* Takes db->write_lock, counted while it waits (store_batch_yield()). */
+void write_lock_take(struct store_db *db);
 
 /* Moves meta_generation(): every cached account and namespace is stale. */
 void meta_changed(struct store_db *db);

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "storage/internal.h"
 
@@ -176,4 +177,17 @@ enum store_status store_item_export(struct store *st, const struct item_ref *ref
 		   (size_t)sqlite3_column_bytes(q, 2), sqlite3_column_int64(q, 3));
 	stmt_done(q);
 	return rc == SQLITE_DONE ? STORE_OK : store_failed(st, rc, "item export");
+}
+
+void store_batch_yield(struct store *st)
+{
+	struct timespec pause = {0, 100 * 1000}; /* 0.1 ms */
+
+	/*
+	 * The mutex is not fair: a thread that unlocks and locks again at once
+	 * wins over one woken to take it. Bounded, so a steady stream of
+	 * requests still lets the caller's next batch through within 20 ms.
+	 */
+	for (int i = 0; i < 200 && atomic_load(&st->db->write_waiting) > 0; i++)
+		nanosleep(&pause, NULL);
 }

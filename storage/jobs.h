@@ -64,6 +64,13 @@ enum store_status store_job_next(struct store *st, struct job_rec *out);
 enum store_status store_job_progress(struct store *st, const struct job_rec *job,
                                      const struct job_rec *from);
 
+/*
+ * Before each batch of a background job: waits (briefly, bounded) while
+ * another thread waits for the write mutex, so a long job's back-to-back
+ * batches do not keep requests' writes out until it ends.
+ */
+void store_batch_yield(struct store *st);
+
 /* Records why record failed. */
 enum store_status store_job_error_add(struct store *st, const char *account, const char *job,
                                       int64_t record, const char *message);

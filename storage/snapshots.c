@@ -55,7 +55,7 @@ enum store_status store_snapshot_save(struct store *st, const char *name)
 		sqlite3_close(copy);
 		return STORE_ERROR;
 	}
-	pthread_mutex_lock(&db->write_lock);
+	write_lock_take(db);
 	rc = copy_database(copy, st->conn);
 	if (rc == SQLITE_OK) {
 		slot = snapshot_find(db, name);
@@ -81,7 +81,7 @@ enum store_status store_snapshot_restore(struct store *st, const char *name)
 	struct snapshot *snap;
 	int rc = SQLITE_OK;
 
-	pthread_mutex_lock(&db->write_lock);
+	write_lock_take(db);
 	snap = *snapshot_find(db, name);
 	if (snap)
 		rc = copy_database(st->conn, snap->conn);
@@ -98,7 +98,7 @@ enum store_status store_snapshot_delete(struct store *st, const char *name)
 	struct store_db *db = st->db;
 	struct snapshot **slot, *snap;
 
-	pthread_mutex_lock(&db->write_lock);
+	write_lock_take(db);
 	slot = snapshot_find(db, name);
 	snap = *slot;
 	if (snap)
@@ -115,7 +115,7 @@ enum store_status store_snapshot_list(struct store *st, store_name_fn *fn, void 
 {
 	struct store_db *db = st->db;
 
-	pthread_mutex_lock(&db->write_lock);
+	write_lock_take(db);
 	for (struct snapshot *s = db->snapshots; s; s = s->next)
 		fn(ctx, s->name, strlen(s->name));
 	pthread_mutex_unlock(&db->write_lock);
@@ -159,7 +159,7 @@ enum store_status store_snapshot_job_files(struct store *st, store_name_fn *fn, 
 	int rc;
 
 	assert(!st->batch); /* it holds the write mutex already */
-	pthread_mutex_lock(&db->write_lock);
+	write_lock_take(db);
 	rc = live_job_files(st, fn, ctx);
 	if (rc != SQLITE_OK)
 		store_failed(st, rc, "job files");

@@ -14,6 +14,13 @@ uint64_t meta_generation(const struct store *st)
 	return atomic_load(&st->db->meta_gen);
 }
 
+void write_lock_take(struct store_db *db)
+{
+	atomic_fetch_add(&db->write_waiting, 1);
+	pthread_mutex_lock(&db->write_lock);
+	atomic_fetch_sub(&db->write_waiting, 1);
+}
+
 void meta_changed(struct store_db *db)
 {
 	atomic_fetch_add(&db->meta_gen, 1);
@@ -95,7 +102,7 @@ int step_item_write(struct store *st, sqlite3_stmt *q)
 			return SQLITE_ABORT;
 		return sqlite3_step(q);
 	}
-	pthread_mutex_lock(&st->db->write_lock);
+	write_lock_take(st->db);
 	rc = sqlite3_step(q);
 	pthread_mutex_unlock(&st->db->write_lock);
 	if (rc == SQLITE_DONE && sqlite3_changes(st->conn) > 0) /* a no-op proves nothing */
@@ -135,7 +142,7 @@ enum store_status tx_begin(struct store *st)
 		rc = step_control(st, STMT_SAVEPOINT);
 		return rc == SQLITE_OK ? STORE_OK : store_failed(st, rc, "savepoint");
 	}
-	pthread_mutex_lock(&st->db->write_lock);
+	write_lock_take(st->db);
 	rc = step_control(st, STMT_BEGIN);
 	if (rc == SQLITE_OK)
 		return STORE_OK;

@@ -243,8 +243,10 @@ static bool job_run(struct bulk_runner *r, struct store *st, struct job_rec *job
 	}
 	r->failed_errno = 0; /* it reads again: a later failure is news */
 	csv_reader_init(&csv, in, job->offset);
-	while (end == BATCH_MORE && !stopping(r))
+	while (end == BATCH_MORE && !stopping(r)) {
+		store_batch_yield(st);
 		end = batch_run(r, st, job, &csv);
+	}
 	csv_reader_release(&csv);
 	fclose(in);
 	/* Gone here, but a snapshot may hold the job unfinished: the prune knows. */
