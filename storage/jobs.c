@@ -181,7 +181,7 @@ enum store_status store_item_export(struct store *st, const struct item_ref *ref
 
 void store_batch_yield(struct store *st)
 {
-	struct timespec pause = {0, 100 * 1000}; /* 0.1 ms */
+	struct timespec pause = {0, 100000}; /* 0.1 ms */
 
 	/*
 	 * The mutex is not fair: a thread that unlocks and locks again at once
