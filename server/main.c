@@ -275,7 +275,7 @@ static void prepare_process(sigset_t *stop)
 	 */
 	mallopt(M_ARENA_MAX, 2);
 	signal(SIGPIPE, SIG_IGN);
-	/* Past a file size limit a write then fails with EFBIG (507) instead of killing us. */
+	/* Past a file size limit a write fails (EFBIG; an upload: 507) rather than kill us. */
 	signal(SIGXFSZ, SIG_IGN);
 	/* Every thread started from here inherits the mask; only sigwait() sees them. */
 	sigemptyset(stop);

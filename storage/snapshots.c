@@ -83,11 +83,12 @@ enum store_status store_snapshot_restore(struct store *st, const char *name)
 
 	write_lock_take(db);
 	snap = *snapshot_find(db, name);
-	if (snap)
+	if (snap) {
 		rc = copy_database(st->conn, snap->conn);
+		/* Every cached account and namespace is stale; before the next writer reads one. */
+		meta_changed(db);
+	}
 	pthread_mutex_unlock(&db->write_lock);
-	if (snap)
-		meta_changed(db); /* every connection's cached account and namespaces are stale */
 	if (!snap)
 		return STORE_NOT_FOUND;
 	return rc == SQLITE_OK ? STORE_OK : store_failed(st, rc, "snapshot restore");

@@ -120,6 +120,7 @@ static struct store_db *db_new(const char *path, int64_t sweep_ms)
 	atomic_init(&db->meta_gen, 1);
 	atomic_init(&db->fault, STORE_FAULT_NONE);
 	atomic_init(&db->checkpoint_asked, false);
+	atomic_init(&db->write_waiting, 0);
 	pthread_key_create(&db->key, thread_store_close);
 	pthread_mutex_init(&db->write_lock, NULL);
 	pthread_mutex_init(&db->sweeper_lock, NULL);

@@ -92,7 +92,13 @@ static void writes_succeed(struct store_db *db)
 		log_info("store: writes succeed again");
 }
 
-int step_item_write(struct store *st, sqlite3_stmt *q)
+/*
+ * One statement as its own transaction, or as part of the caller's. meta:
+ * the generation moves once the statement is committed (meta_generation()),
+ * and before the write lock goes, so that the next writer cannot read a
+ * cached account or namespace from before it.
+ */
+static int step_locked(struct store *st, sqlite3_stmt *q, bool meta)
 {
 	int rc;
 
@@ -100,22 +106,29 @@ int step_item_write(struct store *st, sqlite3_stmt *q)
 		/* A failed commit-level error ends the transaction: write nothing after it. */
 		if (sqlite3_get_autocommit(st->conn))
 			return SQLITE_ABORT;
-		return sqlite3_step(q);
+		rc = sqlite3_step(q);
+		if (meta)
+			meta_written(st);
+		return rc;
 	}
 	write_lock_take(st->db);
 	rc = sqlite3_step(q);
+	if (meta)
+		meta_written(st);
 	pthread_mutex_unlock(&st->db->write_lock);
 	if (rc == SQLITE_DONE && sqlite3_changes(st->conn) > 0) /* a no-op proves nothing */
 		writes_succeed(st->db);
 	return rc;
 }
 
+int step_item_write(struct store *st, sqlite3_stmt *q)
+{
+	return step_locked(st, q, false);
+}
+
 int step_write(struct store *st, sqlite3_stmt *q)
 {
-	int rc = step_item_write(st, q);
-
-	meta_written(st); /* after the commit: see meta_generation() */
-	return rc;
+	return step_locked(st, q, true);
 }
 
 int step_in_tx(sqlite3_stmt *q)

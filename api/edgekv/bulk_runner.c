@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/core/call.h"
 #include "api/core/ids.h"
@@ -17,6 +18,9 @@
 #include "base/xalloc.h"
 #include "storage/jobs.h"
 
+/* Seconds before a job whose file would not open (EMFILE, say) is tried again. */
+#define RETRY_S 1
+
 struct bulk_runner {
 	struct api *api;
 	pthread_t thread;
@@ -26,6 +30,7 @@ struct bulk_runner {
 	bool woken;
 	/* Only the runner thread: the last job whose file would not open, and why (0: none). */
 	int failed_errno;
+	bool retry; /* that open may pass: try again in RETRY_S, without a wake */
 	char failed_job[STORE_UUID_LEN + 1];
 };
 
@@ -180,11 +185,13 @@ static enum batch_end batch_run(struct bulk_runner *r, struct store *st, struct 
 }
 
 /*
- * The job's file is gone (ENOENT): the job ends with what it did. A reset may
- * have pruned it after store_job_next(): then the job is gone too, and that is
- * no error. False when nothing could be saved: wait for a wake.
+ * The job's file is gone (ENOENT) or cannot be read for a reason that lasts
+ * (ENOTDIR, EACCES, ELOOP, ...): the job ends with what it did, so that the
+ * jobs behind it run. A reset may have pruned the file after store_job_next():
+ * then the job is gone too, and that is no error. False when nothing could be
+ * saved: wait for a wake.
  */
-static bool job_file_gone(struct bulk_runner *r, struct store *st, struct job_rec *job)
+static bool job_file_gone(struct bulk_runner *r, struct store *st, struct job_rec *job, int err)
 {
 	struct job_rec before = *job;
 
@@ -193,7 +200,7 @@ static bool job_file_gone(struct bulk_runner *r, struct store *st, struct job_re
 	switch (store_job_progress(st, job, &before)) {
 	case STORE_OK:
 		log_error("bulk: job '%s' cannot read '%s': %s; it ends there", job->id, job->file,
-		          strerror(ENOENT));
+		          strerror(err));
 		bulk_files_prune_one(st, job->file);
 		return true;
 	case STORE_NOT_FOUND:
@@ -201,17 +208,21 @@ static bool job_file_gone(struct bulk_runner *r, struct store *st, struct job_re
 		         job->id, job->file);
 		return true;
 	default:
-		log_error("bulk: job '%s' cannot read '%s': %s", job->id, job->file,
-		          strerror(ENOENT));
+		log_error("bulk: job '%s' cannot read '%s': %s", job->id, job->file, strerror(err));
 		return false;
 	}
 }
 
+/* Errors of opening a file that pass by themselves: descriptors or memory run short. */
+static bool passing(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM || err == EAGAIN || err == EINTR;
+}
+
 /*
- * The job's file cannot be opened or positioned for another reason (EMFILE,
- * EACCES, ENOMEM): that may pass, so the job and its file stay and the job is
- * tried again at the next wake, as after a failed batch. Logged once per job
- * and error, not at every wake. Always false: wait for a wake.
+ * The job's file cannot be opened for a while (passing()): the job and its
+ * file stay, and the runner tries again in a second (RETRY_S). Logged once per
+ * job and error, not at every try. Always false: wait.
  */
 static bool job_file_failed(struct bulk_runner *r, const struct job_rec *job, int err)
 {
@@ -221,6 +232,7 @@ static bool job_file_failed(struct bulk_runner *r, const struct job_rec *job, in
 		r->failed_errno = err;
 		snprintf(r->failed_job, sizeof(r->failed_job), "%s", job->id);
 	}
+	r->retry = true;
 	return false;
 }
 
@@ -239,7 +251,7 @@ static bool job_run(struct bulk_runner *r, struct store *st, struct job_rec *job
 
 		if (in)
 			fclose(in);
-		return err == ENOENT ? job_file_gone(r, st, job) : job_file_failed(r, job, err);
+		return passing(err) ? job_file_failed(r, job, err) : job_file_gone(r, st, job, err);
 	}
 	r->failed_errno = 0; /* it reads again: a later failure is news */
 	csv_reader_init(&csv, in, job->offset);
@@ -268,8 +280,19 @@ static void *runner_main(void *arg)
 			going = job_run(r, st, &job);
 		store_db_thread_close(r->api->db); /* idle until the next upload */
 		pthread_mutex_lock(&r->lock);
-		while (!r->woken && !r->stopping)
-			pthread_cond_wait(&r->cond, &r->lock);
+		if (r->retry) { /* a file that would not open: again in a while, upload or not */
+			struct timespec until;
+
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += RETRY_S;
+			while (!r->woken && !r->stopping &&
+			       pthread_cond_timedwait(&r->cond, &r->lock, &until) != ETIMEDOUT)
+				;
+			r->retry = false;
+		} else {
+			while (!r->woken && !r->stopping)
+				pthread_cond_wait(&r->cond, &r->lock);
+		}
 		r->woken = false;
 		if (r->stopping) {
 			pthread_mutex_unlock(&r->lock);

@@ -2,7 +2,7 @@
 // background; GET …/upload lists jobs, GET …/jobs/{id} gives one (with its failed records);
 // GET …/download and …/groups/{g}/download give the items back as the same CSV.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
@@ -239,6 +239,32 @@ describe('an upload folder that refuses the body', () => {
 			renameSync(`${uploads}.away`, uploads);
 		}
 		assert.deepEqual(readdirSync(uploads), []);
+	});
+});
+
+describe('a job whose file cannot be read', () => {
+	test('ends with what it did, and the jobs behind it run', async () => {
+		const uploads = join(server.dir, 'uploads');
+		assert.equal((await control(server, 'POST', '/_emulator/reset', {})).status, 200);
+		const long = await upload('staging', 'default', longBody('first'));
+		assert.equal(long.status, 202, long.body);
+		const broken = await upload('staging', 'default', 'broken,k,v\n');
+		assert.equal(broken.status, 202, broken.body);
+		const next = await upload('staging', 'default', 'after,k,v\n');
+		assert.equal(next.status, 202, next.body);
+		// A link to itself: opening it fails with ELOOP, which no retry cures (root included).
+		const file = join(uploads, `job-${broken.json.jobId}.csv`);
+		unlinkSync(file);
+		symlinkSync(`job-${broken.json.jobId}.csv`, file);
+		const jobPath = (id) => `${nsPath('staging', 'default')}/jobs/${id}`;
+		// Jobs run oldest first: the long one still running, the broken one was never opened.
+		assert.equal(assertJson(await server.get(jobPath(long.json.jobId)), 200).jobStatus, 'STARTED');
+		const done = await waitJob('staging', 'default', next.json.jobId, '', 120000);
+		assert.deepEqual([done.successesCount, done.errorsCount], [1, 0]);
+		assert.equal((await server.get(itemPath('staging', 'default', 'after', 'k'))).status, 200);
+		const ended = await waitJob('staging', 'default', broken.json.jobId);
+		assert.deepEqual([ended.successesCount, ended.errorsCount], [0, 0]);
+		await waitEmpty(uploads);
 	});
 });
 
