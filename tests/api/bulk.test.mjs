@@ -3,6 +3,7 @@
 // GET …/download and …/groups/{g}/download give the items back as the same CSV.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
@@ -239,6 +240,24 @@ describe('an upload folder that refuses the body', () => {
 			renameSync(`${uploads}.away`, uploads);
 		}
 		assert.deepEqual(readdirSync(uploads), []);
+	});
+
+	test('past a file size limit the upload is 507 and the server lives on', async () => {
+		// A server of its own: its database stays far below the limit, so only the upload meets it.
+		const own = await startServer();
+		const target = `${nsPath('staging', 'default')}/upload`;
+		try {
+			// RLIMIT_FSIZE on the running server: a write past it fails with EFBIG (SIGXFSZ ignored).
+			execFileSync('prlimit', ['--pid', String(own.proc.pid), '--fsize=1000000:1000000']);
+			const res = await own.post(target, longBody('big'), { headers: CSV });
+			assertProblem(res, 507, 'EKV_0000', "The emulator's disk is full: nothing was changed. Free some space and try again.");
+			assert.ok(own.alive, 'the server died of SIGXFSZ');
+			assert.deepEqual(readdirSync(join(own.dir, 'uploads')), []);
+			const small = await own.post(target, 'after,limit,v\n', { headers: CSV });
+			assert.equal(small.status, 202, small.body);
+		} finally {
+			await own.close();
+		}
 	});
 });
 
