@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "base/buf.h"
+#include "base/disk_full.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "server/gzip.h"
@@ -70,12 +71,6 @@ void spool_add(struct spool *s, struct buf *sent, const void *data, size_t len, 
 		s->size += n;
 	}
 	buf_release(&plain);
-}
-
-/* Whether a write failed for want of room: the disk, the file size limit, the quota. */
-static bool disk_full(int err)
-{
-	return err == ENOSPC || err == EFBIG || err == EDQUOT;
 }
 
 void spool_finish(struct spool *s, struct api_request *in)

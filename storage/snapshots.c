@@ -137,21 +137,6 @@ static void file_row(void *ctx, sqlite3_stmt *row)
 	         (size_t)sqlite3_column_bytes(row, 0));
 }
 
-/* The database's own unfinished jobs; a SQLite code. */
-static int live_job_files(struct store *st, store_name_fn *fn, void *ctx)
-{
-	sqlite3_stmt *q = stmt_get(st, STMT_JOB_FILES);
-	int rc;
-
-	if (!q)
-		return SQLITE_ERROR;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		fn(ctx, (const char *)sqlite3_column_text(q, 0),
-		   (size_t)sqlite3_column_bytes(q, 0));
-	stmt_done(q);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
 enum store_status store_snapshot_job_files(struct store *st, store_name_fn *fn, store_held_fn *held,
                                            void *ctx)
 {
@@ -161,11 +146,12 @@ enum store_status store_snapshot_job_files(struct store *st, store_name_fn *fn, 
 
 	assert(!st->batch); /* it holds the write mutex already */
 	write_lock_take(db);
-	rc = live_job_files(st, fn, ctx);
+	/* One query for the database and for each snapshot's private copy of it. */
+	rc = setup_run(st->conn, SETUP_JOB_FILES, file_row, &rows, true);
 	if (rc != SQLITE_OK)
 		store_failed(st, rc, "job files");
 	for (struct snapshot *s = db->snapshots; s && rc == SQLITE_OK; s = s->next)
-		rc = setup_run(s->conn, SETUP_SNAPSHOT_JOB_FILES, file_row, &rows, false);
+		rc = setup_run(s->conn, SETUP_JOB_FILES, file_row, &rows, false);
 	if (rc == SQLITE_OK && held)
 		held(ctx);
 	pthread_mutex_unlock(&db->write_lock);

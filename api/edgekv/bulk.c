@@ -19,6 +19,7 @@
 #include "api/edgekv/bulk_runner.h"
 #include "api/edgekv/handlers.h"
 #include "api/edgekv/require.h"
+#include "base/disk_full.h"
 #include "base/log.h"
 #include "storage/jobs.h"
 
@@ -140,9 +141,7 @@ void bulk_upload(struct api_call *c)
 
 		/* The upload folder refused the body, as when it was spooled: the same answers. */
 		log_error("bulk: cannot keep the upload as '%s': %s", job.file, strerror(err));
-		reply_problem(c, err == ENOSPC || err == EFBIG || err == EDQUOT
-		                         ? EKV_STORAGE_FULL
-		                         : EKV_UPLOAD_SPOOL_IO);
+		reply_problem(c, disk_full(err) ? EKV_STORAGE_FULL : EKV_UPLOAD_SPOOL_IO);
 		return;
 	}
 	if (store_job_create(c->st, &job) != STORE_OK) {
