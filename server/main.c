@@ -341,12 +341,21 @@ static int wait_then_trim(const sigset_t *stop)
 /* The fixture folder of --seed, or the default world; 0 / -1 (logged). */
 static int seed(struct api *api, const struct server_config *cfg)
 {
-	int rc = api->config.seed_dir
-	                 ? world_seed_dir(api, api->config.seed_dir)
-	                 : world_default(api, !cfg->uninitialized, !cfg->no_standard_tls);
+	return api->config.seed_dir
+	               ? world_seed_dir(api, api->config.seed_dir)
+	               : world_default(api, !cfg->uninitialized, !cfg->no_standard_tls);
+}
 
-	store_db_thread_close(api->db); /* this thread only waits for a signal from now on */
-	return rc;
+/*
+ * Unfinished bulk jobs resume (the check uses this thread's connection); this thread only
+ * waits for a signal from now on. 0 / -1 (logged).
+ */
+static int hand_over(struct api *api)
+{
+	if (api_jobs_start(api) != 0)
+		return -1;
+	store_db_thread_close(api->db);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -391,8 +400,7 @@ int main(int argc, char **argv)
 	if (upload_dir_make(&cfg, uploads, sizeof(uploads)) != 0)
 		goto out;
 	http_configure(&opt, &cfg, uploads);
-	if (api_jobs_start(&api) != 0 ||
-	    start_listeners(&api, &cfg, &opt, &tls, &http, &https) != 0)
+	if (hand_over(&api) != 0 || start_listeners(&api, &cfg, &opt, &tls, &http, &https) != 0)
 		goto out;
 	/* Seeded and listening: only now is the emulator ready (GET /_emulator/ready). */
 	api_set_ready(&api, true);
