@@ -323,15 +323,17 @@ static int start_listeners(struct api *api, const struct server_config *cfg,
 /*
  * Waits for a stop signal; the number. What the start used and freed goes back to the system
  * (malloc_trim) once the first requests are answered: trimming holds each malloc arena's lock,
- * and the first request would wait for it.
+ * and the first request would wait for it. The seeding connection, if no request took it, goes
+ * first.
  */
-static int wait_then_trim(const sigset_t *stop)
+static int wait_then_trim(const sigset_t *stop, struct store_db *db)
 {
 	const struct timespec settle = {0, 100L * 1000 * 1000};
 	int sig = sigtimedwait(stop, NULL, &settle);
 
 	if (sig > 0)
 		return sig;
+	store_db_spare_close(db);
 	malloc_trim(0);
 	if (sigwait(stop, &sig) != 0)
 		return 0;
@@ -348,13 +350,14 @@ static int seed(struct api *api, const struct server_config *cfg)
 
 /*
  * Unfinished bulk jobs resume (the check uses this thread's connection); this thread only
- * waits for a signal from now on. 0 / -1 (logged).
+ * waits for a signal from now on, and its connection, warmed by seeding, goes to the first
+ * request. 0 / -1 (logged).
  */
 static int hand_over(struct api *api)
 {
 	if (api_jobs_start(api) != 0)
 		return -1;
-	store_db_thread_close(api->db);
+	store_db_thread_spare(api->db);
 	return 0;
 }
 
@@ -405,7 +408,7 @@ int main(int argc, char **argv)
 	/* Seeded and listening: only now is the emulator ready (GET /_emulator/ready). */
 	api_set_ready(&api, true);
 	printf("ready\n");
-	sig = wait_then_trim(&stop);
+	sig = wait_then_trim(&stop, db);
 	log_info("stopping on signal %d", sig);
 	status = 0;
 out:

@@ -93,8 +93,9 @@ struct store_db {
 	pthread_key_t key;             /* the calling thread's struct store */
 	pthread_mutex_t write_lock;    /* one writer at a time: see docs/performance.md */
 	atomic_int write_waiting;      /* threads in write_lock_take(): store_batch_yield() */
-	pthread_mutex_t list_lock;     /* guards open */
+	pthread_mutex_t list_lock;     /* guards open and spare */
 	struct store *open;            /* every thread's connection, for store_db_close */
+	struct store *spare;           /* in open, no thread's: store_db_thread_spare() */
 	struct snapshot *snapshots;    /* oldest first; guarded by write_lock */
 	_Atomic uint64_t meta_gen;     /* meta_generation() */
 	atomic_int fault;              /* the storage fault last logged (log once) */

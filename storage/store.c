@@ -50,6 +50,18 @@ void store_db_thread_close(struct store_db *db)
 	thread_store_close(st);
 }
 
+/* The spare connection, now no longer one; NULL when there is none. */
+static struct store *spare_take(struct store_db *db)
+{
+	struct store *st;
+
+	pthread_mutex_lock(&db->list_lock);
+	st = db->spare;
+	db->spare = NULL;
+	pthread_mutex_unlock(&db->list_lock);
+	return st;
+}
+
 struct store *store_db_thread(struct store_db *db)
 {
 	struct store *st = pthread_getspecific(db->key);
@@ -57,6 +69,11 @@ struct store *store_db_thread(struct store_db *db)
 
 	if (st)
 		return st;
+	st = spare_take(db);
+	if (st) {
+		pthread_setspecific(db->key, st);
+		return st;
+	}
 	conn = connection_open(db);
 	if (!conn)
 		return NULL;
@@ -67,6 +84,34 @@ struct store *store_db_thread(struct store_db *db)
 	pthread_mutex_unlock(&db->list_lock);
 	pthread_setspecific(db->key, st);
 	return st;
+}
+
+/* One spare at a time: a second replaces the first, which closes. */
+void store_db_thread_spare(struct store_db *db)
+{
+	struct store *st = pthread_getspecific(db->key), *old;
+
+	if (!st)
+		return;
+	pthread_setspecific(db->key, NULL);
+	/* Whoever takes it reads: a batch (seeding) left the writer's smaller cache. */
+	if (st->writer_cache)
+		st->writer_cache =
+		        setup_run(st->conn, SETUP_READER_CACHE, NULL, NULL, false) != SQLITE_OK;
+	pthread_mutex_lock(&db->list_lock);
+	old = db->spare;
+	db->spare = st;
+	pthread_mutex_unlock(&db->list_lock);
+	if (old)
+		thread_store_close(old);
+}
+
+void store_db_spare_close(struct store_db *db)
+{
+	struct store *st = spare_take(db);
+
+	if (st)
+		thread_store_close(st);
 }
 
 /*
