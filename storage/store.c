@@ -217,7 +217,8 @@ static int open_first(struct store_db *db, bool created)
 		return -1;
 	if (created) /* never for :memory:, which has no file to create */
 		setup_run(conn, SETUP_NO_SYNC, NULL, NULL, false);
-	if (!db->in_memory && (integrity_check(conn, db->path) != 0 ||
+	/* A file this start created is empty: nothing in it to check. */
+	if (!db->in_memory && ((!created && integrity_check(conn, db->path) != 0) ||
 	                       setup_run(conn, SETUP_WAL, NULL, NULL, false) != SQLITE_OK)) {
 		sqlite3_close(conn);
 		return -1;
