@@ -39,8 +39,7 @@ struct nonce_store *nonce_store_new(size_t max_entries)
 	struct nonce_store *s = xcalloc(1, sizeof(*s));
 
 	pthread_mutex_init(&s->lock, NULL);
-	s->cap = SLOTS_MIN;
-	s->slots = xcalloc(s->cap, sizeof(*s->slots));
+	s->cap = SLOTS_MIN; /* the slots come with the first nonce: most runs check none */
 	s->max = max_entries;
 	return s;
 }
@@ -155,6 +154,8 @@ enum nonce_result nonce_store_check(struct nonce_store *s, const char *client_to
 		r = NONCE_STALE;
 		goto out;
 	}
+	if (!s->slots)
+		s->slots = xcalloc(s->cap, sizeof(*s->slots));
 	e = find(s->slots, s->cap, k0, k1);
 	if (e->k0 || e->k1) {
 		if (e->until_ms >= s->high_wall_ms) {
