@@ -101,8 +101,12 @@ struct store_db {
 	atomic_int fault;              /* the storage fault last logged (log once) */
 	_Atomic(struct clock *) clock; /* what the sweeper reads; NULL: the wall clock */
 
-	/* The sweeper (sweeper.c) and the checkpointer (checkpoint.c). */
-	struct store *sweeper; /* its connection; the first one opened, which migrated */
+	/*
+	 * The sweeper (sweeper.c) and the checkpointer (checkpoint.c). Its connection: one a
+	 * thread gave up while it had none, or its own opened at its first sweep; set once, under
+	 * list_lock, then never changed until store_db_close().
+	 */
+	struct store *sweeper;
 	/* The sweeper's connection is opened without SQLite's mutex: one user at a time. */
 	pthread_mutex_t sweeper_lock;
 	pthread_t thread;
@@ -248,6 +252,9 @@ void checkpoint_truncate(struct store_db *db);
 /* sweeper.c: starts and stops the background thread; 0 / -1 (logged). */
 int sweeper_start(struct store_db *db);
 void sweeper_stop(struct store_db *db);
+
+/* Whether db->sweeper is set, opening it if not (logged when it cannot be). */
+bool sweeper_connection(struct store_db *db);
 
 /*
  * migrations.c: schema migrations, run once per database at open; *found is

@@ -855,6 +855,40 @@ static void a_spare_connection_goes_to_the_next_thread(void **state)
 	assert_int_equal(store_account_get(fx->st, ACC, &(struct account_rec){0}), STORE_OK);
 }
 
+/*
+ * The first connection, which made the database, serves the thread that opened
+ * it; the sweeper opens its own at its first sweep, or keeps the one a thread
+ * gives up while it has none (a memory database lives while one is open).
+ */
+static void the_first_connection_serves_the_opener_then_the_sweeper(void **state)
+{
+	struct store_db *db = store_db_open(":memory:", NEVER);
+	struct store *first, *st;
+	struct account_rec acc;
+
+	(void)state;
+	assert_non_null(db);
+	first = store_db_thread(db);
+	assert_non_null(first);
+	assert_null(db->sweeper); /* it has not swept yet */
+	make_account(first, ACC, true);
+	store_db_thread_close(db);
+	assert_ptr_equal(db->sweeper, first);
+	st = store_db_thread(db);
+	assert_non_null(st);
+	assert_int_equal(store_account_get(st, ACC, &acc), STORE_OK);
+	store_db_close(db);
+
+	db = store_db_open(":memory:", NEVER);
+	assert_non_null(db);
+	first = store_db_thread(db);
+	assert_non_null(first);
+	store_db_sweep(db, T0);
+	assert_non_null(db->sweeper);
+	assert_ptr_not_equal(db->sweeper, first);
+	store_db_close(db);
+}
+
 /* A private directory for file databases; removed with everything in it. */
 static char tmpdir[64];
 
@@ -1182,6 +1216,9 @@ int main(void)
 	        TEST_FX("two :memory: stores are separate databases", memory_stores_are_separate),
 	        TEST_FX("another thread gets its own connection to the same memory database",
 	                threads_share_the_memory_database),
+	        TEST("the first connection serves the thread that opened the database; the sweeper "
+	             "opens its own, or keeps one a thread gives up",
+	             the_first_connection_serves_the_opener_then_the_sweeper),
 	        TEST_FX("a spare connection goes to the next thread that needs one, with the "
 	                "readers' cache; one nobody takes is closed",
 	                a_spare_connection_goes_to_the_next_thread),
