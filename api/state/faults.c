@@ -55,9 +55,12 @@ bool fault_matches(const struct fault_rule *r, const struct fault_request *q)
 	if (!text_matches(r->account, q->account) || !text_matches(r->route, q->route) ||
 	    !text_matches(r->namespace, q->namespace))
 		return false;
-	if (r->path_prefix[0] &&
-	    (!q->path || strncmp(q->path, r->path_prefix, strlen(r->path_prefix)) != 0))
-		return false;
+	if (r->path_prefix[0]) {
+		size_t n = strlen(r->path_prefix);
+
+		if (!q->path || q->path_len < n || memcmp(q->path, r->path_prefix, n) != 0)
+			return false;
+	}
 	if (r->method != HTTP_METHOD_COUNT && r->method != (int)m)
 		return false;
 	return r->network == FAULT_NETWORK_ANY || r->network == q->network;
