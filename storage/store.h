@@ -119,11 +119,9 @@ const char *store_library_version(void);
 struct store *store_db_thread(struct store_db *db);
 
 /*
- * Closes the calling thread's connection now, for a thread that will not use it for a while
- * (its schema and page cache are then freed); the next store_db_thread() opens a new one.
- * store_db_thread_spare() keeps it instead, warm, for the next thread that would open one
- * (seeding's, for the first request); store_db_spare_close() gives up one none took: it
- * becomes the sweeper's connection if the sweeper has none yet, else it is closed.
+ * Gives up the calling thread's connection, for a thread idle a while: closed, or the
+ * sweeper's if it has none. store_db_thread_spare() keeps it warm for the next thread that
+ * would open one (seeding's, for the first request); store_db_spare_close() gives it up.
  */
 void store_db_thread_close(struct store_db *db);
 void store_db_thread_spare(struct store_db *db);
