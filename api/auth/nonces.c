@@ -26,7 +26,7 @@ struct entry {
 
 struct nonce_store {
 	pthread_mutex_t lock;
-	struct entry *slots;
+	struct entry *slots; /* from the first nonce on: with --auth off there is none */
 	size_t cap;   /* a power of two */
 	size_t count; /* entries held, expired ones included until swept */
 	size_t max;
@@ -40,7 +40,6 @@ struct nonce_store *nonce_store_new(size_t max_entries)
 
 	pthread_mutex_init(&s->lock, NULL);
 	s->cap = SLOTS_MIN;
-	s->slots = xcalloc(s->cap, sizeof(*s->slots));
 	s->max = max_entries;
 	return s;
 }
@@ -155,6 +154,8 @@ enum nonce_result nonce_store_check(struct nonce_store *s, const char *client_to
 		r = NONCE_STALE;
 		goto out;
 	}
+	if (!s->slots)
+		s->slots = xcalloc(s->cap, sizeof(*s->slots));
 	e = find(s->slots, s->cap, k0, k1);
 	if (e->k0 || e->k1) {
 		if (e->until_ms >= s->high_wall_ms) {
