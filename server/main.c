@@ -327,15 +327,17 @@ static int start_listeners(struct api *api, const struct server_config *cfg,
 /*
  * Waits for a stop signal; the number. What the start used and freed goes back to the system
  * (malloc_trim) once the first requests are answered: trimming holds each malloc arena's lock,
- * and the first request would wait for it.
+ * and the first request would wait for it. The seeding connection, if no request took it, goes
+ * first.
  */
-static int wait_then_trim(const sigset_t *stop)
+static int wait_then_trim(const sigset_t *stop, struct store_db *db)
 {
 	const struct timespec settle = {0, 100L * 1000 * 1000};
 	int sig = sigtimedwait(stop, NULL, &settle);
 
 	if (sig > 0)
 		return sig;
+	store_db_spare_close(db);
 	malloc_trim(0);
 	if (sigwait(stop, &sig) != 0)
 		return 0;
@@ -345,12 +347,22 @@ static int wait_then_trim(const sigset_t *stop)
 /* The fixture folder of --seed, or the default world; 0 / -1 (logged). */
 static int seed(struct api *api, const struct server_config *cfg)
 {
-	int rc = api->config.seed_dir
-	                 ? world_seed_dir(api, api->config.seed_dir)
-	                 : world_default(api, !cfg->uninitialized, !cfg->no_standard_tls);
+	return api->config.seed_dir
+	               ? world_seed_dir(api, api->config.seed_dir)
+	               : world_default(api, !cfg->uninitialized, !cfg->no_standard_tls);
+}
 
-	store_db_thread_close(api->db); /* this thread only waits for a signal from now on */
-	return rc;
+/*
+ * Unfinished bulk jobs resume (the check uses this thread's connection); this thread only
+ * waits for a signal from now on, and its connection, warmed by seeding, goes to the first
+ * request. 0 / -1 (logged).
+ */
+static int hand_over(struct api *api)
+{
+	if (api_jobs_start(api) != 0)
+		return -1;
+	store_db_thread_spare(api->db);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -395,13 +407,12 @@ int main(int argc, char **argv)
 	if (upload_dir_make(&cfg, uploads, sizeof(uploads)) != 0)
 		goto out;
 	http_configure(&opt, &cfg, uploads);
-	if (api_jobs_start(&api) != 0 ||
-	    start_listeners(&api, &cfg, &opt, &tls, &http, &https) != 0)
+	if (hand_over(&api) != 0 || start_listeners(&api, &cfg, &opt, &tls, &http, &https) != 0)
 		goto out;
 	/* Seeded and listening: only now is the emulator ready (GET /_emulator/ready). */
 	api_set_ready(&api, true);
 	printf("ready\n");
-	sig = wait_then_trim(&stop);
+	sig = wait_then_trim(&stop, db);
 	log_info("stopping on signal %d", sig);
 	status = 0;
 out:

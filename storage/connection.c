@@ -173,6 +173,8 @@ sqlite3 *connection_open(struct store_db *db)
 		/* Checkpoints run on the sweeper thread, never inside a request. */
 		rc = setup_run(conn, SETUP_CONNECTION, NULL, NULL, true);
 	}
+	if (rc == SQLITE_OK)
+		rc = setup_run(conn, SETUP_READER_CACHE, NULL, NULL, true);
 	if (rc != SQLITE_OK) {
 		log_open_failure(db, conn, rc);
 		sqlite3_close(conn);

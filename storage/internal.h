@@ -93,15 +93,20 @@ struct store_db {
 	pthread_key_t key;             /* the calling thread's struct store */
 	pthread_mutex_t write_lock;    /* one writer at a time: see docs/performance.md */
 	atomic_int write_waiting;      /* threads in write_lock_take(): store_batch_yield() */
-	pthread_mutex_t list_lock;     /* guards open */
+	pthread_mutex_t list_lock;     /* guards open and spare */
 	struct store *open;            /* every thread's connection, for store_db_close */
+	struct store *spare;           /* in open, no thread's: store_db_thread_spare() */
 	struct snapshot *snapshots;    /* oldest first; guarded by write_lock */
 	_Atomic uint64_t meta_gen;     /* meta_generation() */
 	atomic_int fault;              /* the storage fault last logged (log once) */
 	_Atomic(struct clock *) clock; /* what the sweeper reads; NULL: the wall clock */
 
-	/* The sweeper (sweeper.c) and the checkpointer (checkpoint.c). */
-	struct store *sweeper; /* its connection; the first one opened, which migrated */
+	/*
+	 * The sweeper (sweeper.c) and the checkpointer (checkpoint.c). Its connection: one a
+	 * thread gave up while it had none, or its own opened at its first sweep; set once, under
+	 * list_lock, then never changed until store_db_close().
+	 */
+	struct store *sweeper;
 	/* The sweeper's connection is opened without SQLite's mutex: one user at a time. */
 	pthread_mutex_t sweeper_lock;
 	pthread_t thread;
@@ -247,6 +252,9 @@ void checkpoint_truncate(struct store_db *db);
 /* sweeper.c: starts and stops the background thread; 0 / -1 (logged). */
 int sweeper_start(struct store_db *db);
 void sweeper_stop(struct store_db *db);
+
+/* Whether db->sweeper is set, opening it if not (logged when it cannot be). */
+bool sweeper_connection(struct store_db *db);
 
 /*
  * migrations.c: schema migrations, run once per database at open; *found is

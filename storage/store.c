@@ -1,7 +1,7 @@
 /*
  * Opening and closing the database: its files (owner-only), the start-up
- * integrity check, migrations, the first connection (the sweeper's), each
- * thread's own connection, and the sweeper thread.
+ * integrity check, migrations, the first connection (the opening thread's),
+ * each thread's own connection, and the sweeper thread.
  */
 #include "storage/store.h"
 
@@ -19,6 +19,14 @@
 #include "base/xalloc.h"
 #include "storage/internal.h"
 
+static void list_add(struct store_db *db, struct store *st)
+{
+	pthread_mutex_lock(&db->list_lock);
+	st->next = db->open;
+	db->open = st;
+	pthread_mutex_unlock(&db->list_lock);
+}
+
 static void list_remove(struct store_db *db, struct store *st)
 {
 	pthread_mutex_lock(&db->list_lock);
@@ -31,13 +39,30 @@ static void list_remove(struct store_db *db, struct store *st)
 	pthread_mutex_unlock(&db->list_lock);
 }
 
+/*
+ * A connection no thread holds any more: the sweeper's, if it has none yet
+ * (so that a :memory: database, which lives while a connection is open, never
+ * loses its last one), else closed.
+ */
+static void retire(struct store_db *db, struct store *st)
+{
+	pthread_mutex_lock(&db->list_lock);
+	if (!db->sweeper) {
+		sqlite3_db_release_memory(st->conn); /* the sweeper reads two or three pages */
+		db->sweeper = st;
+		st = NULL;
+	}
+	pthread_mutex_unlock(&db->list_lock);
+	connection_free(st);
+}
+
 /* pthread key destructor: a worker thread is exiting. */
 static void thread_store_close(void *arg)
 {
 	struct store *st = arg;
 
 	list_remove(st->db, st);
-	connection_free(st);
+	retire(st->db, st);
 }
 
 void store_db_thread_close(struct store_db *db)
@@ -50,6 +75,26 @@ void store_db_thread_close(struct store_db *db)
 	thread_store_close(st);
 }
 
+/* st becomes the calling thread's connection. */
+static struct store *thread_store_set(struct store_db *db, struct store *st)
+{
+	list_add(db, st);
+	pthread_setspecific(db->key, st);
+	return st;
+}
+
+/* The spare connection, now no longer one; NULL when there is none. */
+static struct store *spare_take(struct store_db *db)
+{
+	struct store *st;
+
+	pthread_mutex_lock(&db->list_lock);
+	st = db->spare;
+	db->spare = NULL;
+	pthread_mutex_unlock(&db->list_lock);
+	return st;
+}
+
 struct store *store_db_thread(struct store_db *db)
 {
 	struct store *st = pthread_getspecific(db->key);
@@ -57,16 +102,40 @@ struct store *store_db_thread(struct store_db *db)
 
 	if (st)
 		return st;
+	st = spare_take(db);
+	if (st)
+		return thread_store_set(db, st);
 	conn = connection_open(db);
-	if (!conn)
-		return NULL;
-	st = connection_new(db, conn);
+	return conn ? thread_store_set(db, connection_new(db, conn)) : NULL;
+}
+
+/* One spare at a time: a second replaces the first, which retires. */
+void store_db_thread_spare(struct store_db *db)
+{
+	struct store *st = pthread_getspecific(db->key), *old;
+
+	if (!st)
+		return;
+	pthread_setspecific(db->key, NULL);
+	list_remove(db, st);
+	/* Whoever takes it reads: a batch (seeding) left the writer's smaller cache. */
+	if (st->writer_cache)
+		st->writer_cache =
+		        setup_run(st->conn, SETUP_READER_CACHE, NULL, NULL, false) != SQLITE_OK;
 	pthread_mutex_lock(&db->list_lock);
-	st->next = db->open;
-	db->open = st;
+	old = db->spare;
+	db->spare = st;
 	pthread_mutex_unlock(&db->list_lock);
-	pthread_setspecific(db->key, st);
-	return st;
+	if (old)
+		retire(db, old);
+}
+
+void store_db_spare_close(struct store_db *db)
+{
+	struct store *st = spare_take(db);
+
+	if (st)
+		retire(db, st);
 }
 
 /*
@@ -157,40 +226,45 @@ static void remove_old_shm(const char *path)
 }
 
 /*
- * The first connection: checked, in WAL mode and migrated; then the sweeper's.
- * A file this start created holds nothing yet: it is switched to WAL and
- * built without waiting for the disk (five fsyncs, half of a new database's
- * start). Should the machine stop before the first checkpoint, the next start
- * finds the file empty or without its schema and builds it again.
+ * The first connection: checked, in WAL mode and migrated; then the opening
+ * thread's (it seeds the database next; the sweeper opens its own when it
+ * first sweeps). A file this start created holds nothing yet: it is switched
+ * to WAL and built without waiting for the disk (five fsyncs, half of a new
+ * database's start). Should the machine stop before the first checkpoint, the
+ * next start finds the file empty or without its schema and builds it again.
  */
-static int open_first(struct store_db *db, bool created)
+static struct store *open_first(struct store_db *db, bool created)
 {
 	sqlite3 *conn = connection_open(db);
+	struct store *st;
 	int found = 0;
 
 	if (!conn)
-		return -1;
+		return NULL;
 	if (created) /* never for :memory:, which has no file to create */
 		setup_run(conn, SETUP_NO_SYNC, NULL, NULL, false);
-	if (!db->in_memory && (integrity_check(conn, db->path) != 0 ||
+	/* A file this start created is empty: nothing in it to check. */
+	if (!db->in_memory && ((!created && integrity_check(conn, db->path) != 0) ||
 	                       setup_run(conn, SETUP_WAL, NULL, NULL, false) != SQLITE_OK)) {
 		sqlite3_close(conn);
-		return -1;
+		return NULL;
 	}
 	if (store_migrate(conn, &found) != 0 ||
 	    (created && setup_run(conn, SETUP_CONNECTION, NULL, NULL, false) != SQLITE_OK)) {
 		sqlite3_close(conn);
-		return -1;
+		return NULL;
 	}
-	db->sweeper = connection_new(db, conn);
+	st = connection_new(db, conn);
 	if (!db->in_memory)
 		remove_old_shm(db->path);
 	/* A schema edited by hand stops the start here, not at a request; one just made is fine. */
-	if (found > 0 && stmt_prepare_all(db->sweeper) != 0)
-		return -1;
-	/* The check read every small table: the sweeper needs none of those pages now. */
+	if (found > 0 && stmt_prepare_all(st) != 0) {
+		connection_free(st);
+		return NULL;
+	}
+	/* The check read every small table: seeding needs few of those pages. */
 	sqlite3_db_release_memory(conn);
-	return 0;
+	return st;
 }
 
 /*
@@ -212,15 +286,19 @@ struct store_db *store_db_open(const char *path, int64_t sweep_ms)
 {
 	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 	struct store_db *db;
+	struct store *st = NULL;
 	bool created = false;
 
 	pthread_once(&configured, configure_library);
 	db = db_new(path, sweep_ms);
 
-	if ((db->in_memory || protect_files(path, &created) == 0) && open_first(db, created) == 0 &&
-	    sweeper_start(db) == 0)
+	if (db->in_memory || protect_files(path, &created) == 0)
+		st = open_first(db, created);
+	if (st && sweeper_start(db) == 0) {
+		thread_store_set(db, st);
 		return db;
-	connection_free(db->sweeper);
+	}
+	connection_free(st);
 	db_free(db);
 	return NULL;
 }
@@ -238,7 +316,8 @@ void store_db_close(struct store_db *db)
 		db->open = st->next;
 		connection_free(st);
 	}
-	if (!db->in_memory)
+	store_db_spare_close(db); /* the sweeper's, if it never swept */
+	if (!db->in_memory && sweeper_connection(db))
 		checkpoint_truncate(db);
 	connection_free(db->sweeper);
 	db_free(db);

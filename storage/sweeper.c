@@ -14,6 +14,30 @@
 /* Scheduled namespace deletes carried out per sweep; the rest wait for the next. */
 #define SWEEP_NAMESPACES 100
 
+bool sweeper_connection(struct store_db *db)
+{
+	struct store *st;
+	sqlite3 *conn;
+
+	pthread_mutex_lock(&db->list_lock);
+	st = db->sweeper;
+	pthread_mutex_unlock(&db->list_lock);
+	if (st)
+		return true;
+	conn = connection_open(db); /* logged when it cannot: tried again at the next sweep */
+	if (!conn)
+		return false;
+	st = connection_new(db, conn);
+	pthread_mutex_lock(&db->list_lock);
+	if (!db->sweeper) {
+		db->sweeper = st;
+		st = NULL;
+	}
+	pthread_mutex_unlock(&db->list_lock);
+	connection_free(st); /* a thread gave up its own meanwhile: that one is the sweeper's */
+	return true;
+}
+
 static void sweep(struct store_db *db, int64_t now_ms)
 {
 	meta_changed(db); /* bounds how long a write that forgot to move it goes unseen */
@@ -26,7 +50,8 @@ static void sweep(struct store_db *db, int64_t now_ms)
 void store_db_sweep(struct store_db *db, int64_t now_ms)
 {
 	pthread_mutex_lock(&db->sweeper_lock);
-	sweep(db, now_ms);
+	if (sweeper_connection(db))
+		sweep(db, now_ms);
 	pthread_mutex_unlock(&db->sweeper_lock);
 }
 
@@ -65,9 +90,10 @@ static void *sweeper_main(void *arg)
 		if (due) {
 			struct clock *clk = atomic_load(&db->clock);
 
-			sweep(db, clk ? clock_now_ms(clk) : clock_wall_ms());
+			if (sweeper_connection(db))
+				sweep(db, clk ? clock_now_ms(clk) : clock_wall_ms());
 			next_sweep = clock_monotonic_ms() + db->sweep_ms;
-		} else if (!db->in_memory) {
+		} else if (!db->in_memory && sweeper_connection(db)) {
 			checkpoint_run(db);
 		}
 		pthread_mutex_unlock(&db->sweeper_lock);

@@ -26,7 +26,7 @@ struct entry {
 
 struct nonce_store {
 	pthread_mutex_t lock;
-	struct entry *slots; /* from the first nonce on: with --auth off there is none */
+	struct entry *slots;
 	size_t cap;   /* a power of two */
 	size_t count; /* entries held, expired ones included until swept */
 	size_t max;
@@ -39,7 +39,7 @@ struct nonce_store *nonce_store_new(size_t max_entries)
 	struct nonce_store *s = xcalloc(1, sizeof(*s));
 
 	pthread_mutex_init(&s->lock, NULL);
-	s->cap = SLOTS_MIN;
+	s->cap = SLOTS_MIN; /* the slots come with the first nonce: most runs check none */
 	s->max = max_entries;
 	return s;
 }

@@ -85,7 +85,7 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 	struct account_settings set;
 	struct fault_request q = {0};
 	struct fault_outcome out;
-	char path[FAULT_ROUTE_MAX], a[24], b[24];
+	char a[24], b[24];
 	int64_t hits;
 
 	settings_get(c->api->settings, c->account.id, &set);
@@ -108,11 +108,10 @@ static bool apply_controls(struct api_call *c, size_t path_len)
 		reply_problem(c, EKV_INTERNAL);
 		return false;
 	}
-	snprintf(path, sizeof(path), "%.*s",
-	         (int)(path_len < sizeof(path) - 1 ? path_len : sizeof(path) - 1), c->req->target);
 	q.account = c->account.id;
 	q.route = c->route->pattern;
-	q.path = path;
+	q.path = c->req->target;
+	q.path_len = path_len;
 	q.method = c->req->method;
 	q.network = route_network(c);
 	q.namespace = route_param(&c->params, "namespace");

@@ -14,6 +14,7 @@
 #include "api/edgekv/csv.h"
 #include "api/edgekv/handlers.h"
 #include "base/clock.h"
+#include "base/lazy_thread.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "storage/jobs.h"
@@ -23,7 +24,7 @@
 
 struct bulk_runner {
 	struct api *api;
-	pthread_t thread;
+	struct lazy_thread thread; /* at the first job: most runs upload nothing */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stopping;
@@ -302,6 +303,16 @@ static void *runner_main(void *arg)
 	}
 }
 
+/* Whether the database holds a job to resume; asked on the caller's connection. */
+static bool jobs_waiting(struct api *api)
+{
+	struct store *st = store_db_thread(api->db);
+	struct job_rec job;
+
+	/* A failed look costs only a thread: the runner finds out for itself. */
+	return !st || store_job_next(st, &job) != STORE_NOT_FOUND;
+}
+
 struct bulk_runner *bulk_runner_start(struct api *api)
 {
 	struct bulk_runner *r = xcalloc(1, sizeof(*r));
@@ -309,13 +320,10 @@ struct bulk_runner *bulk_runner_start(struct api *api)
 	r->api = api;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->cond, NULL);
-	if (pthread_create(&r->thread, NULL, runner_main, r) != 0) {
-		log_error("bulk: cannot start the job thread");
-		pthread_mutex_destroy(&r->lock);
-		pthread_cond_destroy(&r->cond);
-		free(r);
-		return NULL;
-	}
+	lazy_thread_init(&r->thread, runner_main, r,
+	                 "bulk: cannot start the job thread; jobs wait for the next upload");
+	if (jobs_waiting(api))
+		bulk_runner_wake(r);
 	return r;
 }
 
@@ -325,7 +333,8 @@ void bulk_runner_wake(struct bulk_runner *r)
 		return;
 	pthread_mutex_lock(&r->lock);
 	r->woken = true;
-	pthread_cond_signal(&r->cond);
+	if (!r->stopping && lazy_thread_start(&r->thread))
+		pthread_cond_signal(&r->cond);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -337,7 +346,7 @@ void bulk_runner_stop(struct bulk_runner *r)
 	r->stopping = true;
 	pthread_cond_signal(&r->cond);
 	pthread_mutex_unlock(&r->lock);
-	pthread_join(r->thread, NULL);
+	lazy_thread_join(&r->thread);
 	pthread_mutex_destroy(&r->lock);
 	pthread_cond_destroy(&r->cond);
 	free(r);

@@ -16,7 +16,11 @@
 struct api;
 struct bulk_runner;
 
-/* Starts the thread (it first resumes unfinished jobs); NULL after logging. */
+/*
+ * The runner; its thread starts with the first job: at once when the database
+ * holds unfinished jobs (asked on the calling thread's connection), else at
+ * the first bulk_runner_wake(). Most runs upload nothing and hold no thread.
+ */
 struct bulk_runner *bulk_runner_start(struct api *api);
 
 /* Stops between two batches, joins and frees; NULL is fine. */

@@ -9,7 +9,8 @@
 
 struct faults {
 	pthread_mutex_t lock;
-	struct fault_rule rules[FAULT_RULES_MAX];
+	/* FAULT_RULES_MAX of them, made with the first: most runs add none */
+	struct fault_rule *rules;
 	size_t rule_count;
 	atomic_bool any_rule; /* lets every request skip the lock while there are none */
 	int64_t next_id;
@@ -30,6 +31,7 @@ void faults_free(struct faults *f)
 	if (!f)
 		return;
 	pthread_mutex_destroy(&f->lock);
+	free(f->rules);
 	free(f);
 }
 
@@ -53,9 +55,12 @@ bool fault_matches(const struct fault_rule *r, const struct fault_request *q)
 	if (!text_matches(r->account, q->account) || !text_matches(r->route, q->route) ||
 	    !text_matches(r->namespace, q->namespace))
 		return false;
-	if (r->path_prefix[0] &&
-	    (!q->path || strncmp(q->path, r->path_prefix, strlen(r->path_prefix)) != 0))
-		return false;
+	if (r->path_prefix[0]) {
+		size_t n = strlen(r->path_prefix);
+
+		if (!q->path || q->path_len < n || memcmp(q->path, r->path_prefix, n) != 0)
+			return false;
+	}
 	if (r->method != HTTP_METHOD_COUNT && r->method != (int)m)
 		return false;
 	return r->network == FAULT_NETWORK_ANY || r->network == q->network;
@@ -102,6 +107,8 @@ int64_t faults_add(struct faults *f, const struct fault_rule *r)
 	int64_t id = -1;
 
 	pthread_mutex_lock(&f->lock);
+	if (!f->rules)
+		f->rules = xcalloc(FAULT_RULES_MAX, sizeof(*f->rules));
 	if (f->rule_count < FAULT_RULES_MAX) {
 		f->rules[f->rule_count] = *r;
 		f->rules[f->rule_count].id = id = f->next_id++;

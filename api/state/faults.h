@@ -43,7 +43,8 @@ struct fault_rule {
 struct fault_request {
 	const char *account;
 	const char *route; /* the matched route's pattern */
-	const char *path;  /* without the query */
+	const char *path;  /* without the query: path_len bytes, not NUL-terminated */
+	size_t path_len;
 	enum http_method method;
 	int network; /* enum network or FAULT_NETWORK_ANY when the route has none */
 	const char *namespace;

@@ -18,7 +18,9 @@ static struct fault_request item_get(void)
 	struct fault_request q = {
 	        .account = "1-A",
 	        .route = ITEM_ROUTE,
-	        .path = "/edgekv/v1/networks/staging/namespaces/ns/groups/g/items/k",
+	        .path = "/edgekv/v1/networks/staging/namespaces/ns/groups/g/items/k?x=1",
+	        .path_len =
+	                sizeof("/edgekv/v1/networks/staging/namespaces/ns/groups/g/items/k") - 1,
 	        .method = HTTP_GET,
 	        .network = NETWORK_STAGING,
 	        .namespace = "ns",
@@ -77,6 +79,12 @@ static void test_each_matcher_narrows(void **state)
 	assert_false(fault_matches(&r, &q));
 	strcpy(r.path_prefix, "/edgekv/v1/networks/staging/");
 	assert_true(fault_matches(&r, &q));
+	/* The path ends before its query: a prefix that runs into the query is longer. */
+	strcpy(r.path_prefix, "/edgekv/v1/networks/staging/namespaces/ns/groups/g/items/k");
+	assert_true(fault_matches(&r, &q));
+	strcpy(r.path_prefix, "/edgekv/v1/networks/staging/namespaces/ns/groups/g/items/k?");
+	assert_false(fault_matches(&r, &q));
+	strcpy(r.path_prefix, "/edgekv/v1/networks/staging/");
 
 	q.namespace = NULL; /* a route without {namespace} never matches a namespace rule */
 	assert_false(fault_matches(&r, &q));

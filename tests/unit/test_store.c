@@ -797,6 +797,98 @@ static void threads_share_the_memory_database(void **state)
 	assert_int_equal(arg.acc.status, INIT_INITIALIZED);
 }
 
+struct taker_arg {
+	struct store_db *db;
+	struct store *st;
+	int cache_kib;
+	enum store_status status;
+};
+
+static void read_cache(void *ctx, sqlite3_stmt *row)
+{
+	*(int *)ctx = -sqlite3_column_int(row, 0);
+}
+
+/* A thread's first store_db_thread(): which connection, its page cache, and a read. */
+static void *taker(void *p)
+{
+	struct taker_arg *arg = p;
+	struct account_rec acc;
+
+	arg->st = store_db_thread(arg->db);
+	if (arg->st) {
+		sql_run(arg->st->conn, "PRAGMA cache_size", read_cache, &arg->cache_kib);
+		arg->status = store_account_get(arg->st, ACC, &acc);
+	}
+	return NULL;
+}
+
+/*
+ * The start's connection, warmed by seeding, goes to the next thread that
+ * needs one, with the readers' cache again; a spare nobody took is closed.
+ */
+static void a_spare_connection_goes_to_the_next_thread(void **state)
+{
+	struct fx *fx = *state;
+	struct taker_arg arg = {fx->db, NULL, 0, STORE_ERROR};
+	pthread_t t;
+
+	make_account(fx->st, ACC, true);
+	assert_int_equal(store_batch_begin(fx->st), STORE_OK);
+	assert_int_equal(store_batch_end(fx->st, true), STORE_OK);
+	store_db_thread_spare(fx->db);
+	assert_int_equal(pthread_create(&t, NULL, taker, &arg), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_ptr_equal(arg.st, fx->st);
+	assert_int_equal(arg.cache_kib, 2000);
+	assert_int_equal(arg.status, STORE_OK);
+	assert_null(fx->db->spare);
+
+	fx->st = store_db_thread(fx->db); /* the spare went with that thread: a new one */
+	assert_non_null(fx->st);
+	store_db_thread_spare(fx->db);
+	assert_ptr_equal(fx->db->spare, fx->st);
+	store_db_spare_close(fx->db);
+	assert_null(fx->db->spare);
+	fx->st = store_db_thread(fx->db);
+	assert_non_null(fx->st);
+	assert_int_equal(store_account_get(fx->st, ACC, &(struct account_rec){0}), STORE_OK);
+}
+
+/*
+ * The first connection, which made the database, serves the thread that opened
+ * it; the sweeper opens its own at its first sweep, or keeps the one a thread
+ * gives up while it has none (a memory database lives while one is open).
+ */
+static void the_first_connection_serves_the_opener_then_the_sweeper(void **state)
+{
+	struct store_db *db = store_db_open(":memory:", NEVER);
+	struct store *first, *st;
+	struct account_rec acc;
+
+	(void)state;
+	assert_non_null(db);
+	first = store_db_thread(db);
+	assert_non_null(first);
+	assert_null(db->sweeper); /* it has not swept yet */
+	make_account(first, ACC, true);
+	store_db_thread_close(db);
+	assert_ptr_equal(db->sweeper, first);
+	st = store_db_thread(db);
+	assert_non_null(st);
+	assert_int_equal(store_account_get(st, ACC, &acc), STORE_OK);
+	store_db_close(db);
+
+	db = store_db_open(":memory:", NEVER);
+	assert_non_null(db);
+	first = store_db_thread(db);
+	assert_non_null(first);
+	store_db_sweep(db, T0);
+	assert_non_null(db->sweeper);
+	assert_ptr_not_equal(db->sweeper, first);
+	store_db_close(db);
+}
+
 /* A private directory for file databases; removed with everything in it. */
 static char tmpdir[64];
 
@@ -1124,6 +1216,12 @@ int main(void)
 	        TEST_FX("two :memory: stores are separate databases", memory_stores_are_separate),
 	        TEST_FX("another thread gets its own connection to the same memory database",
 	                threads_share_the_memory_database),
+	        TEST("the first connection serves the thread that opened the database; the sweeper "
+	             "opens its own, or keeps one a thread gives up",
+	             the_first_connection_serves_the_opener_then_the_sweeper),
+	        TEST_FX("a spare connection goes to the next thread that needs one, with the "
+	                "readers' cache; one nobody takes is closed",
+	                a_spare_connection_goes_to_the_next_thread),
 	        TEST("a batch's writes are seen by others at its commit, and never after a "
 	             "rollback; a transaction inside it nests",
 	             batch_commits_together_or_not_at_all),

@@ -248,11 +248,10 @@ static void a_new_database_is_built_without_syncs(void **state)
 	db = store_db_open(path, NEVER);
 	assert_non_null(db);
 	assert_int_equal(atomic_load(&vfs_shim.syncs), syncs);
-	assert_int_equal(sql_run(db->sweeper->conn, "PRAGMA synchronous", read_int, &level),
-	                 SQLITE_OK);
-	assert_int_equal(level, 1); /* NORMAL */
-	st = store_db_thread(db);
+	st = store_db_thread(db); /* the first connection, which built it */
 	assert_non_null(st);
+	assert_int_equal(sql_run(st->conn, "PRAGMA synchronous", read_int, &level), SQLITE_OK);
+	assert_int_equal(level, 1); /* NORMAL */
 }
 
 /* Counts the lines of stderr that fn writes which contain needle. */
