@@ -264,16 +264,20 @@ static void print_version(void)
 		printf("%s %s\n", libs[i].name, libs[i].version);
 }
 
-/* Line-buffered output, two malloc arenas, and SIGINT/SIGTERM left for sigwait() in stop. */
+/* Line-buffered output, one malloc arena, and SIGINT/SIGTERM left for sigwait() in stop. */
 static void prepare_process(sigset_t *stop)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*
-	 * glibc gives each thread that allocates its own 64 MiB arena; with the
-	 * workers, the writer and the timers that was a third of the RSS. Two
-	 * arenas are as fast here (docs/performance.md).
+	 * One malloc arena for every thread. Past M_ARENA_MAX, glibc binds a
+	 * thread at its first allocation to the next arena not locked at that
+	 * instant, so with two, which workers shared an arena was down to timing,
+	 * and what one listener's workers had freed could not serve the other's:
+	 * the peak under load was 20 or 25 MB from start to start. With one it is
+	 * 20 MB every time, at no CPU cost measured: blocks up to 1 KiB come from
+	 * each thread's own cache (docs/performance.md, change 18).
 	 */
-	mallopt(M_ARENA_MAX, 2);
+	mallopt(M_ARENA_MAX, 1);
 	signal(SIGPIPE, SIG_IGN);
 	/* Past a file size limit a write fails (EFBIG; an upload: 507) rather than kill us. */
 	signal(SIGXFSZ, SIG_IGN);
