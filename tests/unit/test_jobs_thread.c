@@ -4,7 +4,6 @@
  * when a job waits, and a job a previous run left unfinished starts it with the
  * start and runs.
  */
-#include <dirent.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,6 +14,7 @@
 #include "storage/jobs.h"
 #include "storage/store.h"
 #include "tests/unit/unit.h"
+#include "tests/unit/threads.h"
 
 #define ACCOUNT "1-JOBS"
 #define T0      1700000000000LL
@@ -22,33 +22,6 @@
 
 static struct store_db *db;
 static struct api api;
-
-static int threads(void)
-{
-	DIR *dir = opendir("/proc/self/task");
-	int n = 0;
-
-	assert_non_null(dir);
-	for (struct dirent *e; (e = readdir(dir));)
-		n += e->d_name[0] != '.';
-	closedir(dir);
-	return n;
-}
-
-static void pause_ms(long ms)
-{
-	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&t, NULL);
-}
-
-/* A joined thread leaves /proc/self/task a moment after pthread_join() returns. */
-static int threads_settled(int want)
-{
-	for (int i = 0; i < 200 && threads() != want; i++)
-		pause_ms(10);
-	return threads();
-}
 
 static int setup(void **state)
 {

@@ -3,7 +3,6 @@
  * work for them: an idle server holds no thread it does not use, and a guard with no
  * connection sleeps until one comes, then reaps it when it is late.
  */
-#include <dirent.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -12,33 +11,7 @@
 #include "server/delay.h"
 #include "server/guard.h"
 #include "tests/unit/unit.h"
-
-static int threads(void)
-{
-	DIR *dir = opendir("/proc/self/task");
-	int n = 0;
-
-	assert_non_null(dir);
-	for (struct dirent *e; (e = readdir(dir));)
-		n += e->d_name[0] != '.';
-	closedir(dir);
-	return n;
-}
-
-static void pause_ms(long ms)
-{
-	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&t, NULL);
-}
-
-/* A joined thread leaves /proc/self/task a moment after pthread_join() returns. */
-static int threads_settled(int want)
-{
-	for (int i = 0; i < 200 && threads() != want; i++)
-		pause_ms(10);
-	return threads();
-}
+#include "tests/unit/threads.h"
 
 static atomic_int resumed;
 
