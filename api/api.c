@@ -131,10 +131,9 @@ bool api_spools_body(const struct api *api, enum http_method method, const char 
 	       (route->flags & ROUTE_SPOOL_BODY);
 }
 
-int api_jobs_start(struct api *api)
+void api_jobs_start(struct api *api)
 {
 	api->bulk = bulk_runner_start(api);
-	return api->bulk ? 0 : -1;
 }
 
 void api_jobs_stop(struct api *api)

@@ -60,10 +60,9 @@ bool api_spools_body(const struct api *api, enum http_method method, const char 
  * a previous run left unfinished; it starts with the first job. Start once
  * the database is ready (the check for unfinished jobs uses the calling
  * thread's connection); stop before closing it (a job under way stops
- * between two batches and resumes at the next start). api_jobs_start()
- * returns 0, or -1 after logging.
+ * between two batches and resumes at the next start).
  */
-int api_jobs_start(struct api *api);
+void api_jobs_start(struct api *api);
 void api_jobs_stop(struct api *api);
 bool api_batch_begin(struct api *api);
 bool api_batch_end(struct api *api);

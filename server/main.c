@@ -356,14 +356,12 @@ static int seed(struct api *api, const struct server_config *cfg)
 /*
  * Unfinished bulk jobs resume (the check uses this thread's connection); this thread only
  * waits for a signal from now on, and its connection, warmed by seeding, goes to the first
- * request. 0 / -1 (logged).
+ * request.
  */
-static int hand_over(struct api *api)
+static void hand_over(struct api *api)
 {
-	if (api_jobs_start(api) != 0)
-		return -1;
+	api_jobs_start(api);
 	store_db_thread_spare(api->db);
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -408,7 +406,8 @@ int main(int argc, char **argv)
 	if (upload_dir_make(&cfg, uploads, sizeof(uploads)) != 0)
 		goto out;
 	http_configure(&opt, &cfg, uploads);
-	if (hand_over(&api) != 0 || start_listeners(&api, &cfg, &opt, &tls, &http, &https) != 0)
+	hand_over(&api);
+	if (start_listeners(&api, &cfg, &opt, &tls, &http, &https) != 0)
 		goto out;
 	/* Seeded and listening: only now is the emulator ready (GET /_emulator/ready). */
 	api_set_ready(&api, true);

@@ -206,6 +206,15 @@ void connection_free(struct store *st)
 	free(st);
 }
 
+void connection_shed(struct store *st)
+{
+	for (int i = 0; i < STMT_COUNT; i++) {
+		sqlite3_finalize(st->stmt[i]);
+		st->stmt[i] = NULL; /* stmt_get() prepares it again if it is ever needed */
+	}
+	sqlite3_db_release_memory(st->conn);
+}
+
 struct store *connection_new(struct store_db *db, sqlite3 *conn)
 {
 	struct store *st = xcalloc(1, sizeof(*st));

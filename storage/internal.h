@@ -95,7 +95,7 @@ struct store_db {
 	atomic_int write_waiting;      /* threads in write_lock_take(): store_batch_yield() */
 	pthread_mutex_t list_lock;     /* guards open and spare */
 	struct store *open;            /* every thread's connection, for store_db_close */
-	struct store *spare;           /* in open, no thread's: store_db_thread_spare() */
+	struct store *spare;           /* no thread's, not in open: store_db_thread_spare() */
 	struct snapshot *snapshots;    /* oldest first; guarded by write_lock */
 	_Atomic uint64_t meta_gen;     /* meta_generation() */
 	atomic_int fault;              /* the storage fault last logged (log once) */
@@ -138,6 +138,8 @@ struct store *connection_new(struct store_db *db, sqlite3 *conn);
 
 /* Finalizes the statements and closes the connection; accepts NULL. */
 void connection_free(struct store *st);
+/* Finalizes st's statements and frees its page cache: for a connection the sweeper adopts. */
+void connection_shed(struct store *st);
 
 typedef void setup_row_fn(void *ctx, sqlite3_stmt *row);
 

@@ -48,7 +48,7 @@ static void retire(struct store_db *db, struct store *st)
 {
 	pthread_mutex_lock(&db->list_lock);
 	if (!db->sweeper) {
-		sqlite3_db_release_memory(st->conn); /* the sweeper reads two or three pages */
+		connection_shed(st); /* the sweeper uses few statements and two or three pages */
 		db->sweeper = st;
 		st = NULL;
 	}

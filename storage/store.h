@@ -92,8 +92,9 @@ struct item_ref {
  * Opens (creating if needed) the database at path, or a private in-memory one for ":memory:",
  * migrates it and starts the background thread that removes expired rows and checkpoints the
  * WAL every sweep_ms. A new file is created readable by its owner only (0600), and so are its
- * WAL and shared-memory files; an existing one is narrowed to that. A file is checked first
- * (SQLite's quick_check; the items only in a file of at most 2 MiB): a damaged one is refused.
+ * WAL and shared-memory files; an existing one is narrowed to that. An existing file is checked
+ * first (SQLite's quick_check; the items only in a file of at most 2 MiB): a damaged one is
+ * refused (a file this start created is empty: not checked).
  * Returns NULL after logging the cause, with the system's reason (such as a permission) and
  * the path. Close with store_db_close() after every thread that used it has stopped.
  */
@@ -118,10 +119,9 @@ const char *store_library_version(void);
 struct store *store_db_thread(struct store_db *db);
 
 /*
- * Closes the calling thread's connection now, for a thread that will not use it for a while
- * (its schema and page cache are then freed); the next store_db_thread() opens a new one.
- * store_db_thread_spare() keeps it instead, warm, for the next thread that would open one
- * (seeding's, for the first request); store_db_spare_close() closes it if none took it.
+ * Gives up the calling thread's connection, for a thread idle a while: closed, or the
+ * sweeper's if it has none. store_db_thread_spare() keeps it warm for the next thread that
+ * would open one (seeding's, for the first request); store_db_spare_close() gives it up.
  */
 void store_db_thread_close(struct store_db *db);
 void store_db_thread_spare(struct store_db *db);

@@ -88,7 +88,7 @@ void control_snapshots_restore(struct api_call *c)
 	switch (status) {
 	case STORE_OK:
 		/* The snapshot's unfinished jobs run again, from where it holds them. */
-		bulk_runner_wake(c->api->bulk);
+		bulk_runner_wake_for_jobs(c->api->bulk);
 		reply_snapshot(c, 200, name, "restored");
 		break;
 	case STORE_NOT_FOUND:

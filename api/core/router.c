@@ -129,7 +129,7 @@ enum route_result route_match(const struct route *table, size_t n, enum http_met
 			return ROUTE_FOUND;
 		}
 	}
-	/* None: the methods the path does accept, for a 405's Allow (rare, so walked again). */
+	/* None: the methods the path does accept, for a 405's Allow, or none: a 404 (both rare). */
 	for (size_t i = 0; i < n; i++) {
 		if (!match(table[i].pattern, path, path_len, params))
 			continue;

@@ -277,6 +277,10 @@ static void *runner_main(void *arg)
 		struct job_rec job;
 		bool going = true; /* false: stopping, or a batch failed: wait for a wake */
 
+		/* This pass serves every wake so far; one that comes during it brings another. */
+		pthread_mutex_lock(&r->lock);
+		r->woken = false;
+		pthread_mutex_unlock(&r->lock);
 		while (st && going && !stopping(r) && store_job_next(st, &job) == STORE_OK)
 			going = job_run(r, st, &job);
 		store_db_thread_close(r->api->db); /* idle until the next upload */
@@ -322,9 +326,14 @@ struct bulk_runner *bulk_runner_start(struct api *api)
 	pthread_cond_init(&r->cond, NULL);
 	lazy_thread_init(&r->thread, runner_main, r,
 	                 "bulk: cannot start the job thread; jobs wait for the next upload");
-	if (jobs_waiting(api))
-		bulk_runner_wake(r);
+	bulk_runner_wake_for_jobs(r);
 	return r;
+}
+
+void bulk_runner_wake_for_jobs(struct bulk_runner *r)
+{
+	if (r && jobs_waiting(r->api))
+		bulk_runner_wake(r);
 }
 
 void bulk_runner_wake(struct bulk_runner *r)

@@ -29,6 +29,12 @@ void bulk_runner_stop(struct bulk_runner *r);
 /* A job was queued: look for work. NULL is fine (jobs then wait for the next start). */
 void bulk_runner_wake(struct bulk_runner *r);
 
+/*
+ * As bulk_runner_wake(), only when the database holds an unfinished job (asked on the calling
+ * thread's connection): after a snapshot restore, which may bring jobs back or none.
+ */
+void bulk_runner_wake_for_jobs(struct bulk_runner *r);
+
 /* Records committed together, and failed records kept per job (the count goes on). */
 #define BULK_BATCH       1000
 #define BULK_ERRORS_KEPT 10000

@@ -1,7 +1,8 @@
 /*
  * The bulk upload runner's thread starts with its first job: a start without
- * unfinished jobs holds none, an upload's wake starts it, and a job a previous
- * run left unfinished starts it with the start and runs.
+ * unfinished jobs holds none, an upload's wake starts it, a restore's wake only
+ * when a job waits, and a job a previous run left unfinished starts it with the
+ * start and runs.
  */
 #include <dirent.h>
 #include <string.h>
@@ -77,7 +78,7 @@ static void start_without_jobs_holds_no_thread_until_a_wake(void **state)
 	int before = threads();
 
 	(void)state;
-	assert_int_equal(api_jobs_start(&api), 0);
+	api_jobs_start(&api);
 	assert_int_equal(threads(), before);
 	bulk_runner_wake(api.bulk);
 	assert_int_equal(threads(), before + 1);
@@ -85,21 +86,43 @@ static void start_without_jobs_holds_no_thread_until_a_wake(void **state)
 	assert_int_equal(threads_settled(before), before);
 }
 
-static void an_unfinished_job_starts_the_thread_with_the_start(void **state)
+/* A job whose file is gone: the runner ends it with what it did. */
+static void make_job(struct store *st)
 {
-	struct store *st = store_db_thread(db);
-	struct job_rec job = {0}, next;
-	int before = threads();
+	struct job_rec job = {0};
 
-	(void)state;
 	strcpy(job.account, ACCOUNT);
 	strcpy(job.id, "00000000-0000-4000-8000-000000000001");
 	job.network = NETWORK_STAGING;
 	strcpy(job.namespace, "default");
 	job.created_ms = T0;
-	strcpy(job.file, "/nowhere/job-1.csv"); /* gone: the job ends with what it did */
+	strcpy(job.file, "/nowhere/job-1.csv");
 	assert_int_equal(store_job_create(st, &job), STORE_OK);
-	assert_int_equal(api_jobs_start(&api), 0);
+}
+
+static void a_wake_for_jobs_starts_the_thread_only_when_one_waits(void **state)
+{
+	struct store *st = store_db_thread(db);
+	int before = threads();
+
+	(void)state;
+	api_jobs_start(&api);
+	bulk_runner_wake_for_jobs(api.bulk);
+	assert_int_equal(threads(), before);
+	make_job(st);
+	bulk_runner_wake_for_jobs(api.bulk);
+	assert_int_equal(threads(), before + 1);
+}
+
+static void an_unfinished_job_starts_the_thread_with_the_start(void **state)
+{
+	struct store *st = store_db_thread(db);
+	struct job_rec next;
+	int before = threads();
+
+	(void)state;
+	make_job(st);
+	api_jobs_start(&api);
 	assert_int_equal(threads(), before + 1);
 	for (int i = 0; i < 200 && store_job_next(st, &next) == STORE_OK; i++)
 		pause_ms(10);
@@ -111,6 +134,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        {"a start without unfinished jobs holds no job thread; the first wake starts it",
 	         start_without_jobs_holds_no_thread_until_a_wake, setup, teardown, NULL},
+	        {"a restore's wake (for jobs) starts the thread only when a job waits",
+	         a_wake_for_jobs_starts_the_thread_only_when_one_waits, setup, teardown, NULL},
 	        {"a job a previous run left unfinished starts the thread with the start, and runs",
 	         an_unfinished_job_starts_the_thread_with_the_start, setup, teardown, NULL},
 	};

@@ -874,6 +874,9 @@ static void the_first_connection_serves_the_opener_then_the_sweeper(void **state
 	make_account(first, ACC, true);
 	store_db_thread_close(db);
 	assert_ptr_equal(db->sweeper, first);
+	/* It keeps none of the statements its thread prepared: the sweeper needs few. */
+	for (int i = 0; i < STMT_COUNT; i++)
+		assert_null(first->stmt[i]);
 	st = store_db_thread(db);
 	assert_non_null(st);
 	assert_int_equal(store_account_get(st, ACC, &acc), STORE_OK);
