@@ -274,8 +274,9 @@ static void prepare_process(sigset_t *stop)
 	 * instant, so with two, which workers shared an arena was down to timing,
 	 * and what one listener's workers had freed could not serve the other's:
 	 * the peak under load was 20 or 25 MB from start to start. With one it is
-	 * 20 MB every time, at no CPU cost measured: blocks up to 1 KiB come from
-	 * each thread's own cache (docs/performance.md, change 18).
+	 * 20 MB every time, for about a point of CPU in the allocator: blocks up
+	 * to 1 KiB, most of them, come from each thread's own cache
+	 * (docs/performance.md, change 18).
 	 */
 	mallopt(M_ARENA_MAX, 1);
 	signal(SIGPIPE, SIG_IGN);
