@@ -259,6 +259,12 @@ void sweeper_stop(struct store_db *db);
 bool sweeper_connection(struct store_db *db);
 
 /*
+ * A connection no thread holds any more: the sweeper's, if it has none yet (so that a :memory:
+ * database, which lives while a connection is open, never loses its last one), else closed.
+ */
+void sweeper_adopt(struct store_db *db, struct store *st);
+
+/*
  * migrations.c: schema migrations, run once per database at open; *found is
  * the schema version the file had (0: a new database). 0 / -1 (logged).
  */

@@ -39,30 +39,13 @@ static void list_remove(struct store_db *db, struct store *st)
 	pthread_mutex_unlock(&db->list_lock);
 }
 
-/*
- * A connection no thread holds any more: the sweeper's, if it has none yet
- * (so that a :memory: database, which lives while a connection is open, never
- * loses its last one), else closed.
- */
-static void retire(struct store_db *db, struct store *st)
-{
-	pthread_mutex_lock(&db->list_lock);
-	if (!db->sweeper) {
-		connection_shed(st); /* the sweeper uses few statements and two or three pages */
-		db->sweeper = st;
-		st = NULL;
-	}
-	pthread_mutex_unlock(&db->list_lock);
-	connection_free(st);
-}
-
 /* pthread key destructor: a worker thread is exiting. */
 static void thread_store_close(void *arg)
 {
 	struct store *st = arg;
 
 	list_remove(st->db, st);
-	retire(st->db, st);
+	sweeper_adopt(st->db, st);
 }
 
 void store_db_thread_close(struct store_db *db)
@@ -109,7 +92,7 @@ struct store *store_db_thread(struct store_db *db)
 	return conn ? thread_store_set(db, connection_new(db, conn)) : NULL;
 }
 
-/* One spare at a time: a second replaces the first, which retires. */
+/* One spare at a time: a second replaces the first, which the sweeper adopts or closes. */
 void store_db_thread_spare(struct store_db *db)
 {
 	struct store *st = pthread_getspecific(db->key), *old;
@@ -127,7 +110,7 @@ void store_db_thread_spare(struct store_db *db)
 	db->spare = st;
 	pthread_mutex_unlock(&db->list_lock);
 	if (old)
-		retire(db, old);
+		sweeper_adopt(db, old);
 }
 
 void store_db_spare_close(struct store_db *db)
@@ -135,7 +118,7 @@ void store_db_spare_close(struct store_db *db)
 	struct store *st = spare_take(db);
 
 	if (st)
-		retire(db, st);
+		sweeper_adopt(db, st);
 }
 
 /*

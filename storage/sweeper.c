@@ -14,6 +14,18 @@
 /* Scheduled namespace deletes carried out per sweep; the rest wait for the next. */
 #define SWEEP_NAMESPACES 100
 
+void sweeper_adopt(struct store_db *db, struct store *st)
+{
+	pthread_mutex_lock(&db->list_lock);
+	if (!db->sweeper) {
+		connection_shed(st); /* the sweeper uses few statements and two or three pages */
+		db->sweeper = st;
+		st = NULL;
+	}
+	pthread_mutex_unlock(&db->list_lock);
+	connection_free(st);
+}
+
 bool sweeper_connection(struct store_db *db)
 {
 	struct store *st;
@@ -27,14 +39,8 @@ bool sweeper_connection(struct store_db *db)
 	conn = connection_open(db); /* logged when it cannot: tried again at the next sweep */
 	if (!conn)
 		return false;
-	st = connection_new(db, conn);
-	pthread_mutex_lock(&db->list_lock);
-	if (!db->sweeper) {
-		db->sweeper = st;
-		st = NULL;
-	}
-	pthread_mutex_unlock(&db->list_lock);
-	connection_free(st); /* a thread gave up its own meanwhile: that one is the sweeper's */
+	/* If a thread gave up its own meanwhile, that one is the sweeper's and this one goes. */
+	sweeper_adopt(db, connection_new(db, conn));
 	return true;
 }
 
