@@ -192,14 +192,21 @@ sqlite3 *connection_open(struct store_db *db)
 	return conn;
 }
 
+static void finalize_all(struct store *st)
+{
+	for (int i = 0; i < STMT_COUNT; i++) {
+		sqlite3_finalize(st->stmt[i]);
+		st->stmt[i] = NULL; /* stmt_get() prepares it again if it is ever needed */
+	}
+}
+
 void connection_free(struct store *st)
 {
 	int rc;
 
 	if (!st)
 		return;
-	for (int i = 0; i < STMT_COUNT; i++)
-		sqlite3_finalize(st->stmt[i]);
+	finalize_all(st);
 	rc = sqlite3_close(st->conn);
 	if (rc != SQLITE_OK)
 		log_error("store: close failed: %s", sqlite3_errstr(rc));
@@ -208,10 +215,7 @@ void connection_free(struct store *st)
 
 void connection_shed(struct store *st)
 {
-	for (int i = 0; i < STMT_COUNT; i++) {
-		sqlite3_finalize(st->stmt[i]);
-		st->stmt[i] = NULL; /* stmt_get() prepares it again if it is ever needed */
-	}
+	finalize_all(st);
 	sqlite3_db_release_memory(st->conn);
 }
 
